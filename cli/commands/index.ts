@@ -1,0 +1,7 @@
+import type { Command } from "commander";
+import { registerAssign } from "./assign";
+
+/** Each command module adds itself to the program; the order here is the order in `hitl --help`. */
+export function registerCommands(program: Command): void {
+  registerAssign(program);
+}

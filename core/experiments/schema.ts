@@ -1,0 +1,121 @@
+import { z } from "zod";
+
+/** Where a held item waits: one tier of the SLA escalation chain. */
+export const TierSchema = z.strictObject({
+  /** Tier name, e.g. "tier-1"; a held item's queue is `<queue>` for the first tier and `<queue>.<tier>` after. */
+  name: z.string().min(1).max(64),
+  /** Seconds a reviewer in this tier has before the item escalates to the next tier. */
+  slaSeconds: z.number().int().min(1).max(31_536_000),
+  /** Human cost of one review in this tier, from handling time. */
+  hourlyRateUsd: z.number().min(0).default(30),
+  /** Optional flat price per review (overrides the hourly rate when set). */
+  perReviewUsd: z.number().min(0).optional(),
+});
+
+export const FallbackSchema = z.discriminatedUnion("action", [
+  /** Accept the model's prediction after the last tier times out. */
+  z.strictObject({ action: z.literal("model") }),
+  /** Settle with a safe default label. */
+  z.strictObject({ action: z.literal("label"), label: z.string().min(1) }),
+  /** Keep holding in the last tier's queue until someone decides. */
+  z.strictObject({ action: z.literal("hold") }),
+]);
+
+export const SlaSchema = z.strictObject({
+  tiers: z.array(TierSchema).min(1).max(5).default([
+    { name: "tier-1", slaSeconds: 3600, hourlyRateUsd: 30 },
+    { name: "tier-2", slaSeconds: 14_400, hourlyRateUsd: 60 },
+  ]),
+  fallback: FallbackSchema.default({ action: "model" }),
+  /** A claimed item whose reviewer sends no heartbeat for this long goes back to the queue. */
+  heartbeatSeconds: z.number().int().min(10).max(86_400).default(300),
+});
+
+const Probability = z.number().min(0).max(1);
+
+/** A rule on an item field; when it matches, the decision goes to a person (optionally to a named queue). */
+export const RuleSchema = z.strictObject({
+  /** Dot path into `item`, e.g. "amount" or "customer.tier". */
+  field: z.string().min(1).max(200),
+  op: z.enum(["gt", "gte", "lt", "lte", "eq", "neq", "in", "notIn", "exists"]),
+  value: z.union([z.number(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string()]))]).optional(),
+  /** Queue the item goes to when this rule matches (defaults to the policy's queue). */
+  queue: z.string().min(1).max(64).optional(),
+  /** Words shown to the reviewer and returned as `reason`. */
+  reason: z.string().max(200).optional(),
+});
+
+export const PolicySchema = z.strictObject({
+  /** Automate when confidence ≥ this and no rule or topic sends the item to a person. */
+  autoAcceptAbove: Probability,
+  alwaysHumanTopics: z.array(z.string().min(1)).default([]),
+  /** Share of automated decisions also sent to a person for an audit (does not delay the answer). */
+  auditRate: Probability.default(0),
+  /** Share of held decisions reviewed independently by two reviewers. */
+  doubleReviewRate: Probability.default(0),
+  rules: z.array(RuleSchema).max(50).default([]),
+  /** Default review queue for held items. */
+  queue: z.string().min(1).max(64).default("default"),
+  /** Topic → team queue. */
+  topicQueues: z.record(z.string(), z.string().min(1).max(64)).default({}),
+  sla: SlaSchema.default({
+    tiers: [
+      { name: "tier-1", slaSeconds: 3600, hourlyRateUsd: 30 },
+      { name: "tier-2", slaSeconds: 14_400, hourlyRateUsd: 60 },
+    ],
+    fallback: { action: "model" },
+    heartbeatSeconds: 300,
+  }),
+});
+
+export const ArmSchema = z.strictObject({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.-]+$/, "arm id may hold letters, digits, '_', '.', '-'"),
+  weight: z.number().min(0).max(1),
+  policy: PolicySchema,
+  /** Set by the guardrail check: new units that hash here get the control policy. */
+  paused: z.boolean().default(false),
+});
+
+export const ExperimentStatusSchema = z.enum(["draft", "running", "paused", "stopped"]);
+
+/** An experiment as a user writes it (defaults filled in by parsing). */
+export const ExperimentInputSchema = z.strictObject({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.-]+$/, "experiment id may hold letters, digits, '_', '.', '-'"),
+  hashSeed: z.string().min(1).max(128).optional(),
+  coverage: Probability.default(1),
+  status: ExperimentStatusSchema.default("draft"),
+  control: z.string().min(1),
+  description: z.string().max(2000).optional(),
+  /** Labels a reviewer may choose; empty means any non-empty label. */
+  labels: z.array(z.string().min(1)).default([]),
+  /** Quality guardrail: a treatment's quality may not fall below control by more than this (absolute). */
+  qualityMargin: Probability.default(0.01),
+  /** Model price per decision by model version, when predictions do not carry `costUsd`. */
+  modelPriceUsd: z.record(z.string(), z.number().min(0)).default({}),
+  arms: z.array(ArmSchema).min(1).max(20),
+});
+
+export type Tier = z.infer<typeof TierSchema>;
+export type Fallback = z.infer<typeof FallbackSchema>;
+export type Rule = z.infer<typeof RuleSchema>;
+export type Policy = z.infer<typeof PolicySchema>;
+export type Arm = z.infer<typeof ArmSchema>;
+export type ExperimentStatus = z.infer<typeof ExperimentStatusSchema>;
+export type ExperimentInput = z.input<typeof ExperimentInputSchema>;
+
+/** A stored experiment: validated, defaults applied, with its server-assigned config version. */
+export interface Experiment extends Omit<z.infer<typeof ExperimentInputSchema>, "hashSeed"> {
+  hashSeed: string;
+  /** Increases by one on every change; each decision records the version it was routed with. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
