@@ -1,0 +1,99 @@
+import type { Route } from "../decisions/schema";
+
+interface EventBase {
+  /** Unique per state change: the aggregator counts each id once however often it is delivered. */
+  id: string;
+  at: string;
+  experimentId: string;
+  arm: string;
+  enrolled: boolean;
+}
+
+/** A decision was routed (emitted once per decision id, however often the request is retried). */
+export interface DecisionRoutedEvent extends EventBase {
+  type: "decision.routed";
+  decisionId: string;
+  unitId: string;
+  route: Route;
+  audit: boolean;
+  modelCostUsd: number;
+  modelVersion?: string;
+  /** Milliseconds from request to answer, for automated decisions. */
+  latencyMs?: number;
+}
+
+/** A held item entered a queue (first hold, escalation, adjudication or re-hold after a lease expired). */
+export interface ReviewEnqueuedEvent extends EventBase {
+  type: "review.enqueued";
+  reviewId: string;
+  kind: "review" | "audit";
+  queue: string;
+  tier: string;
+  round: number;
+}
+
+export interface ReviewEscalatedEvent extends EventBase {
+  type: "review.escalated";
+  reviewId: string;
+  fromTier: string;
+  toTier: string;
+  reason: "sla" | "disagreement";
+}
+
+/** One reviewer's verdict; `agreesWithModel` feeds the override rate. */
+export interface ReviewVerdictEvent extends EventBase {
+  type: "review.verdict";
+  reviewId: string;
+  decisionId: string;
+  kind: "review" | "audit";
+  reviewer: string;
+  label: string;
+  predictedLabel: string;
+  tier: string;
+  handlingSeconds: number;
+  /** Seconds from the item entering its queue to this verdict. */
+  queueSeconds: number;
+  hourlyRateUsd: number;
+  perReviewUsd?: number;
+}
+
+/** The last tier's SLA ran out and the policy's fallback was taken: an SLA breach. */
+export interface ReviewFallbackEvent extends EventBase {
+  type: "review.fallback";
+  reviewId: string;
+  decisionId: string;
+  action: "model" | "label" | "hold";
+}
+
+/** A decision got its final (or a corrected) outcome. */
+export interface DecisionOutcomeEvent extends EventBase {
+  type: "decision.outcome";
+  decisionId: string;
+  route: Route;
+  source: "model" | "reviewer" | "fallback" | "ground-truth";
+  outcome: string;
+  predictedLabel: string;
+  /** Whether the final outcome equals the model's prediction (quality of automated and held items). */
+  correct: boolean;
+  /** Milliseconds from the decision to this outcome. */
+  latencyMs: number;
+  /** Audit verdict on an automated decision (the quality estimate's sample). */
+  audited?: boolean;
+  /** Two reviewers' labels on a double-reviewed item, for agreement statistics. */
+  pair?: [string, string];
+}
+
+export interface FeedbackProducedEvent extends EventBase {
+  type: "feedback.produced";
+  feedbackId: string;
+  decisionId: string;
+}
+
+export type MetricEvent =
+  | DecisionRoutedEvent
+  | ReviewEnqueuedEvent
+  | ReviewEscalatedEvent
+  | ReviewVerdictEvent
+  | ReviewFallbackEvent
+  | DecisionOutcomeEvent
+  | FeedbackProducedEvent;

@@ -1,0 +1,101 @@
+import { reviewEntity } from "../audit/entry";
+import type { AuditLog, DecisionStore, EventPublisher, ExperimentStore, ReviewStore } from "../ports";
+import type { Hold } from "./hold";
+import { priorityKeyOf, type ReviewItem } from "./item";
+import { priorityScore } from "./priority";
+
+export interface IntakeDeps {
+  reviews: ReviewStore;
+  decisions: Pick<DecisionStore, "get">;
+  experiments: Pick<ExperimentStore, "get">;
+  audit: Pick<AuditLog, "append">;
+  events: EventPublisher;
+  now: () => Date;
+}
+
+export interface IntakeMessage {
+  taskToken: string;
+  hold: Hold;
+}
+
+/**
+ * Stores a held item for reviewers: one message per hold round of the review workflow. Safe to
+ * receive twice (the same round is stored once) and out of order (an older round never replaces a
+ * newer one).
+ */
+export async function storeHeldItem(deps: IntakeDeps, message: IntakeMessage): Promise<"stored" | "stale"> {
+  const { hold, taskToken } = message;
+  const decision = await deps.decisions.get(hold.decisionId);
+  if (!decision) throw new Error(`decision ${hold.decisionId} of review ${hold.reviewId} is not stored yet`);
+  const [existing, experiment] = await Promise.all([
+    deps.reviews.get(hold.reviewId),
+    deps.experiments.get(hold.experimentId),
+  ]);
+  if (existing && existing.round === hold.round && existing.taskToken === taskToken) return "stale";
+
+  const now = deps.now();
+  const at = now.toISOString();
+  const priority = priorityScore({
+    secondsToDeadline: (Date.parse(hold.deadline) - now.getTime()) / 1000,
+    item: decision.item,
+    prediction: decision.prediction,
+    threshold: hold.threshold,
+    audit: hold.kind === "audit",
+  });
+  const verdicts = existing?.verdicts ?? [];
+  const item: ReviewItem = {
+    reviewId: hold.reviewId,
+    decisionId: hold.decisionId,
+    experimentId: hold.experimentId,
+    arm: hold.arm,
+    kind: hold.kind,
+    status: "pending",
+    queue: hold.queue,
+    pendingQueue: hold.queue,
+    priority,
+    priorityKey: priorityKeyOf(priority, hold.createdAt, hold.reviewId),
+    tier: hold.tiers[hold.tierIndex]?.name ?? "tier-1",
+    tierIndex: hold.tierIndex,
+    round: hold.round,
+    deadline: hold.deadline,
+    taskToken,
+    requiredVerdicts: hold.requiredVerdicts,
+    verdicts,
+    excludedReviewers: hold.adjudication ? [...new Set(verdicts.map((v) => v.reviewer))] : [],
+    reasons: [...(existing?.reasons ?? [decision.reason]), ...(hold.reason ? [hold.reason] : [])],
+    context: { item: decision.item, prediction: decision.prediction, routingReason: decision.reason },
+    labels: experiment?.labels ?? [],
+    createdAt: existing?.createdAt ?? at,
+    updatedAt: at,
+  };
+  const stored = await deps.reviews.putRound(item);
+  if (stored === "stale") return stored;
+
+  await Promise.all([
+    deps.audit.append([
+      {
+        entity: reviewEntity(hold.reviewId),
+        at,
+        actor: "review-intake",
+        action: "enqueued",
+        detail: { queue: item.queue, tier: item.tier, round: item.round, deadline: item.deadline, priority },
+      },
+    ]),
+    deps.events.publish([
+      {
+        type: "review.enqueued",
+        id: `review.enqueued:${hold.reviewId}:${hold.round}`,
+        at,
+        experimentId: hold.experimentId,
+        arm: hold.arm,
+        enrolled: decision.enrolled,
+        reviewId: hold.reviewId,
+        kind: hold.kind,
+        queue: item.queue,
+        tier: item.tier,
+        round: hold.round,
+      },
+    ]),
+  ]);
+  return stored;
+}

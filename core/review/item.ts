@@ -1,0 +1,70 @@
+import type { Prediction } from "../decisions/schema";
+import type { Hold } from "./hold";
+
+export type ReviewStatus = "pending" | "claimed" | "escalated" | "decided" | "fallback" | "withdrawn";
+
+export interface Verdict {
+  reviewer: string;
+  label: string;
+  notes?: string;
+  handlingSeconds: number;
+  at: string;
+  tier: string;
+  round: number;
+  /** Adjudicator's verdict on a disagreement between two reviewers. */
+  adjudication?: boolean;
+}
+
+/**
+ * A held item as reviewers see it. `pendingQueue` is set only while the item waits in a queue, so
+ * the byQueue index holds exactly the claimable items.
+ */
+export interface ReviewItem {
+  reviewId: string;
+  decisionId: string;
+  experimentId: string;
+  arm: string;
+  kind: Hold["kind"];
+  status: ReviewStatus;
+  queue: string;
+  pendingQueue?: string;
+  priority: number;
+  /** Sort key in the queue index: best priority first, then oldest. */
+  priorityKey: string;
+  tier: string;
+  tierIndex: number;
+  /** Increases with every new hold of this item (escalation, lease expiry, adjudication). */
+  round: number;
+  deadline: string;
+  /** Server-side only: resumes the workflow. Never returned by any API. */
+  taskToken: string;
+  leaseHolder?: string;
+  leaseUntil?: string;
+  claimedAt?: string;
+  /** Verdicts needed before the workflow resumes: 2 for double review, 1 otherwise. */
+  requiredVerdicts: number;
+  verdicts: Verdict[];
+  /** Reviewers who already gave a verdict in an earlier round may not adjudicate their own disagreement. */
+  excludedReviewers: string[];
+  /** Why a person sees it: the routing reason, then each escalation's reason. */
+  reasons: string[];
+  context: { item: Record<string, unknown>; prediction: Prediction; routingReason: string };
+  /** Labels a verdict may use; empty means any. */
+  labels: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const HIDDEN_FIELDS = ["taskToken", "pendingQueue", "priorityKey"] as const;
+
+/** The item without server-side fields, for reviewers and analysts. */
+export function publicView(item: ReviewItem): Omit<ReviewItem, (typeof HIDDEN_FIELDS)[number]> {
+  const { taskToken: _t, pendingQueue: _q, priorityKey: _k, ...rest } = item;
+  return rest;
+}
+
+/** Higher priority sorts first in an ascending index: store the complement, zero-padded. */
+export function priorityKeyOf(priority: number, createdAt: string, reviewId: string): string {
+  const inverted = Math.max(0, Math.round((2000 - priority) * 1000));
+  return `${String(inverted).padStart(8, "0")}#${createdAt}#${reviewId}`;
+}

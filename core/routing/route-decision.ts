@@ -1,0 +1,217 @@
+import { assignArm, isEnrolling } from "../assignment/assign";
+import { decisionEntity } from "../audit/entry";
+import type { DecisionRecord } from "../decisions/record";
+import { toResponse } from "../decisions/record";
+import type { DecisionRequest, DecisionResponse } from "../decisions/schema";
+import { parseDecisionRequest } from "../decisions/validate";
+import { conflict, DomainError, notFound, validationFailed } from "../errors";
+import type { Experiment } from "../experiments/schema";
+import type { DecisionRoutedEvent } from "../metrics/events";
+import { evaluatePolicy } from "../policy/evaluate";
+import type { AuditLog, DecisionStore, EventPublisher, ExperimentStore } from "../ports";
+import { buildHold, type Hold } from "../review/hold";
+import { fingerprint } from "../util/fingerprint";
+
+export interface RouteDecisionDeps {
+  experiments: Pick<ExperimentStore, "get">;
+  decisions: DecisionStore;
+  audit: Pick<AuditLog, "append">;
+  events: EventPublisher;
+  now: () => Date;
+  newId: () => string;
+}
+
+export interface RouteDecisionInput {
+  /** The request body as the producer sent it (already JSON-parsed). */
+  request: unknown;
+  /** When the request reached hitl-lab (ISO), for latency. */
+  receivedAt?: string;
+  /** Who sent it, for the audit trail. */
+  actor?: string;
+}
+
+export type RouteDecisionResult =
+  | { ok: true; response: DecisionResponse; hold?: Hold; replayed: boolean }
+  | { ok: false; error: { status: number; code: string; message: string; details?: readonly unknown[] } };
+
+/**
+ * Routes one decision: validate, assign the unit to an arm, apply the arm's policy, record it once.
+ * A repeated decision id returns the first answer (and its hold, so a crashed first attempt still
+ * starts its review); the repeat's metric event has the same id, so it is counted once.
+ */
+export async function routeDecision(
+  deps: RouteDecisionDeps,
+  input: RouteDecisionInput,
+): Promise<RouteDecisionResult> {
+  try {
+    return await route(deps, input);
+  } catch (error) {
+    if (error instanceof DomainError) {
+      return {
+        ok: false,
+        error: {
+          status: error.status,
+          code: error.code,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        },
+      };
+    }
+    throw error;
+  }
+}
+
+async function route(deps: RouteDecisionDeps, input: RouteDecisionInput): Promise<RouteDecisionResult> {
+  const parsed = parseDecisionRequest(input.request);
+  if (!parsed.ok) throw validationFailed("decision", parsed.errors);
+  const request = parsed.value;
+
+  const experiment = await deps.experiments.get(request.experimentId);
+  if (!experiment) throw notFound("experiment", request.experimentId);
+
+  const requestHash = fingerprint({ ...request, decisionId: undefined });
+  if (request.decisionId) {
+    const existing = await deps.decisions.get(request.decisionId);
+    if (existing) return replay(deps, existing, requestHash);
+  }
+  if (!isEnrolling(experiment)) {
+    throw conflict(
+      "experiment_not_running",
+      `experiment "${experiment.id}" is ${experiment.status}; only running experiments take decisions`,
+    );
+  }
+
+  const now = deps.now();
+  const record = decide(experiment, request, request.decisionId ?? deps.newId(), requestHash, now);
+  const outcome = await deps.decisions.create(record);
+  if (outcome === "exists") {
+    // Another attempt with the same id won the race: answer as it did.
+    const winner = await deps.decisions.get(record.decisionId);
+    if (winner) return replay(deps, winner, requestHash);
+  }
+  await Promise.all([
+    deps.audit.append([
+      {
+        entity: decisionEntity(record.decisionId),
+        at: record.createdAt,
+        actor: input.actor ?? "producer",
+        action: "created",
+        detail: {
+          experimentId: record.experimentId,
+          unitId: record.unitId,
+          configVersion: record.configVersion,
+        },
+      },
+      {
+        entity: decisionEntity(record.decisionId),
+        at: record.createdAt,
+        actor: "router",
+        action: "routed",
+        detail: { arm: record.arm, route: record.route, reason: record.reason, audit: record.audit },
+      },
+    ]),
+    deps.events.publish([routedEvent(record, input.receivedAt)]),
+  ]);
+  return {
+    ok: true,
+    response: toResponse(record),
+    ...(record.hold ? { hold: record.hold } : {}),
+    replayed: false,
+  };
+}
+
+async function replay(
+  deps: RouteDecisionDeps,
+  existing: DecisionRecord,
+  requestHash: string,
+): Promise<RouteDecisionResult> {
+  if (existing.requestHash !== requestHash) {
+    throw conflict(
+      "decision_id_reused",
+      `decisionId "${existing.decisionId}" was already used for a different request; use a new id for a new decision`,
+    );
+  }
+  // Publishing again is safe (same event id) and covers a first attempt that died before publishing.
+  await deps.events.publish([routedEvent(existing)]);
+  const pending = existing.status === "held" || (existing.audit && existing.status === "automated");
+  return {
+    ok: true,
+    response: toResponse(existing),
+    ...(existing.hold && pending ? { hold: existing.hold } : {}),
+    replayed: true,
+  };
+}
+
+function decide(
+  experiment: Experiment,
+  request: DecisionRequest,
+  decisionId: string,
+  requestHash: string,
+  now: Date,
+): DecisionRecord {
+  const assignment = assignArm(experiment, request.unitId);
+  const arm = experiment.arms.find((a) => a.id === assignment.armId);
+  if (!arm) throw new Error(`experiment ${experiment.id} has no arm ${assignment.armId}`);
+  const policy = evaluatePolicy(arm.policy, {
+    decisionId,
+    item: request.item,
+    prediction: request.prediction,
+  });
+  const held = policy.route === "human";
+  const hold =
+    held || policy.audit
+      ? buildHold({
+          decisionId,
+          experimentId: experiment.id,
+          arm: arm.id,
+          policy: arm.policy,
+          kind: held ? "review" : "audit",
+          queue: policy.queue ?? arm.policy.queue,
+          doubleReview: policy.doubleReview,
+          now,
+        })
+      : undefined;
+  const at = now.toISOString();
+  return {
+    decisionId,
+    experimentId: experiment.id,
+    configVersion: experiment.version,
+    unitId: request.unitId,
+    arm: arm.id,
+    enrolled: assignment.enrolled,
+    route: policy.route,
+    audit: policy.audit,
+    reason: assignment.pausedArm ? `${policy.reason} (arm ${assignment.pausedArm} is paused)` : policy.reason,
+    status: held ? "held" : "automated",
+    ...(policy.queue ? { queue: policy.queue } : {}),
+    ...(hold ? { reviewId: hold.reviewId, hold } : {}),
+    item: request.item,
+    prediction: request.prediction,
+    ...(held ? {} : { outcome: request.prediction.label, outcomeSource: "model" as const, outcomeAt: at }),
+    requestHash,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+function routedEvent(record: DecisionRecord, receivedAt?: string): DecisionRoutedEvent {
+  const latencyMs =
+    record.route === "auto" && receivedAt
+      ? Math.max(0, Date.parse(record.createdAt) - Date.parse(receivedAt))
+      : undefined;
+  return {
+    type: "decision.routed",
+    id: `decision.routed:${record.decisionId}`,
+    at: record.createdAt,
+    experimentId: record.experimentId,
+    arm: record.arm,
+    enrolled: record.enrolled,
+    decisionId: record.decisionId,
+    unitId: record.unitId,
+    route: record.route,
+    audit: record.audit,
+    modelCostUsd: record.prediction.costUsd ?? 0,
+    ...(record.prediction.modelVersion ? { modelVersion: record.prediction.modelVersion } : {}),
+    ...(latencyMs !== undefined ? { latencyMs } : {}),
+  };
+}

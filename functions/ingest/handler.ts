@@ -1,0 +1,58 @@
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { requireEnv } from "../../adapters/dynamodb/client";
+import { sfnClient } from "../../adapters/sfn/client";
+import { runRouter } from "../../adapters/sfn/router";
+import { sqsClient } from "../shared/deps";
+
+const routerArn = requireEnv("ROUTER_STATE_MACHINE_ARN");
+const dlqUrl = requireEnv("INGEST_DLQ_URL");
+
+/**
+ * The asynchronous path: each message is a decision body, routed by the same state machine as
+ * the HTTP API. A message that can never succeed (not JSON, not a decision, unknown experiment)
+ * goes straight to the dead-letter queue with the reason attached; a transient failure is
+ * reported back so SQS retries just that message.
+ */
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const results = await Promise.allSettled(event.Records.map(processRecord));
+  return {
+    batchItemFailures: results.flatMap((r, i) =>
+      r.status === "rejected" ? [{ itemIdentifier: event.Records[i]?.messageId ?? "" }] : [],
+    ),
+  };
+};
+
+async function processRecord(record: SQSRecord): Promise<void> {
+  let request: unknown;
+  try {
+    request = JSON.parse(record.body);
+  } catch (error) {
+    return deadLetter(
+      record,
+      "malformed_json",
+      `message body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+  const result = await runRouter(sfnClient(), routerArn, {
+    request,
+    receivedAt: new Date(Number(record.attributes.SentTimestamp) || Date.now()).toISOString(),
+    actor: "ingest-queue",
+  });
+  if (!result.ok) return deadLetter(record, result.error.code, result.error.message);
+}
+
+async function deadLetter(record: SQSRecord, code: string, reason: string): Promise<void> {
+  console.warn(JSON.stringify({ level: "warn", messageId: record.messageId, code, reason }));
+  await sqsClient().send(
+    new SendMessageCommand({
+      QueueUrl: dlqUrl,
+      MessageBody: record.body,
+      MessageAttributes: {
+        errorCode: { DataType: "String", StringValue: code },
+        errorMessage: { DataType: "String", StringValue: reason.slice(0, 1000) },
+        originalMessageId: { DataType: "String", StringValue: record.messageId },
+      },
+    }),
+  );
+}

@@ -1,0 +1,34 @@
+import type { Hold } from "../../core/review/hold";
+import { escalate, fallback, leaseExpired, type RoundResult, settle } from "../../core/review/steps";
+import { deps } from "../shared/deps";
+
+const stepDeps = {
+  reviews: deps.reviews(),
+  decisions: deps.decisions(),
+  experiments: deps.cachedExperiments(),
+  feedback: deps.feedback(),
+  audit: deps.audit(),
+  events: deps.metrics(),
+  notify: deps.notifier(),
+  now: deps.now,
+};
+
+type StepEvent =
+  | { action: "settle"; state: Hold & { verdict: RoundResult } }
+  | { action: "escalate" | "leaseExpired" | "fallback"; state: Hold };
+
+/** The review state machine's steps; the returned state's `next` tells the machine where to go. */
+export const handler = async (event: StepEvent): Promise<Hold> => {
+  switch (event.action) {
+    case "settle":
+      return settle(stepDeps, event.state);
+    case "escalate":
+      return escalate(stepDeps, event.state);
+    case "leaseExpired":
+      return leaseExpired(stepDeps, event.state);
+    case "fallback":
+      return fallback(stepDeps, event.state);
+    default:
+      throw new Error(`unknown review step ${(event as { action: string }).action}`);
+  }
+};

@@ -1,0 +1,28 @@
+import {
+  type RouteDecisionInput,
+  type RouteDecisionResult,
+  routeDecision,
+} from "../../core/routing/route-decision";
+import { deps } from "../shared/deps";
+
+const useCase = {
+  experiments: deps.cachedExperiments(),
+  decisions: deps.decisions(),
+  audit: deps.audit(),
+  events: deps.metrics(),
+  now: deps.now,
+  newId: deps.newId,
+};
+
+/**
+ * The router state machine's task. Its output drives the machine: `hold` present → start the
+ * review workflow; `result` is what the caller gets.
+ */
+export const handler = async (
+  event: RouteDecisionInput,
+): Promise<{ result: RouteDecisionResult; hold?: unknown }> => {
+  const result = await routeDecision(useCase, event);
+  if (!result.ok) return { result };
+  const { hold, ...answer } = result;
+  return { result: answer, ...(hold ? { hold } : {}) };
+};

@@ -1,0 +1,119 @@
+import middy from "@middy/core";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { DomainError } from "../../core/errors";
+import type { Role } from "../../core/roles";
+
+/** Bodies above this are refused with 413 (kB, leaving room for the routing envelope under Step Functions' 256 KiB). */
+export const MAX_BODY_BYTES = 256_000;
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+export interface Caller {
+  /** The token's subject: a reviewer's identity, or a producer's client id. */
+  id: string;
+  roles: Role[];
+}
+
+export interface RouteContext {
+  event: HttpEvent;
+  caller: Caller;
+  /** The JSON body, parsed; undefined when the request has none. */
+  body: unknown;
+  params: Record<string, string>;
+  query: Record<string, string>;
+}
+
+export interface RouteHandler {
+  /** Defence in depth: API Gateway checks the scopes too, the handler checks them again. */
+  roles: readonly Role[];
+  run(ctx: RouteContext): Promise<{ status?: number; body: unknown; headers?: Record<string, string> }>;
+}
+
+export const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult => ({
+  statusCode,
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
+
+export const errorBody = (code: string, message: string, details?: readonly unknown[]) => ({
+  error: { code, message, ...(details ? { details } : {}) },
+});
+
+function callerOf(event: HttpEvent): Caller {
+  const jwt = event.requestContext.authorizer?.jwt;
+  const scopes = jwt?.scopes ?? String(jwt?.claims?.scope ?? "").split(" ");
+  const roles = scopes.filter((s) => s.startsWith("hitl/")).map((s) => s.slice(5) as Role);
+  return { id: String(jwt?.claims?.sub ?? "anonymous"), roles };
+}
+
+function parseBody(event: HttpEvent): unknown {
+  if (event.body === undefined || event.body === null || event.body === "") return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_BODY_BYTES) {
+    throw new DomainError(
+      413,
+      "payload_too_large",
+      `request body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES} bytes`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DomainError(
+      400,
+      "malformed_json",
+      `request body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
+ * A thin HTTP adapter: picks the route by API Gateway's routeKey, checks the caller's role,
+ * parses the body and turns DomainErrors into JSON errors with their status. Anything else is a
+ * 500 that hides internals (the log keeps them).
+ */
+export function httpApi(routes: Record<string, RouteHandler>) {
+  return middy<HttpEvent, HttpResult>().handler(async (event) => {
+    const route = routes[event.routeKey];
+    if (!route) return json(404, errorBody("no_route", `no route for ${event.routeKey}`));
+    try {
+      const caller = callerOf(event);
+      if (!route.roles.some((role) => caller.roles.includes(role))) {
+        return json(
+          403,
+          errorBody(
+            "forbidden",
+            `this route needs one of the roles ${route.roles.join(", ")}; the token has ${caller.roles.join(", ") || "none"}`,
+          ),
+        );
+      }
+      const result = await route.run({
+        event,
+        caller,
+        body: parseBody(event),
+        params: (event.pathParameters ?? {}) as Record<string, string>,
+        query: (event.queryStringParameters ?? {}) as Record<string, string>,
+      });
+      return json(result.status ?? 200, result.body, result.headers);
+    } catch (error) {
+      if (error instanceof DomainError)
+        return json(error.status, errorBody(error.code, error.message, error.details));
+      console.error(
+        JSON.stringify({
+          level: "error",
+          routeKey: event.routeKey,
+          error: String((error as Error)?.stack ?? error),
+        }),
+      );
+      return json(500, errorBody("internal", "internal error; the request id is in the logs", undefined), {
+        "x-request-id": event.requestContext.requestId,
+      });
+    }
+  });
+}

@@ -1,0 +1,162 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import * as cognito from "aws-cdk-lib/aws-cognito";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as kms from "aws-cdk-lib/aws-kms";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import { ROLES } from "../core/roles";
+import { QueueWithDlq } from "./constructs/queue-with-dlq";
+
+export interface StatefulStackProps extends StackProps {
+  /** Keep data when the stack is deleted (production); destroy it in sandboxes. */
+  readonly retainData?: boolean;
+  /** Prefix of the Cognito hosted domain (globally unique); defaults to hitl-lab-<account>. */
+  readonly cognitoDomainPrefix?: string;
+  readonly consoleCallbackUrls?: string[];
+}
+
+/**
+ * Everything that holds data: tables, queues and the user pool. Kept apart from the stateless
+ * stack so functions and state machines can be replaced freely without touching data.
+ */
+export class StatefulStack extends Stack {
+  readonly key: kms.Key;
+  readonly experiments: dynamodb.TableV2;
+  readonly decisions: dynamodb.TableV2;
+  readonly reviews: dynamodb.TableV2;
+  readonly auditTrail: dynamodb.TableV2;
+  readonly metrics: dynamodb.TableV2;
+  readonly ingestQueue: QueueWithDlq;
+  readonly reviewIntakeQueue: QueueWithDlq;
+  readonly metricsQueue: QueueWithDlq;
+  readonly outcomesQueue: QueueWithDlq;
+  readonly feedbackQueue: QueueWithDlq;
+  readonly userPool: cognito.UserPool;
+  /** App clients whose tokens the API accepts (the JWT authorizer's audience). */
+  readonly apiClients: cognito.UserPoolClient[];
+  readonly resourceServerId = "hitl";
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
+    super(scope, id, props);
+    const removalPolicy = props.retainData === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    this.key = new kms.Key(this, "DataKey", {
+      description: "hitl-lab: encrypts tables and queues at rest",
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    const table = (name: string, extra: Partial<dynamodb.TablePropsV2> = {}) =>
+      new dynamodb.TableV2(this, name, {
+        partitionKey: { name: "pk", type: dynamodb.AttributeType.STRING },
+        sortKey: { name: "sk", type: dynamodb.AttributeType.STRING },
+        billing: dynamodb.Billing.onDemand(),
+        encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        deletionProtection: props.retainData !== false,
+        removalPolicy,
+        ...extra,
+      });
+
+    // Experiments: pk = experiment id; sk = "CURRENT" or "V#<version>" (every version is kept).
+    this.experiments = table("ExperimentsTable");
+    // Decisions: pk = decision id, sk = "DECISION"; byExperiment lists an experiment's decisions in time order.
+    this.decisions = table("DecisionsTable", {
+      timeToLiveAttribute: "expiresAt",
+      globalSecondaryIndexes: [
+        {
+          indexName: "byExperiment",
+          partitionKey: { name: "experimentId", type: dynamodb.AttributeType.STRING },
+          sortKey: { name: "createdKey", type: dynamodb.AttributeType.STRING },
+        },
+        {
+          // Feedback records (pk = feedback id, sk = "FEEDBACK") in the order they were produced.
+          indexName: "feed",
+          partitionKey: { name: "feedPartition", type: dynamodb.AttributeType.STRING },
+          sortKey: { name: "feedKey", type: dynamodb.AttributeType.STRING },
+        },
+      ],
+    });
+    // Review items: pk = review id; byQueue holds only pending items (sparse), best priority first.
+    this.reviews = table("ReviewsTable", {
+      globalSecondaryIndexes: [
+        {
+          indexName: "byQueue",
+          partitionKey: { name: "pendingQueue", type: dynamodb.AttributeType.STRING },
+          sortKey: { name: "priorityKey", type: dynamodb.AttributeType.STRING },
+        },
+        {
+          indexName: "byDecision",
+          partitionKey: { name: "decisionId", type: dynamodb.AttributeType.STRING },
+          sortKey: { name: "sk", type: dynamodb.AttributeType.STRING },
+        },
+      ],
+    });
+    // Append-only audit trail: pk = "decision#<id>" or "review#<id>", sk = "<ISO time>#<seq>".
+    this.auditTrail = table("AuditTable");
+    // Counters per experiment/arm/hour/shard and dedupe items (expire by TTL).
+    this.metrics = table("MetricsTable", { timeToLiveAttribute: "expiresAt" });
+
+    const queue = (name: string, visibility: Duration) =>
+      new QueueWithDlq(this, name, { key: this.key, visibilityTimeout: visibility });
+    // Visibility ≥ 6 × the consuming function's timeout (AWS's advice for SQS event sources).
+    this.ingestQueue = queue("IngestQueue", Duration.seconds(180));
+    this.reviewIntakeQueue = queue("ReviewIntakeQueue", Duration.seconds(60));
+    this.metricsQueue = queue("MetricsQueue", Duration.seconds(180));
+    this.outcomesQueue = queue("OutcomesQueue", Duration.seconds(60));
+    this.feedbackQueue = queue("FeedbackQueue", Duration.seconds(60));
+
+    this.userPool = new cognito.UserPool(this, "UserPool", {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { sms: false, otp: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      removalPolicy,
+    });
+    const scopes = ROLES.map(
+      (role) => new cognito.ResourceServerScope({ scopeName: role, scopeDescription: role }),
+    );
+    const resourceServer = this.userPool.addResourceServer("ResourceServer", {
+      identifier: this.resourceServerId,
+      scopes,
+    });
+    this.userPool.addDomain("Domain", {
+      cognitoDomain: { domainPrefix: props.cognitoDomainPrefix ?? `hitl-lab-${this.account}` },
+    });
+    const oauthScopes = scopes.map((scope) => cognito.OAuthScope.resourceServer(resourceServer, scope));
+    // Product systems and pipelines: client-credentials tokens; one client per system in practice.
+    const service = this.userPool.addClient("ServiceClient", {
+      generateSecret: true,
+      oAuth: { flows: { clientCredentials: true }, scopes: oauthScopes },
+    });
+    // Reviewers and analysts in the browser console: authorization code with PKCE.
+    const browser = this.userPool.addClient("ConsoleClient", {
+      generateSecret: false,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, ...oauthScopes],
+        callbackUrls: props.consoleCallbackUrls ?? ["http://localhost:3000/console/"],
+      },
+    });
+    this.apiClients = [service, browser];
+  }
+
+  /** Every dead-letter queue, for alarms. */
+  get deadLetterQueues(): sqs.Queue[] {
+    return [
+      this.ingestQueue,
+      this.reviewIntakeQueue,
+      this.metricsQueue,
+      this.outcomesQueue,
+      this.feedbackQueue,
+    ].map((q) => q.dlq);
+  }
+}

@@ -1,0 +1,185 @@
+import { Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { HttpMethod } from "aws-cdk-lib/aws-apigatewayv2";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import type { Construct } from "constructs";
+import type { Role } from "../core/roles";
+import { Alarms } from "./constructs/alarms";
+import { HitlFunction } from "./constructs/hitl-function";
+import { HitlHttpApi } from "./constructs/http-api";
+import { ReviewStateMachine } from "./constructs/review-state-machine";
+import { RouterStateMachine } from "./constructs/router-state-machine";
+import type { StatefulStack } from "./stateful-stack";
+
+export interface StatelessStackProps extends StackProps {
+  readonly data: StatefulStack;
+  /** Bearer-token issuer; defaults to the stateful stack's Cognito user pool. */
+  readonly jwtIssuer?: string;
+  readonly jwtAudience?: string[];
+}
+
+/** Functions, state machines, the HTTP API and alarms: everything replaceable without data loss. */
+export class StatelessStack extends Stack {
+  readonly api: HitlHttpApi;
+  readonly router: RouterStateMachine;
+  readonly review: ReviewStateMachine;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { data } = props;
+
+    const tables = {
+      EXPERIMENTS_TABLE: data.experiments.tableName,
+      DECISIONS_TABLE: data.decisions.tableName,
+      REVIEWS_TABLE: data.reviews.tableName,
+      AUDIT_TABLE: data.auditTrail.tableName,
+    };
+    const fn = (
+      id: string,
+      entry: string,
+      description: string,
+      environment: Record<string, string>,
+      timeout = 10,
+    ) =>
+      new HitlFunction(this, id, { entry, description, environment, timeout: Duration.seconds(timeout) }).fn;
+    // Audit entries are only ever added: PutItem (always with attribute_not_exists in code), never update or delete.
+    const appendAudit = (f: lambda.IFunction) => {
+      data.auditTrail.grant(f, "dynamodb:PutItem");
+      data.key.grant(f, "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey");
+    };
+
+    // ── review workflow (Standard) ──────────────────────────────────────────────
+    const reviewSteps = fn(
+      "ReviewSteps",
+      "review-steps",
+      "Review workflow steps: settle, escalate, fallback",
+      {
+        ...tables,
+        METRICS_QUEUE_URL: data.metricsQueue.queue.queueUrl,
+        OUTCOMES_QUEUE_URL: data.outcomesQueue.queue.queueUrl,
+        FEEDBACK_QUEUE_URL: data.feedbackQueue.queue.queueUrl,
+      },
+    );
+    data.reviews.grantReadWriteData(reviewSteps);
+    data.decisions.grantReadWriteData(reviewSteps);
+    data.experiments.grantReadData(reviewSteps);
+    appendAudit(reviewSteps);
+    for (const q of [data.metricsQueue, data.outcomesQueue, data.feedbackQueue])
+      q.queue.grantSendMessages(reviewSteps);
+    this.review = new ReviewStateMachine(this, "Review", {
+      intakeQueue: data.reviewIntakeQueue.queue,
+      stepsFunction: reviewSteps,
+    });
+
+    const reviewIntake = fn(
+      "ReviewIntake",
+      "review-intake",
+      "Stores held items (and their task tokens) for reviewers",
+      {
+        ...tables,
+        METRICS_QUEUE_URL: data.metricsQueue.queue.queueUrl,
+      },
+    );
+    data.reviews.grantReadWriteData(reviewIntake);
+    data.decisions.grantReadData(reviewIntake);
+    appendAudit(reviewIntake);
+    data.metricsQueue.queue.grantSendMessages(reviewIntake);
+    reviewIntake.addEventSource(
+      new SqsEventSource(data.reviewIntakeQueue.queue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+
+    // ── routing (Express, synchronous) ──────────────────────────────────────────
+    const routeDecision = fn(
+      "RouteDecision",
+      "route-decision",
+      "Assigns the arm, applies its policy, records the decision",
+      {
+        ...tables,
+        METRICS_QUEUE_URL: data.metricsQueue.queue.queueUrl,
+      },
+    );
+    data.experiments.grantReadData(routeDecision);
+    data.decisions.grant(routeDecision, "dynamodb:GetItem", "dynamodb:PutItem");
+    data.key.grantEncryptDecrypt(routeDecision);
+    appendAudit(routeDecision);
+    data.metricsQueue.queue.grantSendMessages(routeDecision);
+    this.router = new RouterStateMachine(this, "Router", {
+      routeFunction: routeDecision,
+      reviewStateMachine: this.review.stateMachine,
+    });
+
+    const decisionsApi = fn("DecisionsApi", "decisions-api", "POST/GET /v1/decisions", {
+      ...tables,
+      ROUTER_STATE_MACHINE_ARN: this.router.stateMachine.stateMachineArn,
+    });
+    decisionsApi.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["states:StartSyncExecution"],
+        resources: [this.router.stateMachine.stateMachineArn],
+      }),
+    );
+    data.decisions.grant(decisionsApi, "dynamodb:GetItem");
+    data.auditTrail.grant(decisionsApi, "dynamodb:Query");
+    data.key.grantDecrypt(decisionsApi);
+
+    const ingest = fn(
+      "Ingest",
+      "ingest",
+      "Routes decisions sent to the ingest queue through the same router",
+      {
+        ROUTER_STATE_MACHINE_ARN: this.router.stateMachine.stateMachineArn,
+        INGEST_DLQ_URL: data.ingestQueue.dlq.queueUrl,
+      },
+      30,
+    );
+    ingest.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["states:StartSyncExecution"],
+        resources: [this.router.stateMachine.stateMachineArn],
+      }),
+    );
+    data.ingestQueue.dlq.grantSendMessages(ingest);
+    ingest.addEventSource(
+      new SqsEventSource(data.ingestQueue.queue, {
+        batchSize: 25,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    const experimentsApi = fn(
+      "ExperimentsApi",
+      "experiments-api",
+      "Create, read, list and change experiments",
+      tables,
+    );
+    data.experiments.grantReadWriteData(experimentsApi);
+    appendAudit(experimentsApi);
+
+    // ── HTTP API ────────────────────────────────────────────────────────────────
+    const audience = props.jwtAudience ?? data.apiClients.map((c) => c.userPoolClientId);
+    this.api = new HitlHttpApi(this, "Http", {
+      jwtIssuer:
+        props.jwtIssuer ?? `https://cognito-idp.${this.region}.amazonaws.com/${data.userPool.userPoolId}`,
+      jwtAudience: audience,
+    });
+    const route = (method: HttpMethod, path: string, handler: lambda.IFunction, roles: HitlRoles) =>
+      this.api.addRoute({ method, path, handler, roles });
+    route(HttpMethod.POST, "/v1/decisions", decisionsApi, ["producer"]);
+    route(HttpMethod.GET, "/v1/decisions/{id}", decisionsApi, ["producer", "analyst", "reviewer", "admin"]);
+    route(HttpMethod.GET, "/v1/decisions/{id}/audit", decisionsApi, ["analyst", "admin"]);
+    route(HttpMethod.GET, "/v1/experiments", experimentsApi, ["admin", "analyst"]);
+    route(HttpMethod.POST, "/v1/experiments", experimentsApi, ["admin"]);
+    route(HttpMethod.GET, "/v1/experiments/{id}", experimentsApi, ["admin", "analyst"]);
+    route(HttpMethod.PUT, "/v1/experiments/{id}", experimentsApi, ["admin"]);
+
+    new Alarms(this, "Alarms", {
+      key: data.key,
+      deadLetterQueues: data.deadLetterQueues,
+      stateMachines: [this.router.stateMachine, this.review.stateMachine],
+    });
+  }
+}
+
+type HitlRoles = readonly Role[];

@@ -1,0 +1,219 @@
+import { describe, expect, it } from "vitest";
+import { synthesize } from "./synth";
+
+const { compute } = synthesize();
+const resources = compute.toJSON().Resources as Record<
+  string,
+  { Type: string; Properties: Record<string, unknown> }
+>;
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every Allow statement attached to the role of the function whose logical id starts with `prefix`. */
+function statementsOf(prefix: string): Statement[] {
+  const fnId = Object.keys(resources).find(
+    (id) => id.startsWith(`${prefix}Fn`) && resources[id]?.Type === "AWS::Lambda::Function",
+  );
+  if (!fnId) throw new Error(`no function ${prefix}`);
+  const roleRef = (resources[fnId]?.Properties.Role as { "Fn::GetAtt": [string] })["Fn::GetAtt"][0];
+  return Object.values(resources)
+    .filter(
+      (r) =>
+        r.Type === "AWS::IAM::Policy" &&
+        (r.Properties.Roles as { Ref: string }[]).some((x) => x.Ref === roleRef),
+    )
+    .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+/** A state machine's ASL with every CloudFormation token replaced by a placeholder string. */
+function definitionOf(prefix: string): { States: Record<string, Record<string, unknown>> } {
+  const machine = Object.entries(resources).find(
+    ([id, r]) => id.startsWith(prefix) && r.Type === "AWS::StepFunctions::StateMachine",
+  )?.[1];
+  const parts = (machine?.Properties.DefinitionString as { "Fn::Join": [string, unknown[]] })["Fn::Join"][1];
+  return JSON.parse(parts.map((p) => (typeof p === "string" ? p : "TOKEN")).join(""));
+}
+
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const mentions = (s: Statement, text: string) => JSON.stringify(s.Resource).includes(text);
+const FUNCTIONS = [
+  "RouteDecision",
+  "DecisionsApi",
+  "Ingest",
+  "ExperimentsApi",
+  "ReviewIntake",
+  "ReviewSteps",
+];
+
+describe("the stateless stack", () => {
+  it("runs every function on Node.js 24 on arm64", () => {
+    // Arrange
+    const fns = Object.values(resources).filter((r) => r.Type === "AWS::Lambda::Function");
+
+    // Act
+    const shapes = new Set(
+      fns.map((f) => `${f.Properties.Runtime} ${JSON.stringify(f.Properties.Architectures)}`),
+    );
+
+    // Assert
+    expect(fns.length).toBeGreaterThanOrEqual(FUNCTIONS.length);
+    expect([...shapes]).toEqual(['nodejs24.x ["arm64"]']);
+  });
+
+  it("routes synchronously in an Express machine and holds items in a Standard one", () => {
+    // Arrange
+    const machines = Object.entries(resources).filter(
+      ([, r]) => r.Type === "AWS::StepFunctions::StateMachine",
+    );
+
+    // Act
+    const types = Object.fromEntries(
+      machines.map(([id, r]) => [
+        id.replace(/StateMachine.*/, ""),
+        r.Properties.StateMachineType ?? "STANDARD",
+      ]),
+    );
+
+    // Assert
+    expect(types).toEqual({ Router: "EXPRESS", Review: "STANDARD" });
+  });
+
+  it("starts a review execution only on the branch where the router returned a hold", () => {
+    // Arrange
+    const { States } = definitionOf("RouterStateMachine");
+
+    // Act
+    const choice = States.NeedsPerson as { Choices: unknown[]; Default: string };
+    const starters = Object.entries(States).filter(([, s]) =>
+      String(s.Resource).includes("states:startExecution"),
+    );
+
+    // Assert
+    expect(choice.Choices).toEqual([{ Variable: "$.hold", IsPresent: true, Next: "StartReview" }]);
+    expect(choice.Default).toBe("Respond");
+    expect(starters.map(([name]) => name)).toEqual(["StartReview"]);
+  });
+
+  it("holds review items with a task token whose timeout is the tier's SLA", () => {
+    // Arrange
+    const { States } = definitionOf("ReviewStateMachine");
+
+    // Act
+    const hold = States.Hold as Record<string, unknown>;
+
+    // Assert
+    expect(hold.Resource).toBe("arn:TOKEN:states:::sqs:sendMessage.waitForTaskToken");
+    expect(hold.TimeoutSecondsPath).toBe("$.slaSeconds");
+    expect(hold.HeartbeatSecondsPath).toBe("$.heartbeatSeconds");
+    expect(hold.Catch).toEqual([
+      { ErrorEquals: ["States.Timeout"], ResultPath: "$.timeout", Next: "Escalate" },
+      { ErrorEquals: ["States.HeartbeatTimeout"], ResultPath: "$.timeout", Next: "LeaseExpired" },
+    ]);
+    expect(JSON.stringify(hold.Parameters)).toContain('"taskToken.$":"$$.Task.Token"');
+  });
+
+  it("requires a JWT with the route's role scope on every route", () => {
+    // Arrange
+    const routes = Object.values(resources).filter((r) => r.Type === "AWS::ApiGatewayV2::Route");
+
+    // Act
+    const byKey = Object.fromEntries(routes.map((r) => [r.Properties.RouteKey, r.Properties]));
+
+    // Assert
+    expect(routes.length).toBeGreaterThanOrEqual(7);
+    for (const route of routes) {
+      expect(route.Properties.AuthorizationType).toBe("JWT");
+      expect((route.Properties.AuthorizationScopes as string[]).length).toBeGreaterThan(0);
+    }
+    expect(byKey["POST /v1/decisions"]?.AuthorizationScopes).toEqual(["hitl/producer"]);
+    expect(byKey["POST /v1/experiments"]?.AuthorizationScopes).toEqual(["hitl/admin"]);
+  });
+
+  it("alarms on every dead-letter queue and on failed and timed-out executions", () => {
+    // Arrange
+    const alarms = Object.values(resources).filter((r) => r.Type === "AWS::CloudWatch::Alarm");
+
+    // Act
+    const metrics = alarms.map((a) => a.Properties.MetricName);
+
+    // Assert
+    expect(metrics.filter((m) => m === "ApproximateNumberOfMessagesVisible")).toHaveLength(5);
+    expect(metrics.filter((m) => m === "ExecutionsFailed")).toHaveLength(2);
+    expect(metrics.filter((m) => m === "ExecutionsTimedOut")).toHaveLength(2);
+  });
+
+  describe("least privilege", () => {
+    it("never grants a wildcard action or full DynamoDB access to a function", () => {
+      for (const name of FUNCTIONS) {
+        for (const s of statementsOf(name)) {
+          for (const action of actions(s)) {
+            expect(action, `${name}: ${action}`).not.toBe("*");
+            expect(action, `${name}: ${action}`).not.toBe("dynamodb:*");
+          }
+        }
+      }
+    });
+
+    it("lets functions only add entries to the audit trail, never change or delete one", () => {
+      // Arrange
+      const writes = [
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:PutItem",
+      ];
+
+      for (const name of FUNCTIONS) {
+        // Act
+        const onAudit = statementsOf(name)
+          .filter((s) => mentions(s, "AuditTable"))
+          .flatMap(actions)
+          .filter((a) => a.startsWith("dynamodb:"));
+
+        // Assert
+        expect(
+          onAudit.filter((a) => writes.includes(a) && a !== "dynamodb:PutItem"),
+          name,
+        ).toEqual([]);
+      }
+    });
+
+    it("lets the decisions API start only the router, and read but never write decisions", () => {
+      // Arrange
+      const statements = statementsOf("DecisionsApi");
+
+      // Act
+      const states = statements.filter((s) => actions(s).some((a) => a.startsWith("states:")));
+      const decisionActions = statements.filter((s) => mentions(s, "DecisionsTable")).flatMap(actions);
+
+      // Assert
+      expect(states.flatMap(actions)).toEqual(["states:StartSyncExecution"]);
+      expect(JSON.stringify(states[0]?.Resource)).toContain("RouterStateMachine");
+      expect(decisionActions).toEqual(["dynamodb:GetItem"]);
+    });
+
+    it("lets the router function create decisions but not update or delete them", () => {
+      // Act
+      const decisionActions = statementsOf("RouteDecision")
+        .filter((s) => mentions(s, "DecisionsTable"))
+        .flatMap(actions);
+
+      // Assert
+      expect(decisionActions.sort()).toEqual(["dynamodb:GetItem", "dynamodb:PutItem"]);
+    });
+
+    it("keeps the ingest function away from every table", () => {
+      // Act
+      const tableActions = statementsOf("Ingest")
+        .flatMap(actions)
+        .filter((a) => a.startsWith("dynamodb:"));
+
+      // Assert
+      expect(tableActions).toEqual([]);
+    });
+  });
+});
