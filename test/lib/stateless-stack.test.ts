@@ -19,7 +19,9 @@ function statementsOf(prefix: string): Statement[] {
     (id) => id.startsWith(`${prefix}Fn`) && resources[id]?.Type === "AWS::Lambda::Function",
   );
   if (!fnId) throw new Error(`no function ${prefix}`);
-  const roleRef = (resources[fnId]?.Properties.Role as { "Fn::GetAtt": [string] })["Fn::GetAtt"][0];
+  const fn = resources[fnId];
+  if (!fn) throw new Error(`no function ${prefix}`);
+  const roleRef = (fn.Properties.Role as { "Fn::GetAtt": [string] })["Fn::GetAtt"][0];
   return Object.values(resources)
     .filter(
       (r) =>
@@ -34,7 +36,8 @@ function definitionOf(prefix: string): { States: Record<string, Record<string, u
   const machine = Object.entries(resources).find(
     ([id, r]) => id.startsWith(prefix) && r.Type === "AWS::StepFunctions::StateMachine",
   )?.[1];
-  const parts = (machine?.Properties.DefinitionString as { "Fn::Join": [string, unknown[]] })["Fn::Join"][1];
+  if (!machine) throw new Error(`no state machine ${prefix}`);
+  const parts = (machine.Properties.DefinitionString as { "Fn::Join": [string, unknown[]] })["Fn::Join"][1];
   return JSON.parse(parts.map((p) => (typeof p === "string" ? p : "TOKEN")).join(""));
 }
 
