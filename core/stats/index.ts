@@ -1,0 +1,62 @@
+/**
+ * hitl-lab/stats: pure statistics for automation-level experiments with human review.
+ *
+ * No I/O and no dependencies. Every test takes sufficient statistics (counts and sums), never raw
+ * rows, so a report over millions of decisions costs microseconds. Semantics follow GrowthBook's
+ * gbstats engine; formulas and sources are in docs/statistics.md.
+ *
+ * Conventions: `a` is control and `b` treatment; effects are b − a (or (b − a)/a when relative).
+ * Invalid arguments throw RangeError; valid data that cannot support a test returns NaN statistics
+ * with a `reason`.
+ *
+ * @example
+ * ```ts
+ * import { frequentistTest, wilson } from "hitl-lab/stats";
+ * wilson(81, 263); // ≈ [0.2553, 0.3662]
+ * frequentistTest({ n: 1000, sum: 100 }, { n: 1000, sum: 130 }, { relative: true });
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type CodedValue,
+  cohenKappa,
+  fleissKappa,
+  krippendorffAlpha,
+  type MeasurementLevel,
+} from "./agreement";
+export { type BayesianOptions, type BayesianResult, bayesianTest } from "./bayesian";
+export {
+  chiSquareCdf,
+  chiSquareSf,
+  lnBeta,
+  lnGamma,
+  normalCdf,
+  normalPdf,
+  normalQuantile,
+  normalSf,
+  regularizedBeta,
+  regularizedGammaP,
+  regularizedGammaQ,
+  studentTCdf,
+  studentTPdf,
+  studentTQuantile,
+  studentTSf,
+} from "./distributions";
+export type { InconclusiveReason, Interval } from "./effect";
+export { type FrequentistOptions, type FrequentistResult, frequentistTest } from "./frequentist";
+export {
+  type ArmMoments,
+  armMoments,
+  type MeanSums,
+  type MetricSums,
+  type ProportionSums,
+  type RatioSums,
+} from "./moments";
+export { benjaminiHochberg, holm } from "./multiple-comparisons";
+export { type NonInferiorityOptions, type NonInferiorityResult, nonInferiorityTest } from "./noninferiority";
+export { twoProportionZTest, wilson } from "./proportions";
+export { ratioTest } from "./ratio";
+export { type SequentialOptions, sequentialTest } from "./sequential";
+export { SRM_THRESHOLD, type SrmResult, srm } from "./srm";
