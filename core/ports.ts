@@ -42,6 +42,40 @@ export interface ReviewStore {
   ): Promise<boolean>;
 }
 
+/** Reviewer-side operations on held items; each is one conditional write, safe under races. */
+export interface ReviewDesk {
+  /** Pending items of a queue, best priority first. */
+  pending(queue: string, limit: number): Promise<ReviewItem[]>;
+  /** Every pending item (for queue statistics). */
+  allPending(): Promise<ReviewItem[]>;
+  /** Claims a pending item of `round` for `reviewer`; false when someone else got it or it moved on. */
+  claim(id: string, round: number, reviewer: string, leaseUntil: string, at: string): Promise<boolean>;
+  /** Changes a claimed item only while `reviewer` holds its lease in `round`. */
+  updateClaimed(
+    id: string,
+    round: number,
+    reviewer: string,
+    changes: Partial<ReviewItem>,
+    remove?: (keyof ReviewItem)[],
+  ): Promise<boolean>;
+}
+
+/** The review workflow's task-token API (Step Functions). */
+export interface Workflow {
+  /** Resumes the hold; rejects with {@link TaskClosedError} when the task already ended. */
+  succeed(taskToken: string, output: unknown): Promise<void>;
+  heartbeat(taskToken: string): Promise<void>;
+  stop(reviewId: string, cause: string): Promise<void>;
+}
+
+/** The hold ended (SLA escalation, lease expiry, another verdict) before this call reached it. */
+export class TaskClosedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TaskClosedError";
+  }
+}
+
 export interface FeedbackStore {
   put(record: FeedbackRecord): Promise<void>;
 }

@@ -148,6 +148,30 @@ export class StatelessStack extends Stack {
       }),
     );
 
+    const reviewsApi = fn(
+      "ReviewsApi",
+      "reviews-api",
+      "Reviewer API: queues, claim, verdict, release, heartbeat",
+      {
+        ...tables,
+        METRICS_QUEUE_URL: data.metricsQueue.queue.queueUrl,
+        REVIEW_STATE_MACHINE_ARN: this.review.stateMachine.stateMachineArn,
+      },
+    );
+    data.reviews.grantReadWriteData(reviewsApi);
+    data.decisions.grant(reviewsApi, "dynamodb:GetItem");
+    data.experiments.grantReadData(reviewsApi);
+    data.auditTrail.grant(reviewsApi, "dynamodb:Query");
+    appendAudit(reviewsApi);
+    data.metricsQueue.queue.grantSendMessages(reviewsApi);
+    // Task-token calls are authorized on the state machine that issued the token.
+    reviewsApi.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["states:SendTaskSuccess", "states:SendTaskHeartbeat"],
+        resources: [this.review.stateMachine.stateMachineArn],
+      }),
+    );
+
     const experimentsApi = fn(
       "ExperimentsApi",
       "experiments-api",
@@ -169,6 +193,12 @@ export class StatelessStack extends Stack {
     route(HttpMethod.POST, "/v1/decisions", decisionsApi, ["producer"]);
     route(HttpMethod.GET, "/v1/decisions/{id}", decisionsApi, ["producer", "analyst", "reviewer", "admin"]);
     route(HttpMethod.GET, "/v1/decisions/{id}/audit", decisionsApi, ["analyst", "admin"]);
+    route(HttpMethod.GET, "/v1/queues", reviewsApi, ["reviewer", "admin"]);
+    route(HttpMethod.POST, "/v1/queues/{queue}/claim", reviewsApi, ["reviewer", "admin"]);
+    route(HttpMethod.GET, "/v1/reviews/{id}", reviewsApi, ["reviewer", "admin"]);
+    route(HttpMethod.POST, "/v1/reviews/{id}/verdict", reviewsApi, ["reviewer", "admin"]);
+    route(HttpMethod.POST, "/v1/reviews/{id}/release", reviewsApi, ["reviewer", "admin"]);
+    route(HttpMethod.POST, "/v1/reviews/{id}/heartbeat", reviewsApi, ["reviewer", "admin"]);
     route(HttpMethod.GET, "/v1/experiments", experimentsApi, ["admin", "analyst"]);
     route(HttpMethod.POST, "/v1/experiments", experimentsApi, ["admin"]);
     route(HttpMethod.GET, "/v1/experiments/{id}", experimentsApi, ["admin", "analyst"]);

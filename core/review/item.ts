@@ -38,6 +38,12 @@ export interface ReviewItem {
   deadline: string;
   /** Server-side only: resumes the workflow. Never returned by any API. */
   taskToken: string;
+  /** The arm's threshold, for re-scoring the uncertainty part of the priority. */
+  threshold: number;
+  /** When this round entered its queue (time in queue is measured from here). */
+  enqueuedAt: string;
+  /** How long a claim lasts without a heartbeat (the hold's HeartbeatSeconds). */
+  leaseSeconds: number;
   leaseHolder?: string;
   leaseUntil?: string;
   claimedAt?: string;

@@ -13,6 +13,8 @@ export interface Caller {
   /** The token's subject: a reviewer's identity, or a producer's client id. */
   id: string;
   roles: Role[];
+  /** Every claim of the token (e.g. a reviewer's `queues`). */
+  claims: Record<string, unknown>;
 }
 
 export interface RouteContext {
@@ -48,7 +50,7 @@ function callerOf(event: HttpEvent): Caller {
   const jwt = event.requestContext.authorizer?.jwt;
   const scopes = jwt?.scopes ?? String(jwt?.claims?.scope ?? "").split(" ");
   const roles = scopes.filter((s) => s.startsWith("hitl/")).map((s) => s.slice(5) as Role);
-  return { id: String(jwt?.claims?.sub ?? "anonymous"), roles };
+  return { id: String(jwt?.claims?.sub ?? "anonymous"), roles, claims: { ...(jwt?.claims ?? {}) } };
 }
 
 function parseBody(event: HttpEvent): unknown {

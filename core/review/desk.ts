@@ -1,0 +1,348 @@
+import { reviewEntity } from "../audit/entry";
+import { DomainError, notFound } from "../errors";
+import type { MetricEvent } from "../metrics/events";
+import type {
+  AuditLog,
+  DecisionStore,
+  EventPublisher,
+  ExperimentStore,
+  ReviewDesk,
+  ReviewStore,
+  Workflow,
+} from "../ports";
+import { TaskClosedError } from "../ports";
+import { canSee, type Reviewer } from "./entitlement";
+import { publicView, type ReviewItem, type Verdict } from "./item";
+import { priorityScore } from "./priority";
+
+export interface DeskDeps {
+  reviews: ReviewStore;
+  desk: ReviewDesk;
+  workflow: Workflow;
+  decisions: Pick<DecisionStore, "get">;
+  experiments: Pick<ExperimentStore, "get">;
+  audit: AuditLog;
+  events: EventPublisher;
+  now: () => Date;
+}
+
+/** How many of a queue's best items a claim looks at before re-scoring them with the current time. */
+const CLAIM_WINDOW = 25;
+const NEAR_SLA_SHARE = 0.2;
+
+const entryFor = (
+  item: ReviewItem,
+  actor: string,
+  action: "claimed" | "released" | "verdict",
+  at: string,
+  detail = {},
+) => ({
+  entity: reviewEntity(item.reviewId),
+  at,
+  actor,
+  action,
+  detail: { round: item.round, queue: item.queue, ...detail },
+});
+
+/** Stored priorities were computed at intake; urgency grows as the deadline nears, so re-score. */
+function currentPriority(item: ReviewItem, now: Date, threshold: number): number {
+  return priorityScore({
+    secondsToDeadline: (Date.parse(item.deadline) - now.getTime()) / 1000,
+    item: item.context.item,
+    prediction: item.context.prediction,
+    threshold,
+    audit: item.kind === "audit",
+  });
+}
+
+function assertVisible(reviewer: Reviewer, queue: string): void {
+  if (!canSee(reviewer, queue)) {
+    throw new DomainError(
+      403,
+      "queue_forbidden",
+      `reviewer ${reviewer.id} may not work the queue "${queue}"`,
+    );
+  }
+}
+
+const roundVerdicts = (item: ReviewItem) => item.verdicts.filter((v) => v.round === item.round);
+
+/**
+ * Gives the reviewer the most urgent pending item of the queue, leased for `leaseSeconds`. The claim
+ * is a conditional write, so two reviewers racing never get the same item; the loser moves on to
+ * the next candidate. A heartbeat restarts the workflow's heartbeat clock for the new lease.
+ */
+export async function claimNext(
+  deps: DeskDeps,
+  reviewer: Reviewer,
+  queue: string,
+): Promise<ReviewItem | undefined> {
+  assertVisible(reviewer, queue);
+  const now = deps.now();
+  const candidates = (await deps.desk.pending(queue, CLAIM_WINDOW))
+    .filter((item) => !item.excludedReviewers.includes(reviewer.id))
+    .filter((item) => !roundVerdicts(item).some((v) => v.reviewer === reviewer.id))
+    .map((item) => ({ item, score: currentPriority(item, now, item.threshold) }))
+    .sort((a, b) => b.score - a.score);
+  for (const { item } of candidates) {
+    const at = now.toISOString();
+    const leaseUntil = new Date(now.getTime() + item.leaseSeconds * 1000).toISOString();
+    if (!(await deps.desk.claim(item.reviewId, item.round, reviewer.id, leaseUntil, at))) continue;
+    try {
+      await deps.workflow.heartbeat(item.taskToken);
+    } catch (error) {
+      if (!(error instanceof TaskClosedError)) throw error;
+      continue; // The hold ended meanwhile (escalated); its next round will be a new item.
+    }
+    await deps.audit.append([entryFor(item, reviewer.id, "claimed", at, { leaseUntil })]);
+    return { ...item, status: "claimed", leaseHolder: reviewer.id, leaseUntil, claimedAt: at };
+  }
+  return undefined;
+}
+
+export interface ReviewHandoff {
+  review: ReturnType<typeof publicView>;
+  /** Whether the caller holds the lease now. */
+  yours: boolean;
+  history: Awaited<ReturnType<AuditLog["list"]>>;
+}
+
+/**
+ * The context handoff: the item, the model's prediction with its confidence and alternatives, why
+ * it is held, the deadline, earlier verdicts and history. In a double review the current round's
+ * other verdict stays hidden, so the two reviewers decide independently. Never the task token.
+ */
+export async function getReview(deps: DeskDeps, reviewer: Reviewer, id: string): Promise<ReviewHandoff> {
+  const item = await deps.reviews.get(id);
+  if (!item) throw notFound("review", id);
+  if (item.leaseHolder !== reviewer.id) assertVisible(reviewer, item.queue);
+  const blind = item.requiredVerdicts > 1;
+  const verdicts = blind
+    ? item.verdicts.filter((v) => v.round !== item.round || v.reviewer === reviewer.id)
+    : item.verdicts;
+  const history = await deps.audit.list(reviewEntity(id));
+  return { review: publicView({ ...item, verdicts }), yours: item.leaseHolder === reviewer.id, history };
+}
+
+function assertLease(item: ReviewItem, reviewer: Reviewer, now: Date): void {
+  if (item.status !== "claimed" || !item.leaseHolder) {
+    throw new DomainError(
+      409,
+      "no_lease",
+      `review ${item.reviewId} is ${item.status}, not claimed; claim it first with POST /v1/queues/${item.queue}/claim`,
+    );
+  }
+  if (item.leaseHolder !== reviewer.id) {
+    throw new DomainError(403, "held_by_another", `review ${item.reviewId} is held by another reviewer`);
+  }
+  if (Date.parse(item.leaseUntil ?? "") <= now.getTime()) {
+    throw new DomainError(
+      409,
+      "lease_expired",
+      `your lease on review ${item.reviewId} expired at ${item.leaseUntil}; claim it again`,
+    );
+  }
+}
+
+export interface VerdictInput {
+  label: string;
+  notes?: string;
+  handlingSeconds?: number;
+}
+
+export interface VerdictResult {
+  reviewId: string;
+  status: "recorded" | "waiting-for-second-review";
+  verdict: Verdict;
+  replayed: boolean;
+}
+
+/**
+ * Records the lease holder's verdict. The last verdict a round needs resumes the workflow with
+ * SendTaskSuccess, which a task accepts once: a verdict that arrives after the item escalated or
+ * timed out gets 409 and changes nothing. Repeating the same verdict returns the first answer.
+ */
+export async function submitVerdict(
+  deps: DeskDeps,
+  reviewer: Reviewer,
+  id: string,
+  input: VerdictInput,
+): Promise<VerdictResult> {
+  const now = deps.now();
+  const item = await deps.reviews.get(id);
+  if (!item) throw notFound("review", id);
+  const mine = item.verdicts.find((v) => v.reviewer === reviewer.id && v.round === item.round);
+  if (mine) {
+    if (mine.label === input.label)
+      return { reviewId: id, status: "recorded", verdict: mine, replayed: true };
+    throw new DomainError(
+      409,
+      "verdict_exists",
+      `you already gave review ${id} the verdict "${mine.label}"; a second verdict with another label is refused`,
+    );
+  }
+  if (item.labels.length > 0 && !item.labels.includes(input.label)) {
+    throw new DomainError(
+      400,
+      "label_not_allowed",
+      `label "${input.label}" is not allowed for this item; choose one of ${item.labels.join(", ")}`,
+    );
+  }
+  assertLease(item, reviewer, now);
+
+  const at = now.toISOString();
+  const handlingSeconds =
+    input.handlingSeconds ?? Math.max(0, (now.getTime() - Date.parse(item.claimedAt ?? at)) / 1000);
+  const verdict: Verdict = {
+    reviewer: reviewer.id,
+    label: input.label,
+    ...(input.notes ? { notes: input.notes } : {}),
+    handlingSeconds,
+    at,
+    tier: item.tier,
+    round: item.round,
+    ...(item.excludedReviewers.length > 0 ? { adjudication: true } : {}),
+  };
+  const verdicts = [...roundVerdicts(item), verdict];
+  const complete = verdicts.length >= item.requiredVerdicts;
+
+  if (complete) {
+    try {
+      await deps.workflow.succeed(item.taskToken, { verdicts });
+    } catch (error) {
+      if (!(error instanceof TaskClosedError)) throw error;
+      throw new DomainError(
+        409,
+        "hold_closed",
+        `review ${id} escalated or timed out before this verdict arrived (its SLA or lease ran out); nothing was changed`,
+      );
+    }
+    await deps.desk.updateClaimed(
+      id,
+      item.round,
+      reviewer.id,
+      { verdicts: [...item.verdicts, verdict], updatedAt: at },
+      ["leaseHolder", "leaseUntil"],
+    );
+  } else {
+    // First of two independent reviews: back to the queue for someone else.
+    const stored = await deps.desk.updateClaimed(
+      id,
+      item.round,
+      reviewer.id,
+      { verdicts: [...item.verdicts, verdict], status: "pending", pendingQueue: item.queue, updatedAt: at },
+      ["leaseHolder", "leaseUntil", "claimedAt"],
+    );
+    if (!stored)
+      throw new DomainError(409, "hold_closed", `review ${id} changed meanwhile; nothing was changed`);
+  }
+
+  const decision = await deps.decisions.get(item.decisionId);
+  const experiment = await deps.experiments.get(item.experimentId);
+  const tier = experiment?.arms
+    .find((a) => a.id === item.arm)
+    ?.policy.sla.tiers.find((t) => t.name === item.tier);
+  const event: MetricEvent = {
+    type: "review.verdict",
+    id: `review.verdict:${id}:${item.round}:${reviewer.id}`,
+    at,
+    experimentId: item.experimentId,
+    arm: item.arm,
+    enrolled: decision?.enrolled ?? false,
+    reviewId: id,
+    decisionId: item.decisionId,
+    kind: item.kind,
+    reviewer: reviewer.id,
+    label: input.label,
+    predictedLabel: item.context.prediction.label,
+    tier: item.tier,
+    handlingSeconds,
+    queueSeconds: Math.max(0, (Date.parse(item.claimedAt ?? at) - Date.parse(item.enqueuedAt)) / 1000),
+    hourlyRateUsd: tier?.hourlyRateUsd ?? 0,
+    ...(tier?.perReviewUsd !== undefined ? { perReviewUsd: tier.perReviewUsd } : {}),
+  };
+  await Promise.all([
+    deps.audit.append([entryFor(item, reviewer.id, "verdict", at, { label: input.label, complete })]),
+    deps.events.publish([event]),
+  ]);
+  return {
+    reviewId: id,
+    status: complete ? "recorded" : "waiting-for-second-review",
+    verdict,
+    replayed: false,
+  };
+}
+
+/** Hands a claimed item back to its queue. */
+export async function release(deps: DeskDeps, reviewer: Reviewer, id: string): Promise<void> {
+  const now = deps.now();
+  const item = await deps.reviews.get(id);
+  if (!item) throw notFound("review", id);
+  assertLease(item, reviewer, now);
+  const at = now.toISOString();
+  const ok = await deps.desk.updateClaimed(
+    id,
+    item.round,
+    reviewer.id,
+    { status: "pending", pendingQueue: item.queue, updatedAt: at },
+    ["leaseHolder", "leaseUntil", "claimedAt"],
+  );
+  if (!ok) throw new DomainError(409, "hold_closed", `review ${id} changed meanwhile; nothing was changed`);
+  await deps.audit.append([entryFor(item, reviewer.id, "released", at)]);
+}
+
+/** Extends the lease by its length again and tells the workflow the reviewer is still there. */
+export async function extendLease(
+  deps: DeskDeps,
+  reviewer: Reviewer,
+  id: string,
+): Promise<{ leaseUntil: string }> {
+  const now = deps.now();
+  const item = await deps.reviews.get(id);
+  if (!item) throw notFound("review", id);
+  assertLease(item, reviewer, now);
+  try {
+    await deps.workflow.heartbeat(item.taskToken);
+  } catch (error) {
+    if (!(error instanceof TaskClosedError)) throw error;
+    throw new DomainError(409, "hold_closed", `review ${id} escalated or timed out; your lease is gone`);
+  }
+  const leaseUntil = new Date(now.getTime() + item.leaseSeconds * 1000).toISOString();
+  await deps.desk.updateClaimed(id, item.round, reviewer.id, { leaseUntil, updatedAt: now.toISOString() });
+  return { leaseUntil };
+}
+
+export interface QueueStats {
+  queue: string;
+  depth: number;
+  oldestAgeSeconds: number;
+  nearSla: number;
+  pastSla: number;
+}
+
+/** Depth, oldest item's age, and items near (last 20% of the tier's SLA) or past their deadline, per visible queue. */
+export async function queueStats(deps: DeskDeps, reviewer: Reviewer): Promise<QueueStats[]> {
+  const now = deps.now().getTime();
+  const byQueue = new Map<string, QueueStats>();
+  for (const item of await deps.desk.allPending()) {
+    if (!canSee(reviewer, item.queue)) continue;
+    const stats = byQueue.get(item.queue) ?? {
+      queue: item.queue,
+      depth: 0,
+      oldestAgeSeconds: 0,
+      nearSla: 0,
+      pastSla: 0,
+    };
+    const left = (Date.parse(item.deadline) - now) / 1000;
+    const span = Math.max(1, (Date.parse(item.deadline) - Date.parse(item.enqueuedAt)) / 1000);
+    stats.depth += 1;
+    stats.oldestAgeSeconds = Math.max(
+      stats.oldestAgeSeconds,
+      Math.round((now - Date.parse(item.createdAt)) / 1000),
+    );
+    if (left <= 0) stats.pastSla += 1;
+    else if (left <= span * NEAR_SLA_SHARE) stats.nearSla += 1;
+    byQueue.set(item.queue, stats);
+  }
+  return [...byQueue.values()].sort((a, b) => a.queue.localeCompare(b.queue));
+}

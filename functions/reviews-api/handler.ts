@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
+import { DynamoReviewDesk } from "../../adapters/dynamodb/review-desk";
+import { sfnClient } from "../../adapters/sfn/client";
+import { SfnWorkflow } from "../../adapters/sfn/workflow";
+import { DomainError, validationFailed } from "../../core/errors";
+import { parseWithSchema } from "../../core/experiments/validate";
+import {
+  claimNext,
+  extendLease,
+  getReview,
+  queueStats,
+  release,
+  submitVerdict,
+} from "../../core/review/desk";
+import { parseQueuesClaim, type Reviewer } from "../../core/review/entitlement";
+import { deps } from "../shared/deps";
+import { type Caller, httpApi } from "../shared/http";
+
+const desk = {
+  reviews: deps.reviews(),
+  desk: new DynamoReviewDesk(documentClient(), requireEnv("REVIEWS_TABLE")),
+  workflow: new SfnWorkflow(sfnClient(), requireEnv("REVIEW_STATE_MACHINE_ARN")),
+  decisions: deps.decisions(),
+  experiments: deps.cachedExperiments(),
+  audit: deps.audit(),
+  events: deps.metrics(),
+  now: deps.now,
+};
+
+const VerdictSchema = z.strictObject({
+  label: z.string().min(1).max(200),
+  notes: z.string().max(4000).optional(),
+  handlingSeconds: z.number().min(0).max(86_400).optional(),
+});
+
+const reviewerOf = (caller: Caller): Reviewer => ({
+  id: caller.id,
+  admin: caller.roles.includes("admin"),
+  queues: parseQueuesClaim(caller.claims.queues),
+});
+
+export const handler = httpApi({
+  "GET /v1/queues": {
+    roles: ["reviewer", "admin"],
+    run: async ({ caller }) => ({ body: { queues: await queueStats(desk, reviewerOf(caller)) } }),
+  },
+  "POST /v1/queues/{queue}/claim": {
+    roles: ["reviewer", "admin"],
+    async run({ caller, params }) {
+      const item = await claimNext(desk, reviewerOf(caller), params.queue ?? "");
+      if (!item)
+        return {
+          status: 200,
+          body: { review: null, message: `queue "${params.queue}" has nothing to claim` },
+        };
+      return { body: await getReview(desk, reviewerOf(caller), item.reviewId) };
+    },
+  },
+  "GET /v1/reviews/{id}": {
+    roles: ["reviewer", "admin"],
+    run: async ({ caller, params }) => ({ body: await getReview(desk, reviewerOf(caller), params.id ?? "") }),
+  },
+  "POST /v1/reviews/{id}/verdict": {
+    roles: ["reviewer", "admin"],
+    async run({ caller, params, body }) {
+      if (body === undefined)
+        throw new DomainError(400, "missing_body", 'request body is empty; send { "label": ... }');
+      const parsed = parseWithSchema(VerdictSchema, body, "verdict");
+      if (!parsed.ok) throw validationFailed("verdict", parsed.errors);
+      return { body: await submitVerdict(desk, reviewerOf(caller), params.id ?? "", parsed.value) };
+    },
+  },
+  "POST /v1/reviews/{id}/release": {
+    roles: ["reviewer", "admin"],
+    async run({ caller, params }) {
+      await release(desk, reviewerOf(caller), params.id ?? "");
+      return { body: { reviewId: params.id, status: "pending" } };
+    },
+  },
+  "POST /v1/reviews/{id}/heartbeat": {
+    roles: ["reviewer", "admin"],
+    run: async ({ caller, params }) => ({
+      body: await extendLease(desk, reviewerOf(caller), params.id ?? ""),
+    }),
+  },
+});
