@@ -1,0 +1,388 @@
+// The local cloud: starts the stand-ins and creates on them every resource the synthesized CDK
+// templates describe (see local/WIRING.md). Nothing here lists the app's resources by hand.
+import { mkdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { openTokenStore } from "./auth";
+import { startDynamoDbLocal } from "./dynamodb";
+import { type SqsPoller, sqsMappingSpecs, startSqsPoller } from "./event-sources";
+import { apiSpecs, type HttpApiServer, startHttpApi } from "./http-api";
+import { createLambdaRuntime, functionSpecs, type LambdaRuntime } from "./lambda";
+import { startSqs } from "./sqs";
+import { createStepFunctionsService, type StepFunctionsService } from "./stepfunctions/service";
+import {
+  formatTable,
+  loadCloudAssembly,
+  notEmulated,
+  provisionQueues,
+  provisionTables,
+  resourcesOf,
+  type SummaryRow,
+  stateMachineSpecs,
+  TemplateResolver,
+} from "./template";
+
+export const ROLES = ["producer", "reviewer", "analyst", "ml", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The account of every local ARN (the stand-ins' own default). */
+export const LOCAL_ACCOUNT_ID = "000000000000";
+export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, sqs: 9324, stepfunctions: 8083 } as const;
+
+export interface LocalCloudOptions {
+  /** The synthesized app; default "cdk.out". */
+  readonly cdkOut?: string;
+  /** Where data persists; default ".hitl". Ignored with inMemory. */
+  readonly dataDir?: string;
+  readonly inMemory?: boolean;
+  /** 0 = a free port. */
+  readonly ports?: { api?: number; dynamodb?: number; sqs?: number; stepfunctions?: number };
+  readonly log?: (line: string) => void;
+  /** Default us-east-1. */
+  readonly region?: string;
+}
+
+export interface ResourceInfo {
+  readonly type: string;
+  readonly stackName: string;
+  /** The construct path (`Stack/Construct/Resource`), handy to find a resource without its hash. */
+  readonly path?: string;
+  /** What `Ref` gives: table name, queue URL, function name, state machine ARN... */
+  readonly ref: string;
+  /** The local physical name. */
+  readonly name: string;
+  readonly arn?: string;
+}
+
+export interface LocalResources {
+  readonly byLogicalId: Readonly<Record<string, ResourceInfo>>;
+  /** Stack outputs by output name and by `Stack.Output`. */
+  readonly outputs: Readonly<Record<string, unknown>>;
+}
+
+export interface LocalCloud {
+  readonly apiUrl: string;
+  /** Every HTTP API by logical id (apiUrl is the first one's). */
+  readonly apiUrls: Readonly<Record<string, string>>;
+  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly stepfunctions: string };
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly tokens: Readonly<Record<Role, string>>;
+  readonly resources: LocalResources;
+  /** Runs a function by name or ARN; rejects with an Error named after Lambda's errorType. */
+  invoke(functionNameOrArn: string, event: unknown): Promise<unknown>;
+  /** A new bearer token for `sub` with these scopes (e.g. `["hitl/reviewer"]`). */
+  mintToken(sub: string, scopes: readonly string[]): string;
+  readonly stepFunctions: StepFunctionsService;
+  /** Stops everything it started, in reverse order; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Cleanups run last-in first-out; a failing one does not keep the others from running. */
+class Teardown {
+  private readonly steps: Array<{ name: string; run: () => Promise<void> | void }> = [];
+  private readonly log: (line: string) => void;
+
+  constructor(log: (line: string) => void) {
+    this.log = log;
+  }
+
+  add(name: string, run: () => Promise<void> | void): void {
+    this.steps.push({ name, run });
+  }
+
+  async run(): Promise<void> {
+    for (const step of this.steps.splice(0).reverse()) {
+      try {
+        await step.run();
+      } catch (error) {
+        this.log(`stopping ${step.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+}
+
+function resourceInventory(resolver: TemplateResolver, assembly: ReturnType<typeof loadCloudAssembly>) {
+  const byLogicalId: Record<string, ResourceInfo> = {};
+  for (const ref of resourcesOf(assembly)) {
+    if (!resolver.isActive(ref)) continue;
+    try {
+      const value = resolver.ref(ref.stack, ref.logicalId);
+      let arn: string | undefined;
+      try {
+        arn = String(resolver.getAtt(ref.stack, ref.logicalId, "Arn"));
+      } catch {
+        arn = undefined;
+      }
+      const cdkPath = ref.resource.Metadata?.["aws:cdk:path"];
+      byLogicalId[ref.logicalId] = {
+        type: ref.resource.Type,
+        stackName: ref.stack.stackName,
+        ...(typeof cdkPath === "string" ? { path: cdkPath } : {}),
+        ref: String(value),
+        name: resolver.physicalName(ref.stack, ref.logicalId),
+        ...(arn ? { arn } : {}),
+      };
+    } catch {
+      // Resources whose names cannot be resolved locally are simply not listed.
+    }
+  }
+  return byLogicalId;
+}
+
+/** Starts the local cloud from a synthesized CDK app; see LocalCloudOptions for the defaults. */
+export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const region = opts.region ?? "us-east-1";
+  const accountId = LOCAL_ACCOUNT_ID;
+  const credentials = { ...LOCAL_CREDENTIALS };
+  const port = (name: keyof typeof DEFAULT_PORTS) => opts.ports?.[name] ?? DEFAULT_PORTS[name];
+  const dataDir = opts.inMemory ? undefined : path.resolve(opts.dataDir ?? ".hitl");
+  const under = (name: string) => (dataDir ? path.join(dataDir, name) : undefined);
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+
+  // Read the templates before starting anything: a missing synth fails fast.
+  const assembly = loadCloudAssembly(opts.cdkOut ?? "cdk.out");
+  const teardown = new Teardown(log);
+  const started = Date.now();
+  try {
+    const [dynamodb, sqs] = await Promise.all([
+      startDynamoDbLocal({ port: port("dynamodb"), dataDir: under("dynamodb") }).then((server) => {
+        teardown.add("DynamoDB Local", () => server.stop());
+        return server;
+      }),
+      startSqs({ port: port("sqs"), dataDir: under("sqs"), region, accountId }).then((server) => {
+        teardown.add("SQS", () => server.stop());
+        return server;
+      }),
+    ]);
+    // The SDK annotates the credentials object it is given: each client gets its own copy.
+    const clientConfig = () => ({ region, credentials: { ...credentials }, maxAttempts: 3 });
+    const dynamodbClient = new DynamoDBClient({ ...clientConfig(), endpoint: dynamodb.endpoint });
+    const sqsClient = new SQSClient({ ...clientConfig(), endpoint: sqs.endpoint });
+    teardown.add("AWS clients", () => {
+      dynamodbClient.destroy();
+      sqsClient.destroy();
+    });
+
+    const resolver = new TemplateResolver(assembly, { region, accountId, sqsEndpoint: sqs.endpoint });
+    const [tables, queues] = await Promise.all([
+      provisionTables(resolver, assembly, dynamodbClient),
+      provisionQueues(resolver, assembly, sqsClient),
+    ]);
+
+    // The HTTP APIs listen now so their URLs can be resolved (ApiEndpoint) into environments;
+    // they answer 503 until their routes are attached at the end.
+    const apis = apiSpecs(resolver, assembly);
+    const servers: HttpApiServer[] = [];
+    for (const [i, api] of apis.entries()) {
+      const server = await startHttpApi({ port: i === 0 ? port("api") : 0 });
+      teardown.add(`HTTP API ${api.logicalId}`, () => server.stop());
+      servers.push(server);
+      const stack = assembly.stacks.find((candidate) => candidate.stackName === api.stackName);
+      if (stack)
+        resolver.override(stack, api.logicalId, {
+          attrs: { ApiEndpoint: `http://127.0.0.1:${server.port}` },
+        });
+    }
+
+    let runtime: LambdaRuntime | undefined;
+    // Registered before Step Functions so executions still running at stop() can finish their calls.
+    teardown.add("functions", () => runtime?.stop());
+    let markReady: (runtime: LambdaRuntime) => void = () => undefined;
+    const runtimeReady = new Promise<LambdaRuntime>((resolve) => {
+      markReady = resolve;
+    });
+    const stepFunctions = createStepFunctionsService({
+      region,
+      accountId,
+      credentials: { ...credentials },
+      // Executions resumed or started early wait until the functions exist.
+      invokeFunction: async (fn, payload) => (await runtimeReady).invoke(fn, payload),
+      sqsEndpoint: sqs.endpoint,
+      dynamodbEndpoint: dynamodb.endpoint,
+      dataDir: under("stepfunctions"),
+      log,
+    });
+    teardown.add("Step Functions", () => stepFunctions.close());
+    const machines = stateMachineSpecs(resolver, assembly);
+    for (const machine of machines) {
+      let roleArn: string | undefined;
+      try {
+        roleArn = String(resolver.property(machine.ref, "RoleArn") ?? "") || undefined;
+      } catch {
+        roleArn = undefined;
+      }
+      stepFunctions.registerStateMachine({
+        arn: machine.arn,
+        name: machine.name,
+        type: machine.type,
+        definition: machine.definition,
+        ...(roleArn ? { roleArn } : {}),
+      });
+    }
+    const sfnListener = await stepFunctions.listen({ port: port("stepfunctions"), host: "127.0.0.1" });
+    teardown.add("Step Functions endpoint", () => sfnListener.stop());
+
+    const reserved = {
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnListener.endpoint,
+    };
+    const { specs, skipped } = functionSpecs(resolver, assembly, reserved);
+    const lambda = createLambdaRuntime(specs, { log });
+    runtime = lambda;
+    markReady(lambda);
+    const resumed = await stepFunctions.resumePending();
+
+    const mappings = sqsMappingSpecs(resolver, assembly);
+    const queueByArn = new Map(queues.map((queue) => [queue.arn, queue]));
+    const pollerRows: SummaryRow[] = [];
+    const pollers: SqsPoller[] = [];
+    for (const mapping of mappings.specs) {
+      const queue = queueByArn.get(mapping.queueArn);
+      const describe = `${queue?.name ?? mapping.queueArn} → ${mapping.functionName}`;
+      if (!queue || !lambda.has(mapping.functionName) || !mapping.enabled) {
+        const why = !queue
+          ? "queue not in the templates"
+          : !mapping.enabled
+            ? "disabled"
+            : "function not runnable";
+        pollerRows.push({
+          type: "AWS::Lambda::EventSourceMapping",
+          logicalId: mapping.ref.logicalId,
+          local: `${describe} (${why})`,
+        });
+        continue;
+      }
+      pollers.push(
+        startSqsPoller({
+          sqs: sqsClient,
+          queueUrl: queue.url,
+          queueArn: queue.arn,
+          region,
+          batchSize: mapping.batchSize,
+          batchingWindowSeconds: mapping.batchingWindowSeconds,
+          reportBatchItemFailures: mapping.reportBatchItemFailures,
+          concurrency: mapping.concurrency,
+          invoke: (event) => lambda.invoke(mapping.functionName, event),
+          label: describe,
+          log,
+        }),
+      );
+      pollerRows.push({
+        type: "AWS::Lambda::EventSourceMapping",
+        logicalId: mapping.ref.logicalId,
+        local: describe,
+      });
+    }
+    // Added after the functions' teardown so pollers stop (and finish their batch) first.
+    teardown.add("pollers", () => Promise.all(pollers.map((poller) => poller.stop())).then(() => undefined));
+
+    const tokens = openTokenStore(under("tokens.json"));
+    const roleTokens = Object.fromEntries(
+      ROLES.map((role) => [role, tokens.tokenFor(`${role}-1`, [`hitl/${role}`])]),
+    );
+    const apiUrls: Record<string, string> = {};
+    for (const [i, api] of apis.entries()) {
+      const server = servers[i] as HttpApiServer;
+      server.attach({ api, invoke: (fn, event) => lambda.invoke(fn, event), tokens, accountId, log });
+      apiUrls[api.logicalId] = server.url;
+    }
+    const apiUrl = servers[0]?.url ?? "";
+
+    const endpoints = { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, stepfunctions: sfnListener.endpoint };
+    if (dataDir) {
+      const devJson = { apiUrl, tokens: roleTokens, endpoints, region, credentials };
+      writeFileSync(path.join(dataDir, "dev.json"), `${JSON.stringify(devJson, null, 2)}\n`, { mode: 0o600 });
+    }
+
+    const rows: SummaryRow[] = [
+      ...tables.map((t) => ({ type: t.ref.resource.Type, logicalId: t.ref.logicalId, local: t.name })),
+      ...queues.map((q) => ({ type: "AWS::SQS::Queue", logicalId: q.ref.logicalId, local: q.url })),
+      ...machines.map((m) => ({
+        type: `AWS::StepFunctions::StateMachine`,
+        logicalId: m.ref.logicalId,
+        local: `${m.name} (${m.type})`,
+      })),
+      ...specs.map((f) => ({ type: "AWS::Lambda::Function", logicalId: f.logicalId, local: f.name })),
+      ...skipped.map((f) => ({
+        type: "AWS::Lambda::Function",
+        logicalId: f.ref.logicalId,
+        local: `not run: ${f.reason}`,
+      })),
+      ...pollerRows,
+      ...mappings.skipped.map((m) => ({
+        type: "AWS::Lambda::EventSourceMapping",
+        logicalId: m.ref.logicalId,
+        local: `not run: ${m.reason}`,
+      })),
+      ...apis.map((api, i) => ({
+        type: "AWS::ApiGatewayV2::Api",
+        logicalId: api.logicalId,
+        local: `${servers[i]?.url} (${api.routes.length} routes)`,
+      })),
+    ];
+    for (const line of formatTable(rows)) log(line);
+    for (const api of apis) for (const note of api.notes) log(`note: ${api.logicalId}: ${note}`);
+    const others = notEmulated(assembly);
+    if (others.length) log(`not emulated: ${others.join(", ")}`);
+    const outputs = resolver.outputs();
+    if (resumed > 0) log(`resumed ${resumed} running Step Functions execution(s)`);
+    log(`local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${apiUrl || "(no HTTP API)"}`);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl,
+      apiUrls,
+      endpoints,
+      region,
+      credentials,
+      tokens: roleTokens as Record<Role, string>,
+      resources: { byLogicalId: resourceInventory(resolver, assembly), outputs: outputs.values },
+      invoke: (fn, event) => lambda.invoke(fn, event),
+      mintToken: (sub, scopes) => tokens.mintToken(sub, scopes),
+      stepFunctions,
+      stop: () => {
+        // Requests in flight finish before anything they need goes away.
+        stopping ??= Promise.all(servers.map((server) => server.stop())).then(() => teardown.run());
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await teardown.run();
+    throw error;
+  }
+}
+
+/**
+ * Stops the local cloud on Ctrl-C or SIGTERM, then exits; a second signal exits at once.
+ * Returns a function that removes the handlers.
+ */
+export function onShutdown(stop: () => Promise<void>, log: (line: string) => void = console.log): () => void {
+  let shuttingDown = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (shuttingDown) process.exit(1);
+    shuttingDown = true;
+    log(`${signal}: stopping the local cloud…`);
+    stop().then(
+      () => process.exit(signal === "SIGINT" ? 130 : 143),
+      (error: unknown) => {
+        log(`stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
+}

@@ -1,0 +1,3 @@
+export { functionSpecs, type SkippedFunction } from "./from-template";
+export { createLambdaRuntime, type LambdaRuntime } from "./runtime";
+export { type FunctionSpec, functionNameOf, lambdaError } from "./spec";

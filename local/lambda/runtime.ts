@@ -1,0 +1,37 @@
+import { FunctionPool } from "./pool";
+import { type FunctionSpec, functionNameOf, lambdaError } from "./spec";
+
+export interface LambdaRuntime {
+  readonly functions: readonly FunctionSpec[];
+  /** Runs a function by name or ARN; rejects with an Error named after Lambda's errorType. */
+  invoke(functionNameOrArn: string, event: unknown): Promise<unknown>;
+  has(functionNameOrArn: string): boolean;
+  stop(): Promise<void>;
+}
+
+/** The local Lambda service: one pool of worker threads per function. */
+export function createLambdaRuntime(
+  functions: readonly FunctionSpec[],
+  opts: { log?: (line: string) => void } = {},
+): LambdaRuntime {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const pools = new Map(functions.map((spec) => [spec.name, new FunctionPool(spec, log)]));
+  return {
+    functions,
+    invoke(functionNameOrArn, event) {
+      const pool = pools.get(functionNameOf(functionNameOrArn));
+      if (!pool) {
+        return Promise.reject(
+          lambdaError("ResourceNotFoundException", `Function not found: ${functionNameOrArn}`),
+        );
+      }
+      return pool.invoke(event);
+    },
+    has(functionNameOrArn) {
+      return pools.has(functionNameOf(functionNameOrArn));
+    },
+    async stop() {
+      await Promise.all([...pools.values()].map((pool) => pool.stop()));
+    },
+  };
+}
