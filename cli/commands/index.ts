@@ -1,9 +1,15 @@
 import type { Command } from "commander";
 import { registerAssign } from "./assign";
+import { registerDecide } from "./decide";
 import { registerDev } from "./dev";
+import { registerExperiments } from "./experiments";
+import { registerReview } from "./review";
 
 /** Each command module adds itself to the program; the order here is the order in `hitl --help`. */
 export function registerCommands(program: Command): void {
   registerDev(program);
+  registerExperiments(program);
+  registerDecide(program);
+  registerReview(program);
   registerAssign(program);
 }

@@ -1,0 +1,67 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import type { Experiment } from "../../core/experiments/schema";
+import { ApiClient } from "../api-client";
+import { guarded, printJson, table } from "../output";
+
+const readJson = (file: string): unknown => JSON.parse(readFileSync(file, "utf8"));
+
+export function registerExperiments(program: Command): void {
+  const experiments = program
+    .command("experiments")
+    .description("create, read, list and change experiments (admin role)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  hitl experiments create examples/claims-triage.json\n  hitl experiments list\n  hitl experiments get claims-triage\n  hitl experiments update claims-triage changed.json",
+    );
+  experiments
+    .command("create <file>")
+    .description("create an experiment from a JSON file")
+    .action((file: string) =>
+      guarded(async () =>
+        printJson(await ApiClient.forRole("admin").post<Experiment>("/v1/experiments", readJson(file))),
+      ),
+    );
+  experiments
+    .command("list")
+    .description("list experiments with status and version")
+    .option("--json", "print JSON")
+    .action((options: { json?: boolean }) =>
+      guarded(async () => {
+        const { experiments: list } = await ApiClient.forRole("admin").get<{ experiments: Experiment[] }>(
+          "/v1/experiments",
+        );
+        if (options.json) return printJson(list);
+        process.stdout.write(
+          `${table(
+            list.map((e) => ({
+              id: e.id,
+              status: e.status,
+              version: e.version,
+              control: e.control,
+              arms: e.arms.map((a) => `${a.id}:${a.weight}`).join(" "),
+              updatedAt: e.updatedAt,
+            })),
+          )}\n`,
+        );
+      }),
+    );
+  experiments
+    .command("get <id>")
+    .description("print an experiment's current config")
+    .action((id: string) =>
+      guarded(async () =>
+        printJson(await ApiClient.forRole("admin").get(`/v1/experiments/${encodeURIComponent(id)}`)),
+      ),
+    );
+  experiments
+    .command("update <id> <file>")
+    .description("replace an experiment's config (makes a new version)")
+    .action((id: string, file: string) =>
+      guarded(async () =>
+        printJson(
+          await ApiClient.forRole("admin").put(`/v1/experiments/${encodeURIComponent(id)}`, readJson(file)),
+        ),
+      ),
+    );
+}

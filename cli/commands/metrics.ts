@@ -1,0 +1,208 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Command } from "commander";
+import { DynamoExperimentStore } from "../../adapters/dynamodb/experiment-store";
+import { DynamoMetricsStore, loadRebuildInput } from "../../adapters/dynamodb/metrics-store";
+import { type ArmMetrics, type ExperimentMetrics, experimentMetrics } from "../../core/metrics/read";
+import {
+  type CounterDifference,
+  diffCounters,
+  liveCounters,
+  NOT_REBUILDABLE,
+  rebuildCounters,
+} from "../../core/metrics/rebuild";
+import { type CliEnvironment, requireTable, resolveEnvironment } from "../environment";
+
+/** Exit code when the live counters differ from the records. */
+export const EXIT_DIFFERENCES = 1;
+/** Exit code when the command could not run (no environment, unreachable table). */
+export const EXIT_FAILED = 2;
+
+interface CommonOptions {
+  experiment: string;
+  aws?: boolean;
+  devFile?: string;
+  cdkOut?: string;
+  shards?: string;
+}
+
+function documentClientFor(environment: CliEnvironment): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    ...(environment.region ? { region: environment.region } : {}),
+    ...(environment.endpoints.dynamodb ? { endpoint: environment.endpoints.dynamodb } : {}),
+    ...(environment.credentials ? { credentials: environment.credentials } : {}),
+  });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : "–");
+const num = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
+const usd = (x: number) =>
+  Number.isFinite(x) ? `$${x < 0.01 && x > 0 ? x.toPrecision(3) : x.toFixed(2)}` : "–";
+const interval = ([a, b]: [number, number]) => `[${pct(a)}, ${pct(b)}]`;
+const ms = (x: number) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(1) : x.toFixed(0)} ms` : "–");
+
+/** Rows of (metric, one column per arm). */
+export function formatArmTable(arms: readonly ArmMetrics[]): string[] {
+  const rows: [string, (m: ArmMetrics) => string][] = [
+    ["decisions", (m) => num(m.decisions)],
+    ["enrolled units", (m) => num(m.units)],
+    ["automated / held / audited", (m) => `${m.auto} / ${m.human} / ${m.audit}`],
+    ["automation rate", (m) => pct(m.automationRate)],
+    ["quality", (m) => `${pct(m.quality.estimate)} ${interval(m.quality.interval)}`],
+    [
+      "automated accuracy (audits)",
+      (m) => `${pct(m.quality.automated.estimate)} of ${m.quality.automated.audited}`,
+    ],
+    ["override rate", (m) => pct(m.overrideRate)],
+    ["escalation rate", (m) => pct(m.escalationRate)],
+    ["SLA breach rate", (m) => pct(m.slaBreachRate)],
+    ["mean time in queue", (m) => `${num(m.meanQueueSeconds, 1)} s`],
+    ["latency auto p50/p95/p99", (m) => latency(m.latency.auto)],
+    ["latency human p50/p95/p99", (m) => latency(m.latency.human)],
+    ["double-review pairs, kappa", (m) => `${m.agreement.pairs}, ${num(m.agreement.kappa, 2)}`],
+    ["feedback produced", (m) => num(m.feedback.produced)],
+    ["closure training/eval/deployed", (m) => closure(m)],
+    ["cost per decision: model", (m) => usd(m.cost.perDecision.model)],
+    ["cost per decision: human", (m) => usd(m.cost.perDecision.human)],
+    ["cost per decision: infrastructure", (m) => usd(m.cost.perDecision.infrastructure)],
+    ["cost per decision: total", (m) => usd(m.cost.perDecision.total)],
+    ["spend", (m) => usd(m.cost.totalUsd)],
+  ];
+  const table = [["", ...arms.map((m) => m.arm)], ...rows.map(([name, f]) => [name, ...arms.map(f)])];
+  return alignColumns(table);
+}
+
+function latency(s: ArmMetrics["latency"]["auto"]): string {
+  return s.count === 0 ? "–" : `${ms(s.p50Ms)} / ${ms(s.p95Ms)} / ${ms(s.p99Ms)}`;
+}
+
+function closure(m: ArmMetrics): string {
+  const { training, evaluation, deployed } = m.feedback.stages;
+  return [training, evaluation, deployed].map((s) => pct(s.closureRate)).join(" / ");
+}
+
+function alignColumns(table: string[][]): string[] {
+  const widths = (table[0] ?? []).map((_, i) => Math.max(...table.map((row) => (row[i] ?? "").length)));
+  return table.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+export function formatDifferences(differences: readonly CounterDifference[]): string[] {
+  return alignColumns([
+    ["arm", "counter", "live", "rebuilt", "diff"],
+    ...differences.map((d) => [d.arm, d.counter, String(d.live), String(d.rebuilt), String(d.diff)]),
+  ]);
+}
+
+function spendLines(report: ExperimentMetrics): string[] {
+  return [
+    `total spend ${usd(report.spend.totalUsd)}; at the last ${report.spend.windowHours} h's volume: ` +
+      `${usd(report.spend.dailyRunRateUsd)}/day, ${usd(report.spend.monthlyProjectionUsd)}/month`,
+  ];
+}
+
+function common(command: Command): Command {
+  return command
+    .requiredOption("--experiment <id>", "experiment id")
+    .option("--aws", "use AWS (default region and credentials; table names from *_TABLE variables)")
+    .option("--dev-file <file>", "local cloud description", ".hitl/dev.json")
+    .option("--cdk-out <dir>", "synthesized app, for table names", "cdk.out")
+    .option("--shards <n>", "counter shards the aggregator writes (METRICS_SHARDS)");
+}
+
+function setup(options: CommonOptions) {
+  const environment = resolveEnvironment({
+    ...(options.aws ? { aws: true } : {}),
+    ...(options.devFile ? { devFile: options.devFile } : {}),
+    ...(options.cdkOut ? { cdkOut: options.cdkOut } : {}),
+  });
+  const db = documentClientFor(environment);
+  const shards = Number(options.shards ?? process.env.METRICS_SHARDS ?? "") || undefined;
+  const store = new DynamoMetricsStore(db, requireTable(environment, "metrics"), shards ? { shards } : {});
+  return { environment, db, store };
+}
+
+/**
+ * `hitl metrics show --experiment ID`: per-arm metrics for the whole run (and `--daily`).
+ * `hitl metrics rebuild --experiment ID`: recomputes the counters from the records and prints every
+ * difference from the live counters; exits 0 when there is none, 1 otherwise.
+ */
+export function registerMetrics(program: Command): void {
+  const metrics = program.command("metrics").description("exactly-once experiment metrics: show, rebuild");
+
+  common(metrics.command("show").description("per-arm metrics: automation, quality, SLA, latency, cost"))
+    .option("--daily", "also show each UTC day")
+    .option("--json", "print the metrics as JSON")
+    .action(async function (this: Command, options: CommonOptions & { daily?: boolean; json?: boolean }) {
+      const out = this.configureOutput();
+      const writeOut = out.writeOut ?? ((s: string) => process.stdout.write(s));
+      const writeErr = out.writeErr ?? ((s: string) => process.stderr.write(s));
+      try {
+        const { environment, db, store } = setup(options);
+        const experiment = await new DynamoExperimentStore(db, requireTable(environment, "experiments")).get(
+          options.experiment,
+        );
+        const rows = await store.readExperiment(options.experiment);
+        const report = experimentMetrics(options.experiment, rows, {
+          ...(experiment ? { modelPriceUsd: experiment.modelPriceUsd } : {}),
+        });
+        if (options.json) {
+          writeOut(`${JSON.stringify(report, null, 2)}\n`);
+          return;
+        }
+        const lines = [`experiment ${options.experiment} (whole run)`, ...formatArmTable(report.arms)];
+        if (options.daily) {
+          for (const day of [...new Set(report.daily.map((m) => m.period))])
+            lines.push("", `day ${day}`, ...formatArmTable(report.daily.filter((m) => m.period === day)));
+        }
+        lines.push("", ...spendLines(report));
+        writeOut(`${lines.join("\n")}\n`);
+      } catch (error) {
+        writeErr(`metrics show: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = EXIT_FAILED;
+      }
+    });
+
+  common(
+    metrics.command("rebuild").description("recompute counters from the records and print differences"),
+  ).action(async function (this: Command, options: CommonOptions) {
+    const out = this.configureOutput();
+    const writeOut = out.writeOut ?? ((s: string) => process.stdout.write(s));
+    const writeErr = out.writeErr ?? ((s: string) => process.stderr.write(s));
+    try {
+      const { environment, db, store } = setup(options);
+      const [input, rows] = await Promise.all([
+        loadRebuildInput(
+          db,
+          {
+            decisions: requireTable(environment, "decisions"),
+            reviews: requireTable(environment, "reviews"),
+            experiments: requireTable(environment, "experiments"),
+          },
+          options.experiment,
+        ),
+        store.readExperiment(options.experiment),
+      ]);
+      const differences = diffCounters(liveCounters(rows), rebuildCounters(input));
+      const skipped = [...new Set(NOT_REBUILDABLE.map((n) => `${n.name}${n.prefix ? "*" : ""}`))].join(", ");
+      const lines = [
+        `experiment ${options.experiment}: ${input.decisions.length} decisions, ${input.reviews.length} review items, ${input.feedback.length} feedback records`,
+        `not compared (not determined by the records; see docs/metrics.md): ${skipped}`,
+        differences.length === 0
+          ? "no differences: every counter matches the records"
+          : `${differences.length} counter(s) differ:`,
+        ...(differences.length ? formatDifferences(differences) : []),
+      ];
+      writeOut(`${lines.join("\n")}\n`);
+      if (differences.length > 0) process.exitCode = EXIT_DIFFERENCES;
+    } catch (error) {
+      writeErr(`metrics rebuild: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = EXIT_FAILED;
+    }
+  });
+}

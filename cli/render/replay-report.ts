@@ -1,0 +1,344 @@
+/**
+ * Renders a replay result (core/replay) as a terminal table, Markdown, CSV or JSON, and the charts
+ * those formats and the HTML page share.
+ */
+
+import type { ReplayResult, ThresholdRow } from "../../core/replay";
+import { renderAsciiChart } from "./ascii-chart";
+import { type ChartSpec, niceTicks } from "./chart";
+import { count, percent, plural, usd } from "./format";
+import { renderCsv, renderMarkdownTable, renderTextTable, type Table } from "./table";
+
+/** How many bad lines the text formats print; JSON lists all the result holds. */
+export const BAD_LINES_SHOWN = 20;
+
+/** Two decimals at least, more when a threshold needs them (0.955). */
+export function formatThreshold(threshold: number): string {
+  const decimals = Math.min(10, Math.max(2, (String(threshold).split(".")[1] ?? "").length));
+  return threshold.toFixed(decimals);
+}
+
+function level(result: ReplayResult): string {
+  return `${Math.round(result.confidence * 1000) / 10}%`;
+}
+
+function recommendedThreshold(result: ReplayResult): number | undefined {
+  return result.recommendation.met ? result.recommendation.threshold : undefined;
+}
+
+/** Smallest round number above the data, so small error rates are not squashed against the axis. */
+function niceCeiling(value: number): number {
+  if (!(value > 0)) return 0.01;
+  const ticks = niceTicks(0, value * 1.1, 10);
+  const step = ticks[1] ?? value;
+  return Math.ceil((value * 1.1) / step) * step;
+}
+
+/**
+ * The replay's charts: automation rate, error rates (with the target), and cost per decision, each
+ * against the threshold and marking the recommended threshold.
+ */
+export function replayCharts(result: ReplayResult): {
+  automation: ChartSpec;
+  errors: ChartSpec;
+  cost: ChartSpec;
+} {
+  const rows = result.rows;
+  const recommended = recommendedThreshold(result);
+  const vertical =
+    recommended === undefined
+      ? []
+      : [{ at: recommended, label: `recommended ${formatThreshold(recommended)}` }];
+  const x = {
+    label: "confidence threshold",
+    min: rows[0]?.threshold,
+    max: rows[rows.length - 1]?.threshold,
+    format: (value: number) => formatThreshold(value),
+    // A short list of thresholds reads best with exactly those ticks.
+    ticks: rows.length <= 8 ? rows.map((row) => row.threshold) : undefined,
+  };
+  const bandName = `${level(result)} interval`;
+  // Axis ticks are round numbers: "5%", "2.5%", not "5.0%".
+  const tickPercent = (value: number) => `${Number((value * 100).toFixed(2))}%`;
+
+  const errorPeak = Math.max(
+    result.targetError * 1.5,
+    ...rows.filter((row) => row.automated > 0).map((row) => row.errorRateAutomated),
+  );
+  const costPeak = Math.max(0, ...rows.map((row) => row.costPerDecisionInterval[1]).filter(Number.isFinite));
+
+  return {
+    automation: {
+      title: "Automation rate by threshold",
+      x,
+      y: { label: "automated", min: 0, max: 1, format: tickPercent },
+      series: [
+        {
+          name: "automation rate",
+          points: rows.map((row) => ({ x: row.threshold, y: row.automationRate })),
+          band: rows.map((row) => band(row.threshold, row.automationRateInterval)),
+          bandName,
+        },
+      ],
+      vertical,
+    },
+    errors: {
+      title: "Error rate by threshold",
+      x,
+      y: { label: "errors", min: 0, max: niceCeiling(errorPeak), format: tickPercent },
+      series: [
+        {
+          name: "error among automated",
+          points: rows.map((row) => ({ x: row.threshold, y: row.errorRateAutomated })),
+          band: rows.map((row) => band(row.threshold, row.errorRateAutomatedInterval)),
+          bandName,
+        },
+        {
+          name: "error overall (reviews correct)",
+          points: rows.map((row) => ({ x: row.threshold, y: row.errorRateOverall })),
+        },
+      ],
+      vertical,
+      horizontal: [
+        { at: result.targetError, label: `target ${percent(result.targetError, 2)}`, color: "#b45309" },
+      ],
+    },
+    cost: {
+      title: "Cost per decision by threshold",
+      x,
+      y: {
+        label: "USD per decision",
+        min: 0,
+        max: niceCeiling(costPeak),
+        // Cents when costs are dollars, tenths of a cent when they are fractions of a cent.
+        format: (value) => usd(value, costPeak >= 0.1 ? 2 : costPeak >= 0.01 ? 3 : 4),
+      },
+      series: [
+        {
+          name: "cost per decision",
+          points: rows.map((row) => ({ x: row.threshold, y: row.costPerDecisionUsd })),
+          band: rows.map((row) => band(row.threshold, row.costPerDecisionInterval)),
+          bandName,
+        },
+      ],
+      vertical,
+    },
+  };
+}
+
+function band(x: number, [lower, upper]: readonly [number, number]) {
+  return { x, lower, upper };
+}
+
+function describeCost(result: ReplayResult): string {
+  const { cost, defaulted } = result;
+  const model =
+    defaulted.costUsd === 0
+      ? "model cost from costUsd"
+      : `model cost from costUsd, ${usd(cost.defaultModelCostUsd)} for ${plural(defaulted.costUsd, "line")} without it`;
+  if (cost.human.kind === "per-review")
+    return `${model}; ${usd(cost.human.usd, 2)} per human review of a held item`;
+  const handling =
+    defaulted.handlingSeconds === 0
+      ? "handlingSeconds"
+      : `handlingSeconds (${cost.human.defaultHandlingSeconds} s for ${plural(defaulted.handlingSeconds, "line")} without it)`;
+  return `${model}; held items add ${usd(cost.human.hourlyRateUsd, 2)}/h × ${handling}`;
+}
+
+/** Plain-text facts about the run, shared by every human-readable format. */
+export function summaryLines(result: ReplayResult, source: string): string[] {
+  const lines = [
+    `${plural(result.linesRead, "line")} read from ${source}: ${plural(result.decisions, "decision")}, ` +
+      `${plural(result.badLineCount, "bad line")} skipped` +
+      (result.blankLines > 0 ? `, ${plural(result.blankLines, "blank line")} ignored` : ""),
+  ];
+  if (result.alwaysHumanTopics.length > 0) {
+    lines.push(
+      `Always human: ${result.alwaysHumanTopics.join(", ")} (${plural(result.alwaysHumanDecisions, "decision")}, held at every threshold)`,
+    );
+  }
+  lines.push(`Cost per decision: ${describeCost(result)}`);
+  lines.push(
+    `Target: error among automated decisions ≤ ${percent(result.targetError, 2)}, judged by the upper end of its ` +
+      `${level(result)} Wilson interval`,
+  );
+  return lines;
+}
+
+/** The assumptions a reader needs to trust (or distrust) the numbers. */
+export function assumptionLines(result: ReplayResult): string[] {
+  return [
+    "Automated means confidence ≥ threshold and a topic that is not always-human; everything else goes to a person.",
+    "Error overall assumes a person reviewing a held item gets it right: it counts automated mistakes over all decisions.",
+    `Intervals are ${level(result)}: Wilson score intervals for rates; for cost, mean ± z·s/√n (normal approximation with the sample standard deviation), cut at $0.`,
+    "The recommendation is the cheapest threshold whose upper error bound meets the target, so the promise holds " +
+      `with ${level(result)} confidence; a tie in cost goes to the threshold that automates more.`,
+  ];
+}
+
+function cell(value: string, interval: string): string {
+  return `${value} (${interval})`;
+}
+
+function rowCells(row: ThresholdRow, recommended: number | undefined): string[] {
+  const [autoLow, autoHigh] = row.automationRateInterval;
+  const [errLow, errHigh] = row.errorRateAutomatedInterval;
+  const [allLow, allHigh] = row.errorRateOverallInterval;
+  const [costLow, costHigh] = row.costPerDecisionInterval;
+  const bare = (value: number, digits: number) => percent(value, digits).replace("%", "");
+  const money = (value: number) => usd(value).replace("$", "");
+  return [
+    formatThreshold(row.threshold),
+    cell(percent(row.automationRate), `${bare(autoLow, 1)}–${bare(autoHigh, 1)}`),
+    cell(percent(row.errorRateAutomated, 2), `${bare(errLow, 2)}–${bare(errHigh, 2)}`),
+    cell(percent(row.errorRateOverall, 2), `${bare(allLow, 2)}–${bare(allHigh, 2)}`),
+    cell(usd(row.costPerDecisionUsd), `${money(costLow)}–${money(costHigh)}`),
+    `${row.meetsTarget ? "yes" : "no"}${row.threshold === recommended ? " ◀ recommended" : ""}`,
+  ];
+}
+
+export function replayTable(result: ReplayResult): Table {
+  const recommended = recommendedThreshold(result);
+  return {
+    header: ["threshold", "automated", "error, automated", "error, overall", "cost/decision", "meets target"],
+    rows: result.rows.map((row) => rowCells(row, recommended)),
+    align: ["right", "right", "right", "right", "right", "left"],
+  };
+}
+
+function badLineLines(result: ReplayResult, limit = BAD_LINES_SHOWN): string[] {
+  const lines = result.badLines.slice(0, limit).map((bad) => `line ${bad.line}: ${bad.reason}`);
+  const more = result.badLineCount - lines.length;
+  if (more > 0)
+    lines.push(
+      `… and ${plural(more, "more bad line")} (--format json lists up to ${result.badLines.length})`,
+    );
+  return lines;
+}
+
+/** Bad lines for stderr when stdout carries machine-readable output (csv, json). */
+export function badLineWarning(result: ReplayResult): string {
+  if (result.badLineCount === 0) return "";
+  return [
+    `warning: skipped ${plural(result.badLineCount, "bad line")}:`,
+    ...badLineLines(result).map((l) => `  ${l}`),
+  ]
+    .join("\n")
+    .concat("\n");
+}
+
+export interface TextReportOptions {
+  source: string;
+  /** Plot columns of the charts (default 60). */
+  chartWidth?: number;
+  ascii?: boolean;
+}
+
+/** `--format table`: facts, the table, two charts, skipped lines, then the answer. */
+export function renderReplayText(result: ReplayResult, options: TextReportOptions): string {
+  const charts = replayCharts(result);
+  const chart = { width: options.chartWidth ?? 60, height: 12, ascii: options.ascii };
+  const out = [
+    ...summaryLines(result, options.source),
+    "",
+    renderTextTable(replayTable(result)),
+    `(${level(result)} intervals in parentheses)`,
+    "",
+    renderAsciiChart(charts.automation, chart),
+    "",
+    renderAsciiChart(charts.errors, chart),
+    "",
+  ];
+  if (result.badLineCount > 0) {
+    out.push(
+      `Skipped ${plural(result.badLineCount, "bad line")}:`,
+      ...badLineLines(result).map((l) => `  ${l}`),
+      "",
+    );
+  }
+  out.push(result.recommendation.message);
+  return `${out.join("\n")}\n`;
+}
+
+/** `--format md`: the same content for a pull request or a wiki page. */
+export function renderReplayMarkdown(result: ReplayResult, options: TextReportOptions): string {
+  const charts = replayCharts(result);
+  const chart = { width: options.chartWidth ?? 60, height: 12, ascii: options.ascii };
+  const out = [
+    "## Replay: which confidence threshold?",
+    "",
+    `**${result.recommendation.met ? "Recommendation" : "No threshold meets the target"}:** ${result.recommendation.message}`,
+    "",
+    ...summaryLines(result, `\`${options.source}\``).map((line) => `- ${line}`),
+    "",
+    renderMarkdownTable(replayTable(result)),
+    "",
+    `${level(result)} intervals in parentheses.`,
+    "",
+    "```text",
+    renderAsciiChart(charts.automation, chart),
+    "",
+    renderAsciiChart(charts.errors, chart),
+    "```",
+    "",
+  ];
+  if (result.badLineCount > 0) {
+    out.push(
+      `### Skipped lines (${count(result.badLineCount)})`,
+      "",
+      ...badLineLines(result).map((l) => `- ${l}`),
+      "",
+    );
+  }
+  out.push("### Assumptions", "", ...assumptionLines(result).map((line) => `- ${line}`));
+  return `${out.join("\n")}\n`;
+}
+
+/** Six decimals: enough for rates and cents, without floating-point tails; NaN as an empty field. */
+function csvNumber(value: number): string | number {
+  return Number.isFinite(value) ? Number(value.toFixed(6)) : "";
+}
+
+export function renderReplayCsv(result: ReplayResult): string {
+  const recommended = recommendedThreshold(result);
+  const header = [
+    "threshold",
+    "decisions",
+    "automated",
+    "human_reviews",
+    "automation_rate",
+    "automation_rate_low",
+    "automation_rate_high",
+    "automated_errors",
+    "error_rate_automated",
+    "error_rate_automated_low",
+    "error_rate_automated_high",
+    "error_rate_overall",
+    "error_rate_overall_low",
+    "error_rate_overall_high",
+    "cost_per_decision_usd",
+    "cost_per_decision_usd_low",
+    "cost_per_decision_usd_high",
+    "meets_target",
+    "recommended",
+  ];
+  const rows = result.rows.map((row) => [
+    row.threshold,
+    row.decisions,
+    row.automated,
+    row.humanReviews,
+    ...[row.automationRate, ...row.automationRateInterval].map(csvNumber),
+    row.automatedErrors,
+    ...[row.errorRateAutomated, ...row.errorRateAutomatedInterval].map(csvNumber),
+    ...[row.errorRateOverall, ...row.errorRateOverallInterval].map(csvNumber),
+    ...[row.costPerDecisionUsd, ...row.costPerDecisionInterval].map(csvNumber),
+    row.meetsTarget,
+    row.threshold === recommended,
+  ]);
+  return renderCsv(header, rows);
+}
+
+/** `--format json`: the whole result; NaN (undefined rates) becomes null. */
+export function renderReplayJson(result: ReplayResult, source: string): string {
+  return `${JSON.stringify({ source, ...result, assumptions: assumptionLines(result) }, null, 2)}\n`;
+}
