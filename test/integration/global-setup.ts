@@ -1,0 +1,50 @@
+import type { TestProject } from "vitest/node";
+import { ensureSynthesized } from "../../cli/synth";
+import { type LocalCloud, startLocalCloud } from "../../local/cloud";
+
+export interface CloudContext {
+  apiUrl: string;
+  endpoints: LocalCloud["endpoints"];
+  region: string;
+  credentials: LocalCloud["credentials"];
+  tokens: LocalCloud["tokens"];
+  /** Extra identities: reviewers r1..r16, a tier-2 reviewer, a reviewer limited to the audit queue. */
+  identities: Record<string, string>;
+  /** Local physical names by CDK construct path, e.g. "HitlData/DecisionsTable/Resource". */
+  names: Record<string, string>;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    cloud: CloudContext;
+  }
+}
+
+let cloud: LocalCloud | undefined;
+
+/** Synthesizes the real CDK app (offline) and starts the local cloud from it, once for all suites. */
+export async function setup(project: TestProject): Promise<void> {
+  const log = (line: string) => {
+    if (process.env.HITL_TEST_LOG) process.stderr.write(`${line}\n`);
+  };
+  await ensureSynthesized((line) => process.stderr.write(`[integration] ${line}\n`));
+  cloud = await startLocalCloud({ inMemory: true, ports: { api: 0, dynamodb: 0, sqs: 0, stepfunctions: 0 }, log });
+  const identities: Record<string, string> = {};
+  for (let i = 1; i <= 16; i++) identities[`r${i}`] = cloud.mintToken(`reviewer-${i}`, ["hitl/reviewer"]);
+  identities.tier2 = cloud.mintToken("tier2-reviewer", ["hitl/reviewer", "hitl/admin"]);
+  const names: Record<string, string> = {};
+  for (const info of Object.values(cloud.resources.byLogicalId)) if (info.path) names[info.path] = info.ref;
+  project.provide("cloud", {
+    apiUrl: cloud.apiUrl,
+    endpoints: cloud.endpoints,
+    region: cloud.region,
+    credentials: cloud.credentials,
+    tokens: cloud.tokens,
+    identities,
+    names,
+  });
+}
+
+export async function teardown(): Promise<void> {
+  await cloud?.stop();
+}
