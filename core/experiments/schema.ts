@@ -22,10 +22,14 @@ export const FallbackSchema = z.discriminatedUnion("action", [
 ]);
 
 export const SlaSchema = z.strictObject({
-  tiers: z.array(TierSchema).min(1).max(5).default([
-    { name: "tier-1", slaSeconds: 3600, hourlyRateUsd: 30 },
-    { name: "tier-2", slaSeconds: 14_400, hourlyRateUsd: 60 },
-  ]),
+  tiers: z
+    .array(TierSchema)
+    .min(1)
+    .max(5)
+    .default([
+      { name: "tier-1", slaSeconds: 3600, hourlyRateUsd: 30 },
+      { name: "tier-2", slaSeconds: 14_400, hourlyRateUsd: 60 },
+    ]),
   fallback: FallbackSchema.default({ action: "model" }),
   /** A claimed item whose reviewer sends no heartbeat for this long goes back to the queue. */
   heartbeatSeconds: z.number().int().min(10).max(86_400).default(300),
@@ -38,7 +42,9 @@ export const RuleSchema = z.strictObject({
   /** Dot path into `item`, e.g. "amount" or "customer.tier". */
   field: z.string().min(1).max(200),
   op: z.enum(["gt", "gte", "lt", "lte", "eq", "neq", "in", "notIn", "exists"]),
-  value: z.union([z.number(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string()]))]).optional(),
+  value: z
+    .union([z.number(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string()]))])
+    .optional(),
   /** Queue the item goes to when this rule matches (defaults to the policy's queue). */
   queue: z.string().min(1).max(64).optional(),
   /** Words shown to the reviewer and returned as `reason`. */

@@ -48,8 +48,13 @@ export function simulatedTraffic(options: SimulationOptions = {}): () => Simulat
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   return () => {
     n += 1;
-    let r = random();
-    const topic = TOPICS.find((t) => (r -= t.weight) < 0)?.topic ?? "billing";
+    const draw = random();
+    let cumulative = 0;
+    const topic =
+      TOPICS.find((t) => {
+        cumulative += t.weight;
+        return draw < cumulative;
+      })?.topic ?? "billing";
     const confidence = Math.round(Math.min(0.999, 0.34 + 0.66 * beta(random, 5, 1.2)) * 1000) / 1000;
     const truth = pick(LABELS);
     const correct = random() < confidence;

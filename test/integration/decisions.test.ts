@@ -17,11 +17,21 @@ beforeAll(async () => {
 describe("POST /v1/decisions on the local cloud", () => {
   it("automates a confident decision and answers synchronously with the arm, reason and config version", async () => {
     // Act
-    const answer = await call("POST", "/v1/decisions", { role: "producer", body: decision({ decisionId: uid("d") }) });
+    const answer = await call("POST", "/v1/decisions", {
+      role: "producer",
+      body: decision({ decisionId: uid("d") }),
+    });
 
     // Assert
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ experimentId, enrolled: true, route: "auto", outcome: "approve", audit: false, configVersion: 1 });
+    expect(answer.body).toMatchObject({
+      experimentId,
+      enrolled: true,
+      route: "auto",
+      outcome: "approve",
+      audit: false,
+      configVersion: 1,
+    });
     expect(answer.body.reason).toMatch(/^confidence 0.99 ≥ 0\.(95|8)$/);
   });
 
@@ -35,15 +45,24 @@ describe("POST /v1/decisions on the local cloud", () => {
       body: decision({ decisionId, item: { topic: "legal" } }),
     });
     const stored = await call("GET", `/v1/decisions/${decisionId}`, { role: "analyst" });
-    const review = await eventually(async () => {
-      const r = await call("GET", `/v1/reviews/${answer.body.reviewId}`, { role: "reviewer" });
-      return r.status === 200 ? r.body : undefined;
-    }, 20_000, "the held item in the reviews table");
+    const review = await eventually(
+      async () => {
+        const r = await call("GET", `/v1/reviews/${answer.body.reviewId}`, { role: "reviewer" });
+        return r.status === 200 ? r.body : undefined;
+      },
+      20_000,
+      "the held item in the reviews table",
+    );
 
     // Assert
     expect(answer.body).toMatchObject({ route: "human", reason: "topic legal always goes to a person" });
     expect(answer.body.outcome).toBeUndefined();
-    expect(stored.body).toMatchObject({ decisionId, status: "held", route: "human", reviewId: answer.body.reviewId });
+    expect(stored.body).toMatchObject({
+      decisionId,
+      status: "held",
+      route: "human",
+      reviewId: answer.body.reviewId,
+    });
     expect(review).toMatchObject({ review: { decisionId, status: "pending", queue: "default" } });
     expect(JSON.stringify(review)).not.toMatch(/taskToken/i);
   });
@@ -93,7 +112,12 @@ describe("bad input writes nothing and says what is wrong", () => {
       400,
       /prediction\.confidence/,
     ],
-    ["an unknown experiment", { body: () => decision({ experimentId: "no-such-experiment" }) }, 404, /does not exist/],
+    [
+      "an unknown experiment",
+      { body: () => decision({ experimentId: "no-such-experiment" }) },
+      404,
+      /does not exist/,
+    ],
     [
       "a body over 256 kB",
       { body: () => decision({ item: { topic: "billing", blob: "x".repeat(300_000) } }) },

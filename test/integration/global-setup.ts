@@ -28,7 +28,11 @@ export async function setup(project: TestProject): Promise<void> {
     if (process.env.HITL_TEST_LOG) process.stderr.write(`${line}\n`);
   };
   await ensureSynthesized((line) => process.stderr.write(`[integration] ${line}\n`));
-  cloud = await startLocalCloud({ inMemory: true, ports: { api: 0, dynamodb: 0, sqs: 0, stepfunctions: 0 }, log });
+  cloud = await startLocalCloud({
+    inMemory: true,
+    ports: { api: 0, dynamodb: 0, sqs: 0, stepfunctions: 0 },
+    log,
+  });
   const identities: Record<string, string> = {};
   for (let i = 1; i <= 16; i++) identities[`r${i}`] = cloud.mintToken(`reviewer-${i}`, ["hitl/reviewer"]);
   identities.tier2 = cloud.mintToken("tier2-reviewer", ["hitl/reviewer", "hitl/admin"]);

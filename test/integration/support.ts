@@ -9,12 +9,17 @@ export const dynamodb = new DynamoDBClient({
   region: cloud.region,
   credentials: cloud.credentials,
 });
-export const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs, region: cloud.region, credentials: cloud.credentials });
+export const sqs = new SQSClient({
+  endpoint: cloud.endpoints.sqs,
+  region: cloud.region,
+  credentials: cloud.credentials,
+});
 
 /** The local name of a resource by the tail of its construct path, e.g. "DecisionsTable" or "MetricsQueue/Queue". */
 export function nameOf(pathTail: string): string {
   const entry = Object.entries(cloud.names).find(([path]) => path.endsWith(`/${pathTail}/Resource`));
-  if (!entry) throw new Error(`no resource at */${pathTail}/Resource among ${Object.keys(cloud.names).join(", ")}`);
+  if (!entry)
+    throw new Error(`no resource at */${pathTail}/Resource among ${Object.keys(cloud.names).join(", ")}`);
   return entry[1];
 }
 
@@ -41,7 +46,11 @@ export async function call<T = Record<string, unknown>>(
     ...(payload === undefined ? {} : { body: payload }),
   });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
+  return {
+    status: response.status,
+    body: (text ? JSON.parse(text) : undefined) as T,
+    headers: response.headers,
+  };
 }
 
 const TABLES = ["ExperimentsTable", "DecisionsTable", "ReviewsTable", "AuditTable", "MetricsTable"];
@@ -57,7 +66,9 @@ export async function snapshot(): Promise<Record<string, unknown>> {
     const items: unknown[] = [];
     let start: ScanCommand["input"]["ExclusiveStartKey"];
     do {
-      const page = await dynamodb.send(new ScanCommand({ TableName: nameOf(table), ExclusiveStartKey: start }));
+      const page = await dynamodb.send(
+        new ScanCommand({ TableName: nameOf(table), ExclusiveStartKey: start }),
+      );
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
@@ -78,7 +89,11 @@ export async function snapshot(): Promise<Record<string, unknown>> {
 }
 
 /** Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -112,7 +127,11 @@ export async function createExperiment(overrides: Record<string, unknown> = {}):
     autoAcceptAbove,
     alwaysHumanTopics: ["legal"],
     auditRate: 0,
-    sla: { tiers: [{ name: "tier-1", slaSeconds: 3600 }], fallback: { action: "model" }, heartbeatSeconds: 600 },
+    sla: {
+      tiers: [{ name: "tier-1", slaSeconds: 3600 }],
+      fallback: { action: "model" },
+      heartbeatSeconds: 600,
+    },
   });
   const answer = await call("POST", "/v1/experiments", {
     role: "admin",
@@ -128,6 +147,7 @@ export async function createExperiment(overrides: Record<string, unknown> = {}):
       ...overrides,
     },
   });
-  if (answer.status !== 201) throw new Error(`experiment not created: ${answer.status} ${JSON.stringify(answer.body)}`);
+  if (answer.status !== 201)
+    throw new Error(`experiment not created: ${answer.status} ${JSON.stringify(answer.body)}`);
   return id;
 }
