@@ -3,6 +3,7 @@ import { registerAssign } from "./assign";
 import { registerDecide } from "./decide";
 import { registerDev } from "./dev";
 import { registerExperiments } from "./experiments";
+import { registerReplay } from "./replay";
 import { registerReview } from "./review";
 
 /** Each command module adds itself to the program; the order here is the order in `hitl --help`. */
@@ -11,5 +12,6 @@ export function registerCommands(program: Command): void {
   registerExperiments(program);
   registerDecide(program);
   registerReview(program);
+  registerReplay(program);
   registerAssign(program);
 }

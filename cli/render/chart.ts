@@ -89,6 +89,18 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return ticks;
 }
 
+/**
+ * An axis from 0 to a round number a little above `peak`, with its ticks: e.g. 0 … 12 % in steps of
+ * 2 % for a peak of 9.4 %, so small rates are not squashed against the axis and the top is labelled.
+ */
+export function niceScale(peak: number, count = 6): { max: number; ticks: number[] } {
+  const top = peak > 0 && Number.isFinite(peak) ? peak * 1.1 : 1;
+  const step = niceTicks(0, top, count)[1] ?? top;
+  const steps = Math.ceil(top / step - 1e-9);
+  const ticks = Array.from({ length: steps + 1 }, (_, i) => clean(i * step));
+  return { max: ticks[ticks.length - 1] as number, ticks };
+}
+
 function finite(values: Iterable<number>): number[] {
   return [...values].filter(Number.isFinite);
 }

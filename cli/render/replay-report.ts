@@ -5,7 +5,7 @@
 
 import type { ReplayResult, ThresholdRow } from "../../core/replay";
 import { renderAsciiChart } from "./ascii-chart";
-import { type ChartSpec, niceTicks } from "./chart";
+import { type ChartSpec, niceScale } from "./chart";
 import { count, percent, plural, usd } from "./format";
 import { renderCsv, renderMarkdownTable, renderTextTable, type Table } from "./table";
 
@@ -24,14 +24,6 @@ function level(result: ReplayResult): string {
 
 function recommendedThreshold(result: ReplayResult): number | undefined {
   return result.recommendation.met ? result.recommendation.threshold : undefined;
-}
-
-/** Smallest round number above the data, so small error rates are not squashed against the axis. */
-function niceCeiling(value: number): number {
-  if (!(value > 0)) return 0.01;
-  const ticks = niceTicks(0, value * 1.1, 10);
-  const step = ticks[1] ?? value;
-  return Math.ceil((value * 1.1) / step) * step;
 }
 
 /**
@@ -66,6 +58,8 @@ export function replayCharts(result: ReplayResult): {
     ...rows.filter((row) => row.automated > 0).map((row) => row.errorRateAutomated),
   );
   const costPeak = Math.max(0, ...rows.map((row) => row.costPerDecisionInterval[1]).filter(Number.isFinite));
+  const errorScale = niceScale(errorPeak);
+  const costScale = niceScale(costPeak);
 
   return {
     automation: {
@@ -85,7 +79,7 @@ export function replayCharts(result: ReplayResult): {
     errors: {
       title: "Error rate by threshold",
       x,
-      y: { label: "errors", min: 0, max: niceCeiling(errorPeak), format: tickPercent },
+      y: { label: "errors", min: 0, max: errorScale.max, ticks: errorScale.ticks, format: tickPercent },
       series: [
         {
           name: "error among automated",
@@ -109,7 +103,8 @@ export function replayCharts(result: ReplayResult): {
       y: {
         label: "USD per decision",
         min: 0,
-        max: niceCeiling(costPeak),
+        max: costScale.max,
+        ticks: costScale.ticks,
         // Cents when costs are dollars, tenths of a cent when they are fractions of a cent.
         format: (value) => usd(value, costPeak >= 0.1 ? 2 : costPeak >= 0.01 ? 3 : 4),
       },
@@ -135,7 +130,9 @@ function describeCost(result: ReplayResult): string {
   const model =
     defaulted.costUsd === 0
       ? "model cost from costUsd"
-      : `model cost from costUsd, ${usd(cost.defaultModelCostUsd)} for ${plural(defaulted.costUsd, "line")} without it`;
+      : defaulted.costUsd === result.decisions
+        ? `model cost ${usd(cost.defaultModelCostUsd)} per decision (no line has costUsd)`
+        : `model cost from costUsd, ${usd(cost.defaultModelCostUsd)} for ${plural(defaulted.costUsd, "line")} without it`;
   if (cost.human.kind === "per-review")
     return `${model}; ${usd(cost.human.usd, 2)} per human review of a held item`;
   const handling =

@@ -1,0 +1,213 @@
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { describe, expect, it } from "vitest";
+import { call, cloud, createExperiment, eventually, nameOf, sqs, uid } from "./support";
+
+interface Handoff {
+  review: {
+    reviewId: string;
+    decisionId: string;
+    status: string;
+    queue: string;
+    tier: string;
+    reasons: string[];
+  } | null;
+}
+
+/** Routes a decision to a person and waits until its review item is stored and claimable. */
+async function holdOne(experimentId: string, extra: Record<string, unknown> = {}) {
+  const decisionId = uid("d");
+  const answer = await call<{ reviewId: string; route: string }>("POST", "/v1/decisions", {
+    role: "producer",
+    body: {
+      experimentId,
+      unitId: uid("unit"),
+      decisionId,
+      item: { topic: "legal" },
+      prediction: { label: "approve", confidence: 0.9, modelVersion: "m-9" },
+      ...extra,
+    },
+  });
+  expect(answer.body.route).toBe("human");
+  await eventually(
+    async () => {
+      const r = await call<Handoff>("GET", `/v1/reviews/${answer.body.reviewId}`, { role: "reviewer" });
+      return r.status === 200 && r.body.review?.status === "pending" ? true : undefined;
+    },
+    20_000,
+    "the held item to reach its queue",
+  );
+  return { decisionId, reviewId: answer.body.reviewId };
+}
+
+/** Reads messages from a queue until one satisfies `match`. */
+async function findMessage(queue: string, match: (body: Record<string, unknown>) => boolean) {
+  return eventually(
+    async () => {
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: nameOf(queue),
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          VisibilityTimeout: 0,
+        }),
+      );
+      return (Messages ?? []).map((m) => JSON.parse(m.Body ?? "{}") as Record<string, unknown>).find(match);
+    },
+    20_000,
+    `a message on ${queue}`,
+  );
+}
+
+describe("human review on the local cloud", () => {
+  it("resumes the held workflow with a verdict: final outcome, outcome message and feedback for the model", async () => {
+    // Arrange
+    const experimentId = await createExperiment();
+    const { decisionId, reviewId } = await holdOne(experimentId);
+
+    // Act
+    const claim = await call<Handoff>("POST", "/v1/queues/default/claim", { token: cloud.identities.r1 });
+    const verdict = await call("POST", `/v1/reviews/${reviewId}/verdict`, {
+      token: cloud.identities.r1,
+      body: { label: "deny", notes: "signature missing", handlingSeconds: 95 },
+    });
+
+    // Assert
+    expect(claim.body.review?.reviewId).toBe(reviewId);
+    expect(verdict).toMatchObject({ status: 200, body: { status: "recorded", verdict: { label: "deny" } } });
+    const decided = await eventually(
+      async () => {
+        const d = await call<{ status: string; outcome?: string }>("GET", `/v1/decisions/${decisionId}`, {
+          role: "analyst",
+        });
+        return d.body.status === "decided" ? d.body : undefined;
+      },
+      20_000,
+      "the decision to be decided",
+    );
+    expect(decided).toMatchObject({ outcome: "deny", outcomeSource: "reviewer" });
+    expect(await findMessage("OutcomesQueue/Queue", (m) => m.decisionId === decisionId)).toMatchObject({
+      type: "decision.outcome",
+      outcome: "deny",
+      source: "reviewer",
+    });
+    expect(await findMessage("FeedbackQueue/Queue", (m) => m.decisionId === decisionId)).toMatchObject({
+      humanLabel: "deny",
+      prediction: { label: "approve", modelVersion: "m-9" },
+      reviewers: ["reviewer-1"],
+    });
+    const audit = await call<{ entries: { action: string }[] }>("GET", `/v1/decisions/${decisionId}/audit`, {
+      role: "analyst",
+    });
+    expect(audit.body.entries.map((e) => e.action)).toEqual(
+      expect.arrayContaining(["created", "routed", "enqueued", "claimed", "verdict", "outcome", "feedback"]),
+    );
+  });
+
+  it("escalates through every SLA tier on real timeouts and takes the fallback after the last", async () => {
+    // Arrange
+    const policy = {
+      autoAcceptAbove: 0.95,
+      alwaysHumanTopics: ["legal"],
+      sla: {
+        tiers: [
+          { name: "tier-1", slaSeconds: 2 },
+          { name: "tier-2", slaSeconds: 2 },
+        ],
+        fallback: { action: "label", label: "deny" },
+        heartbeatSeconds: 10,
+      },
+    };
+    const experimentId = await createExperiment({ arms: [{ id: "conservative", weight: 1, policy }] });
+
+    // Act
+    const { decisionId, reviewId } = await holdOne(experimentId);
+    const settled = await eventually(
+      async () => {
+        const d = await call<{ status: string; outcome?: string }>("GET", `/v1/decisions/${decisionId}`, {
+          role: "analyst",
+        });
+        return d.body.status === "fallback" ? d.body : undefined;
+      },
+      30_000,
+      "the fallback",
+    );
+
+    // Assert
+    expect(settled).toMatchObject({ outcome: "deny", outcomeSource: "fallback" });
+    const trail = await call<{ entries: { action: string; detail?: Record<string, unknown> }[] }>(
+      "GET",
+      `/v1/decisions/${decisionId}/audit`,
+      { role: "analyst" },
+    );
+    const actions = trail.body.entries.map((e) => e.action);
+    expect(actions.filter((a) => a === "enqueued")).toHaveLength(2);
+    expect(trail.body.entries.find((e) => e.action === "escalated")?.detail).toMatchObject({
+      from: "tier-1",
+      to: "tier-2",
+    });
+    expect(actions).toContain("fallback");
+    const late = await call<{ error: { code: string } }>("POST", `/v1/reviews/${reviewId}/verdict`, {
+      token: cloud.identities.tier2,
+      body: { label: "approve" },
+    });
+    expect(late.status).toBe(409);
+  });
+
+  it("never hands one item to two of sixteen reviewers claiming at once", async () => {
+    // Arrange
+    const experimentId = await createExperiment({
+      arms: [
+        { id: "conservative", weight: 1, policy: { autoAcceptAbove: 0.95, queue: uid("race").slice(0, 40) } },
+      ],
+    });
+    const experiment = await call<{ arms: { policy: { queue: string } }[] }>(
+      "GET",
+      `/v1/experiments/${experimentId}`,
+      {
+        role: "admin",
+      },
+    );
+    const queue = experiment.body.arms[0]?.policy.queue ?? "";
+    const held = [];
+    for (let i = 0; i < 6; i++) held.push(await holdOne(experimentId, { item: { topic: "billing" } }));
+
+    // Act
+    const claims = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        call<Handoff>("POST", `/v1/queues/${queue}/claim`, { token: cloud.identities[`r${i + 1}`] }),
+      ),
+    );
+
+    // Assert
+    const got = claims.map((c) => c.body.review?.reviewId).filter((id): id is string => Boolean(id));
+    expect(got.sort()).toEqual(held.map((h) => h.reviewId).sort());
+  });
+
+  it("refuses a verdict from a reviewer who does not hold the lease, and one with a label the item does not allow", async () => {
+    // Arrange
+    const experimentId = await createExperiment();
+    const { reviewId } = await holdOne(experimentId);
+    await call("POST", "/v1/queues/default/claim", { token: cloud.identities.r2 });
+
+    // Act
+    const other = await call<{ error: { code: string } }>("POST", `/v1/reviews/${reviewId}/verdict`, {
+      token: cloud.identities.r3,
+      body: { label: "deny" },
+    });
+    const badLabel = await call<{ error: { code: string } }>("POST", `/v1/reviews/${reviewId}/verdict`, {
+      token: cloud.identities.r2,
+      body: { label: "perhaps" },
+    });
+    const malformed = await call<{ error: { code: string } }>("POST", `/v1/reviews/${reviewId}/verdict`, {
+      token: cloud.identities.r2,
+      rawBody: "{label",
+    });
+    const unknown = await call("GET", "/v1/reviews/rv-unknown", { token: cloud.identities.r2 });
+
+    // Assert
+    expect(other).toMatchObject({ status: 403, body: { error: { code: "held_by_another" } } });
+    expect(badLabel).toMatchObject({ status: 400, body: { error: { code: "label_not_allowed" } } });
+    expect(malformed).toMatchObject({ status: 400, body: { error: { code: "malformed_json" } } });
+    expect(unknown.status).toBe(404);
+  });
+});
