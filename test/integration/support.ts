@@ -1,6 +1,6 @@
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { inject } from "vitest";
+import { afterAll, inject } from "vitest";
 
 export const cloud = inject("cloud");
 
