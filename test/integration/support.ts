@@ -15,6 +15,12 @@ export const sqs = new SQSClient({
   credentials: cloud.credentials,
 });
 
+// Keep-alive sockets of these clients would otherwise keep the test worker alive after the suite.
+afterAll(() => {
+  dynamodb.destroy();
+  sqs.destroy();
+});
+
 /** The local name of a resource by the tail of its construct path, e.g. "DecisionsTable" or "MetricsQueue/Queue". */
 export function nameOf(pathTail: string): string {
   const entry = Object.entries(cloud.names).find(([path]) => path.endsWith(`/${pathTail}/Resource`));
