@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { ArnFormat, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { HttpMethod } from "aws-cdk-lib/aws-apigatewayv2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
@@ -8,6 +8,7 @@ import type { Role } from "../core/roles";
 import { Alarms } from "./constructs/alarms";
 import { HitlFunction } from "./constructs/hitl-function";
 import { HitlHttpApi } from "./constructs/http-api";
+import { MetricsPipeline } from "./constructs/metrics-pipeline";
 import { ReviewStateMachine } from "./constructs/review-state-machine";
 import { RouterStateMachine } from "./constructs/router-state-machine";
 import type { StatefulStack } from "./stateful-stack";
@@ -109,19 +110,41 @@ export class StatelessStack extends Stack {
       reviewStateMachine: this.review.stateMachine,
     });
 
-    const decisionsApi = fn("DecisionsApi", "decisions-api", "POST/GET /v1/decisions", {
-      ...tables,
-      ROUTER_STATE_MACHINE_ARN: this.router.stateMachine.stateMachineArn,
-    });
+    const decisionsApi = fn(
+      "DecisionsApi",
+      "decisions-api",
+      "POST/GET /v1/decisions, withdraw, audit trail",
+      {
+        ...tables,
+        ROUTER_STATE_MACHINE_ARN: this.router.stateMachine.stateMachineArn,
+        REVIEW_STATE_MACHINE_ARN: this.review.stateMachine.stateMachineArn,
+      },
+    );
     decisionsApi.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ["states:StartSyncExecution"],
         resources: [this.router.stateMachine.stateMachineArn],
       }),
     );
-    data.decisions.grant(decisionsApi, "dynamodb:GetItem");
+    data.decisions.grant(decisionsApi, "dynamodb:GetItem", "dynamodb:UpdateItem");
+    data.reviews.grant(decisionsApi, "dynamodb:GetItem", "dynamodb:UpdateItem");
     data.auditTrail.grant(decisionsApi, "dynamodb:Query");
-    data.key.grantDecrypt(decisionsApi);
+    appendAudit(decisionsApi);
+    data.key.grantEncryptDecrypt(decisionsApi);
+    // Withdrawing a held decision stops its review execution (named by review id).
+    decisionsApi.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["states:StopExecution"],
+        resources: [
+          Stack.of(this).formatArn({
+            service: "states",
+            resource: "execution",
+            resourceName: `${this.review.stateMachine.stateMachineName}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
 
     const ingest = fn(
       "Ingest",
@@ -193,6 +216,7 @@ export class StatelessStack extends Stack {
     route(HttpMethod.POST, "/v1/decisions", decisionsApi, ["producer"]);
     route(HttpMethod.GET, "/v1/decisions/{id}", decisionsApi, ["producer", "analyst", "reviewer", "admin"]);
     route(HttpMethod.GET, "/v1/decisions/{id}/audit", decisionsApi, ["analyst", "admin"]);
+    route(HttpMethod.POST, "/v1/decisions/{id}/withdraw", decisionsApi, ["producer", "admin"]);
     route(HttpMethod.GET, "/v1/queues", reviewsApi, ["reviewer", "admin"]);
     route(HttpMethod.POST, "/v1/queues/{queue}/claim", reviewsApi, ["reviewer", "admin"]);
     route(HttpMethod.GET, "/v1/reviews/{id}", reviewsApi, ["reviewer", "admin"]);
@@ -203,6 +227,12 @@ export class StatelessStack extends Stack {
     route(HttpMethod.POST, "/v1/experiments", experimentsApi, ["admin"]);
     route(HttpMethod.GET, "/v1/experiments/{id}", experimentsApi, ["admin", "analyst"]);
     route(HttpMethod.PUT, "/v1/experiments/{id}", experimentsApi, ["admin"]);
+
+    new MetricsPipeline(this, "Metrics", {
+      metricsQueue: data.metricsQueue.queue,
+      metricsTable: data.metrics,
+      key: data.key,
+    });
 
     new Alarms(this, "Alarms", {
       key: data.key,

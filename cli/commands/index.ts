@@ -3,6 +3,7 @@ import { registerAssign } from "./assign";
 import { registerDecide } from "./decide";
 import { registerDev } from "./dev";
 import { registerExperiments } from "./experiments";
+import { registerMetrics } from "./metrics";
 import { registerReplay } from "./replay";
 import { registerReview } from "./review";
 
@@ -12,6 +13,7 @@ export function registerCommands(program: Command): void {
   registerExperiments(program);
   registerDecide(program);
   registerReview(program);
+  registerMetrics(program);
   registerReplay(program);
   registerAssign(program);
 }

@@ -89,6 +89,42 @@ export interface FeedbackProducedEvent extends EventBase {
   decisionId: string;
 }
 
+/**
+ * Later ground truth (a chargeback, a complaint) for a decision. It overrides the quality estimate for
+ * that decision: `outcome` is the final outcome it is judged against. Id:
+ * `ground-truth.attached:<decisionId>:<revision>`; a revision after the first carries `previousLabel`
+ * so the counters move from the old verdict to the new one.
+ */
+export interface GroundTruthAttachedEvent extends EventBase {
+  type: "ground-truth.attached";
+  decisionId: string;
+  route: Route;
+  /** Whether the automated decision had been audited (its outcome was then set by a reviewer). */
+  audited: boolean;
+  /** Who settled the outcome being judged. */
+  outcomeSource: "model" | "reviewer" | "fallback";
+  outcome: string;
+  predictedLabel: string;
+  label: string;
+  /** Where the ground truth came from, e.g. "chargeback" or "complaint". */
+  source: string;
+  revision: number;
+  previousLabel?: string;
+}
+
+/** The ML team took a correction into a model version at a stage. Id: `feedback.acknowledged:<feedbackId>:<stage>`. */
+export interface FeedbackAcknowledgedEvent extends EventBase {
+  type: "feedback.acknowledged";
+  feedbackId: string;
+  decisionId: string;
+  stage: FeedbackStage;
+  modelVersion: string;
+  /** When the correction was produced; closure time = `at` − `producedAt`. */
+  producedAt: string;
+}
+
+export type FeedbackStage = "training" | "evaluation" | "deployed";
+
 export type MetricEvent =
   | DecisionRoutedEvent
   | ReviewEnqueuedEvent
@@ -96,4 +132,8 @@ export type MetricEvent =
   | ReviewVerdictEvent
   | ReviewFallbackEvent
   | DecisionOutcomeEvent
-  | FeedbackProducedEvent;
+  | FeedbackProducedEvent
+  | GroundTruthAttachedEvent
+  | FeedbackAcknowledgedEvent;
+
+export type MetricEventType = MetricEvent["type"];

@@ -185,7 +185,7 @@ describe("the stateless stack", () => {
       }
     });
 
-    it("lets the decisions API start only the router, and read but never write decisions", () => {
+    it("lets the decisions API start only the router, stop only review executions, and never create or delete decisions", () => {
       // Arrange
       const statements = statementsOf("DecisionsApi");
 
@@ -194,9 +194,13 @@ describe("the stateless stack", () => {
       const decisionActions = statements.filter((s) => mentions(s, "DecisionsTable")).flatMap(actions);
 
       // Assert
-      expect(states.flatMap(actions)).toEqual(["states:StartSyncExecution"]);
-      expect(JSON.stringify(states[0]?.Resource)).toContain("RouterStateMachine");
-      expect(decisionActions).toEqual(["dynamodb:GetItem"]);
+      expect(states.flatMap(actions).sort()).toEqual(["states:StartSyncExecution", "states:StopExecution"]);
+      const startSync = states.find((s) => actions(s).includes("states:StartSyncExecution"));
+      const stop = states.find((s) => actions(s).includes("states:StopExecution"));
+      expect(JSON.stringify(startSync?.Resource)).toContain("RouterStateMachine");
+      expect(JSON.stringify(stop?.Resource)).toContain(":execution:");
+      expect(JSON.stringify(stop?.Resource)).toContain("ReviewStateMachine");
+      expect(decisionActions.sort()).toEqual(["dynamodb:GetItem", "dynamodb:UpdateItem"]);
     });
 
     it("lets the router function create decisions but not update or delete them", () => {

@@ -1,0 +1,443 @@
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { DecisionRecord } from "../../core/decisions/record";
+import type { Experiment } from "../../core/experiments/schema";
+import type { FeedbackRecord } from "../../core/feedback/record";
+import { aggregate, DEFAULT_SHARDS, keyId, keyOf, shardFor, unitKeyOf } from "../../core/metrics/aggregate";
+import type { Counters } from "../../core/metrics/counters";
+import type { MetricEvent } from "../../core/metrics/events";
+import type { CounterRow } from "../../core/metrics/read";
+import type { RebuildInput } from "../../core/metrics/rebuild";
+import type { ReviewItem } from "../../core/review/item";
+import { fromItem as decisionFromItem } from "./decision-store";
+import { DynamoExperimentStore } from "./experiment-store";
+import { FEED_PARTITION } from "./feedback-store";
+import { fromReviewItem, REVIEW_SK } from "./review-store";
+
+/**
+ * The metrics table (pk/sk strings, TTL on `expiresAt`) holds three kinds of item:
+ * - counters: pk `EXP#<experimentId>#S<shard>`, sk `<hour>#<arm>`, one number attribute per counter;
+ * - dedupe items: pk `DEDUPE#<eventId>`, sk `D`, expiring `dedupeTtlSeconds` after they were written;
+ * - first-seen units: pk `UNIT#<experimentId>#<arm>#<unitId>`, sk `U`, kept for the experiment's life.
+ *
+ * Exactly once: every transaction puts the dedupe item of each of its events with
+ * `attribute_not_exists(pk)` and ADDs exactly those events' counters. Either all of it commits or
+ * none does, so an event's counters are added iff its dedupe item is created, which happens once.
+ */
+
+const DEDUPE_SK = "D";
+const UNIT_SK = "U";
+const MAX_ACTIONS = 100;
+/** Keeps each UpdateExpression far below DynamoDB's 4 KB expression limit. */
+const MAX_COUNTERS_PER_UPDATE = 100;
+const BATCH_GET_LIMIT = 100;
+
+export const counterPk = (experimentId: string, shard: number) => `EXP#${experimentId}#S${shard}`;
+export const dedupePk = (eventId: string) => `DEDUPE#${eventId}`;
+export const unitPk = (unitKey: string) => `UNIT#${unitKey}`;
+
+export interface MetricsStoreOptions {
+  /** Counter items per (experiment, arm, hour); only ever raise it (readers read this many). Default 4. */
+  shards?: number;
+  /** How long a dedupe item lives. Default 7 days. */
+  dedupeTtlSeconds?: number;
+  /**
+   * Events older than this cannot be proven new (their dedupe item may be gone) and are refused as
+   * stale. Must be below the TTL by the producers' clock skew; default TTL − 1 hour.
+   */
+  maxEventAgeSeconds?: number;
+  /** TransactWriteItems calls per transaction before giving up. Default 10. */
+  maxAttempts?: number;
+  now?: () => Date;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Test seam: fewer actions per transaction than DynamoDB's 100. */
+  maxActionsPerTransaction?: number;
+}
+
+export interface WriteResult {
+  /** Events whose counters were added by this call. */
+  counted: number;
+  /** Events already counted (earlier delivery, concurrent writer) or repeated within the batch. */
+  duplicates: number;
+  /** Ids of events too old to dedupe safely: not counted. */
+  stale: string[];
+  /** First-seen units counted. */
+  newUnits: number;
+  transactions: number;
+  /** Counter-item updates committed (each costs 2 × the item's size in KB, rounded up). */
+  updates: number;
+  /** TransactWriteItems calls, including retries. */
+  attempts: number;
+  /** Write units the committed transactions consumed, as DynamoDB reports them (DynamoDB Local under-reports). */
+  writeUnits: number;
+}
+
+interface Chunk {
+  events: MetricEvent[];
+  /** Event id → unit key, for events that count a first-seen unit. */
+  units: Map<string, string>;
+}
+
+interface Cancellation {
+  name?: string;
+  CancellationReasons?: { Code?: string }[];
+}
+
+const cancellationCodes = (error: unknown): (string | undefined)[] | undefined =>
+  (error as Cancellation)?.name === "TransactionCanceledException"
+    ? ((error as Cancellation).CancellationReasons ?? []).map((r) => r.Code)
+    : undefined;
+
+const RETRYABLE_CODES = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
+
+export class DynamoMetricsStore {
+  readonly shards: number;
+  private readonly ttlSeconds: number;
+  private readonly maxAgeSeconds: number;
+  private readonly maxAttempts: number;
+  private readonly maxActions: number;
+  private readonly now: () => Date;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    options: MetricsStoreOptions = {},
+  ) {
+    this.shards = options.shards ?? DEFAULT_SHARDS;
+    this.ttlSeconds = options.dedupeTtlSeconds ?? 7 * 24 * 3600;
+    this.maxAgeSeconds = options.maxEventAgeSeconds ?? this.ttlSeconds - 3600;
+    if (!(Number.isInteger(this.shards) && this.shards >= 1)) throw new RangeError("shards must be ≥ 1");
+    if (!(this.maxAgeSeconds > 0 && this.maxAgeSeconds <= this.ttlSeconds))
+      throw new RangeError("maxEventAgeSeconds must be in (0, dedupeTtlSeconds]");
+    this.maxAttempts = options.maxAttempts ?? 10;
+    this.maxActions = Math.min(MAX_ACTIONS, options.maxActionsPerTransaction ?? MAX_ACTIONS);
+    this.now = options.now ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  private readonly shardOf = (eventId: string) => shardFor(eventId, this.shards);
+
+  /** Counts each event exactly once, however often it is written (concurrently or not). */
+  async write(events: readonly MetricEvent[]): Promise<WriteResult> {
+    const result: WriteResult = {
+      counted: 0,
+      duplicates: 0,
+      stale: [],
+      newUnits: 0,
+      transactions: 0,
+      updates: 0,
+      attempts: 0,
+      writeUnits: 0,
+    };
+    const oldest = this.now().getTime() - this.maxAgeSeconds * 1000;
+    const unique = new Map<string, MetricEvent>();
+    const seen = new Set<string>();
+    for (const event of events) {
+      if (seen.has(event.id)) result.duplicates++;
+      else if (Date.parse(event.at) < oldest) result.stale.push(event.id);
+      else unique.set(event.id, event);
+      seen.add(event.id);
+    }
+    const batch = [...unique.values()];
+    const units = await this.newUnits(batch);
+    for (const chunk of this.plan(batch, units)) await this.commit(chunk, result);
+    return result;
+  }
+
+  /** Event id → unit key for the first event of each unit not yet stored (a read saves a cancelled transaction). */
+  private async newUnits(events: readonly MetricEvent[]): Promise<Map<string, string>> {
+    const firstEvent = new Map<string, string>();
+    for (const event of events) {
+      const unit = unitKeyOf(event);
+      if (unit && !firstEvent.has(unit)) firstEvent.set(unit, event.id);
+    }
+    const known = new Set<string>();
+    const keys = [...firstEvent.keys()];
+    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.table]: {
+          Keys: keys.slice(i, i + BATCH_GET_LIMIT).map((u) => ({ pk: unitPk(u), sk: UNIT_SK })),
+        },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const page = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of page.Responses?.[this.table] ?? [])
+          known.add(String(item.pk).slice("UNIT#".length));
+        request = page.UnprocessedKeys as typeof request;
+        if (request && Object.keys(request).length > 0) await this.sleep(20 + this.random() * 50);
+      }
+    }
+    return new Map([...firstEvent].filter(([unit]) => !known.has(unit)).map(([unit, id]) => [id, unit]));
+  }
+
+  /** Splits a batch into transactions of ≤ 100 actions with no two actions on one item. */
+  private plan(events: readonly MetricEvent[], units: ReadonlyMap<string, string>): Chunk[] {
+    const byKey = new Map<string, MetricEvent[]>();
+    for (const event of events) {
+      const id = keyId(keyOf(event, this.shardOf, this.shards));
+      byKey.set(id, [...(byKey.get(id) ?? []), event]);
+    }
+    const chunks: Chunk[] = [];
+    let current: Chunk = { events: [], units: new Map() };
+    let actions = 0;
+    let keys = new Set<string>();
+    for (const [id, group] of byKey) {
+      for (const event of group) {
+        const unit = units.get(event.id);
+        const cost = 1 + (unit ? 1 : 0) + (keys.has(id) ? 0 : 1);
+        if (actions + cost > this.maxActions && current.events.length > 0) {
+          chunks.push(current);
+          current = { events: [], units: new Map() };
+          actions = 0;
+          keys = new Set();
+        }
+        actions += 1 + (unit ? 1 : 0) + (keys.has(id) ? 0 : 1);
+        keys.add(id);
+        current.events.push(event);
+        if (unit) current.units.set(event.id, unit);
+      }
+    }
+    if (current.events.length > 0) chunks.push(current);
+    return chunks.flatMap((chunk) => this.narrow(chunk));
+  }
+
+  /** Halves a chunk until no counter item gets more than MAX_COUNTERS_PER_UPDATE counters. */
+  private narrow(chunk: Chunk): Chunk[] {
+    const widest = Math.max(0, ...this.deltas(chunk).map((d) => Object.keys(d.counters).length));
+    if (widest <= MAX_COUNTERS_PER_UPDATE || chunk.events.length <= 1) return [chunk];
+    const half = Math.ceil(chunk.events.length / 2);
+    const part = (events: MetricEvent[]): Chunk => ({
+      events,
+      units: new Map([...chunk.units].filter(([id]) => events.some((e) => e.id === id))),
+    });
+    return [
+      ...this.narrow(part(chunk.events.slice(0, half))),
+      ...this.narrow(part(chunk.events.slice(half))),
+    ];
+  }
+
+  private deltas(chunk: Chunk) {
+    return aggregate(chunk.events, this.shardOf, this.shards, {
+      firstSeenUnits: new Set(chunk.units.keys()),
+    });
+  }
+
+  /** Commits one chunk; drops exactly the events (and units) a cancellation names, retries the rest. */
+  private async commit(chunk: Chunk, result: WriteResult): Promise<void> {
+    let events = [...chunk.events];
+    const units = new Map(chunk.units);
+    for (let attempt = 1; ; attempt++) {
+      if (events.length === 0) return;
+      const expiresAt = Math.floor(this.now().getTime() / 1000) + this.ttlSeconds;
+      // Action i of the transaction, so a cancellation reason can be traced back to its event or unit.
+      const owners: ({ event: string } | { unit: string } | null)[] = [];
+      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [];
+      for (const event of events) {
+        owners.push({ event: event.id });
+        items.push({
+          Put: {
+            TableName: this.table,
+            Item: { pk: dedupePk(event.id), sk: DEDUPE_SK, expiresAt },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        });
+      }
+      for (const [eventId, unit] of units) {
+        owners.push({ unit: eventId });
+        items.push({
+          Put: {
+            TableName: this.table,
+            Item: { pk: unitPk(unit), sk: UNIT_SK, firstEventId: eventId },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        });
+      }
+      const deltas = aggregate(events, this.shardOf, this.shards, { firstSeenUnits: new Set(units.keys()) });
+      for (const delta of deltas) {
+        owners.push(null);
+        items.push({ Update: { TableName: this.table, ...addExpression(delta.key, delta.counters) } });
+      }
+      result.attempts++;
+      try {
+        const response = await this.db.send(
+          new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: "TOTAL" }),
+        );
+        result.writeUnits += (response.ConsumedCapacity ?? []).reduce(
+          (s, c) => s + (c.CapacityUnits ?? 0),
+          0,
+        );
+        result.counted += events.length;
+        result.newUnits += units.size;
+        result.transactions++;
+        result.updates += deltas.length;
+        return;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        const duplicates = new Set<string>();
+        let unitTaken = false;
+        codes.forEach((code, i) => {
+          if (code !== "ConditionalCheckFailed") return;
+          const owner = owners[i];
+          if (owner && "event" in owner) duplicates.add(owner.event);
+          if (owner && "unit" in owner) {
+            // Another writer counted this unit first: count the event, not the unit.
+            units.delete(owner.unit);
+            unitTaken = true;
+          }
+        });
+        if (duplicates.size > 0 || unitTaken) {
+          result.duplicates += duplicates.size;
+          events = events.filter((e) => !duplicates.has(e.id));
+          for (const id of duplicates) units.delete(id);
+          continue;
+        }
+        if (!codes.some((code) => code && RETRYABLE_CODES.has(code)) || attempt >= this.maxAttempts)
+          throw error;
+        // Full jitter: concurrent writers on the same counter item stop colliding in lockstep.
+        await this.sleep(this.random() * Math.min(1000, 25 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** Every counter row of an experiment: one Query per shard, summed over shards per (arm, hour). */
+  async readExperiment(experimentId: string): Promise<CounterRow[]> {
+    const rows = new Map<string, CounterRow>();
+    const pages = await Promise.all(
+      Array.from({ length: this.shards }, (_, shard) => this.queryAll(counterPk(experimentId, shard))),
+    );
+    for (const item of pages.flat()) {
+      const sk = String(item.sk);
+      const cut = sk.indexOf("#");
+      const hour = sk.slice(0, cut);
+      const arm = sk.slice(cut + 1);
+      const row = rows.get(sk) ?? { arm, hour, counters: {} };
+      for (const [name, value] of Object.entries(item)) {
+        if (name === "pk" || name === "sk" || typeof value !== "number") continue;
+        const sum = (row.counters[name] ?? 0) + value;
+        if (sum === 0) delete row.counters[name];
+        else row.counters[name] = sum;
+      }
+      rows.set(sk, row);
+    }
+    return [...rows.values()].sort((a, b) => a.hour.localeCompare(b.hour) || a.arm.localeCompare(b.arm));
+  }
+
+  private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": pk },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+/** `ADD #n0 :v0, #n1 :v1, …` on one counter item. */
+function addExpression(key: Parameters<typeof keyId>[0], counters: Counters) {
+  const names: Record<string, string> = {};
+  const values: Record<string, number> = {};
+  const parts: string[] = [];
+  Object.entries(counters)
+    .filter(([, v]) => v !== 0)
+    .forEach(([name, value], i) => {
+      names[`#n${i}`] = name;
+      values[`:v${i}`] = value;
+      parts.push(`#n${i} :v${i}`);
+    });
+  // An all-zero delta (a ground-truth revision that changes nothing) still needs a valid expression.
+  if (parts.length === 0) {
+    names["#n0"] = "events";
+    values[":v0"] = 0;
+    parts.push("#n0 :v0");
+  }
+  return {
+    Key: { pk: counterPk(key.experimentId, key.shard), sk: `${key.hour}#${key.arm}` },
+    UpdateExpression: `ADD ${parts.join(", ")}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** Table names the rebuild reads records from. */
+export interface RecordTables {
+  decisions: string;
+  reviews: string;
+  experiments: string;
+}
+
+/** Loads everything `rebuildCounters` needs for one experiment from the records tables. */
+export async function loadRebuildInput(
+  db: DynamoDBDocumentClient,
+  tables: RecordTables,
+  experimentId: string,
+): Promise<RebuildInput> {
+  const query = async (input: ConstructorParameters<typeof QueryCommand>[0]) => {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
+  const decisions: DecisionRecord[] = (
+    await query({
+      TableName: tables.decisions,
+      IndexName: "byExperiment",
+      KeyConditionExpression: "experimentId = :e",
+      ExpressionAttributeValues: { ":e": experimentId },
+    })
+  ).map(decisionFromItem);
+  const feedback = (
+    await query({
+      TableName: tables.decisions,
+      IndexName: "feed",
+      KeyConditionExpression: "feedPartition = :p",
+      FilterExpression: "experimentId = :e",
+      ExpressionAttributeValues: { ":p": FEED_PARTITION, ":e": experimentId },
+    })
+  ).map((item) => {
+    const { pk: _pk, sk: _sk, feedPartition: _fp, feedKey: _fk, ...record } = item;
+    return record as unknown as FeedbackRecord;
+  });
+
+  const reviews: ReviewItem[] = [];
+  const reviewIds = [...new Set(decisions.flatMap((d) => (d.reviewId ? [d.reviewId] : [])))];
+  for (let i = 0; i < reviewIds.length; i += BATCH_GET_LIMIT) {
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+      [tables.reviews]: {
+        Keys: reviewIds.slice(i, i + BATCH_GET_LIMIT).map((id) => ({ pk: id, sk: REVIEW_SK })),
+      },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const page = await db.send(new BatchGetCommand({ RequestItems: request }));
+      reviews.push(...(page.Responses?.[tables.reviews] ?? []).map(fromReviewItem));
+      request = page.UnprocessedKeys as typeof request;
+    }
+  }
+
+  const store = new DynamoExperimentStore(db, tables.experiments);
+  const versions = new Map<number, Experiment | undefined>();
+  for (const version of new Set(decisions.map((d) => d.configVersion)))
+    versions.set(version, await store.getVersion(experimentId, version));
+  return { decisions, reviews, feedback, experimentVersion: (version) => versions.get(version) };
+}

@@ -1,0 +1,217 @@
+/**
+ * The AWS operations each step of a decision's life performs, counted from the code paths in
+ * functions/, core/ and lib/ (each entry says where). Durations, item sizes and batch sizes are
+ * assumptions with defaults below; the benchmark measures the real ones and passes them in.
+ *
+ * DynamoDB units: a standard write is ⌈KB⌉ WRU, a transactional one 2 × ⌈KB⌉; an eventually
+ * consistent read of ≤ 4 KB is 0.5 RRU. Every index with ProjectionType ALL (all of ours) is written
+ * again, at the item's size, whenever an indexed item changes.
+ */
+
+export interface LambdaRun {
+  /** Function entry folder (functions/<name>). */
+  fn: string;
+  memoryMb: number;
+  durationMs: number;
+  /** Invocations per activity; fractional when a batch serves several activities. */
+  invocations: number;
+}
+
+export interface Operations {
+  httpApiRequests: number;
+  lambda: LambdaRun[];
+  expressRequests: number;
+  /** Duration of one Express execution (billed in 100 ms units at 64 MB). */
+  expressDurationMs: number;
+  standardTransitions: number;
+  sqsRequests: number;
+  /** Write request units, transactional ones already doubled. */
+  dynamoWriteUnits: number;
+  dynamoReadUnits: number;
+}
+
+export interface Assumptions {
+  /** Memory of every function (HitlFunction's default). */
+  lambdaMemoryMb: number;
+  /** decisions-api waits for the synchronous Express run, so its duration includes it. */
+  decisionsApiMs: number;
+  routeDecisionMs: number;
+  expressMs: number;
+  reviewIntakeMs: number;
+  reviewStepsMs: number;
+  reviewsApiMs: number;
+  /** One aggregator invocation handling a full batch. */
+  aggregatorBatchMs: number;
+  /** Events per aggregator batch (≤ the event source's batch size, 100). */
+  metricsBatchSize: number;
+  /** Counter items (arm × hour × shard) one aggregator batch touches. */
+  counterKeysPerBatch: number;
+  /** Size of one counter item, KB (grows with the histogram buckets used in an hour). */
+  counterItemKb: number;
+  /** Share of routed events whose unit was not seen before (a unit item is written for those). */
+  newUnitShare: number;
+  decisionItemKb: number;
+  reviewItemKb: number;
+  feedbackItemKb: number;
+  /** Whether producers send their own decisionId (then routing reads the decision first). */
+  clientDecisionIds: boolean;
+}
+
+export const DEFAULT_ASSUMPTIONS: Readonly<Assumptions> = Object.freeze({
+  lambdaMemoryMb: 256,
+  decisionsApiMs: 120,
+  routeDecisionMs: 40,
+  expressMs: 70,
+  reviewIntakeMs: 50,
+  reviewStepsMs: 80,
+  reviewsApiMs: 60,
+  aggregatorBatchMs: 150,
+  metricsBatchSize: 100,
+  counterKeysPerBatch: 8,
+  counterItemKb: 3,
+  newUnitShare: 0.5,
+  decisionItemKb: 2,
+  reviewItemKb: 3,
+  feedbackItemKb: 2,
+  clientDecisionIds: true,
+});
+
+export const ACTIVITIES = [
+  "route",
+  "metricEvent",
+  "holdRound",
+  "verdict",
+  "settle",
+  "escalate",
+  "fallback",
+  "feedback",
+] as const;
+export type Activity = (typeof ACTIVITIES)[number];
+
+const none: Operations = {
+  httpApiRequests: 0,
+  lambda: [],
+  expressRequests: 0,
+  expressDurationMs: 0,
+  standardTransitions: 0,
+  sqsRequests: 0,
+  dynamoWriteUnits: 0,
+  dynamoReadUnits: 0,
+};
+
+/** SQS event source: ReceiveMessage returns ≤ 10 messages and DeleteMessageBatch takes ≤ 10. */
+const SQS_RECEIVE_AND_DELETE_PER_MESSAGE = 2 / 10;
+/** An audit-trail entry is a small PutItem (< 1 KB): 1 WRU. */
+const AUDIT_PUT = 1;
+const EVENTUAL_READ = 0.5;
+
+/** Operations of one activity, with where each number comes from. */
+export function operationsOf(activity: Activity, a: Assumptions = DEFAULT_ASSUMPTIONS): Operations {
+  const run = (fn: string, durationMs: number, invocations = 1): LambdaRun => ({
+    fn,
+    memoryMb: a.lambdaMemoryMb,
+    durationMs,
+    invocations,
+  });
+  const kb = (size: number) => Math.ceil(size);
+  // Decisions table: byExperiment (ALL) repeats every decision write.
+  const decisionWrite = 2 * kb(a.decisionItemKb);
+  // Reviews table: byQueue and byDecision (both ALL) repeat every review write.
+  const reviewWrite = 3 * kb(a.reviewItemKb);
+  switch (activity) {
+    case "route":
+      // functions/decisions-api → adapters/sfn/router (StartSyncExecution) → RouterStateMachine
+      // (RouteDecision Lambda → NeedsPerson → Respond) → core/routing/route-decision.ts.
+      return {
+        ...none,
+        httpApiRequests: 1,
+        lambda: [run("decisions-api", a.decisionsApiMs), run("route-decision", a.routeDecisionMs)],
+        expressRequests: 1,
+        expressDurationMs: a.expressMs,
+        // decisions.create (conditional PutItem + index), audit.append of "created" and "routed";
+        // the aggregator's first-seen unit item (transactional put) for new units.
+        dynamoWriteUnits: decisionWrite + 2 * AUDIT_PUT + a.newUnitShare * 2,
+        // decisions.get when the producer sends a decisionId; experiments are cached 5 s per container;
+        // the aggregator's BatchGetItem of the unit item.
+        dynamoReadUnits: (a.clientDecisionIds ? EVENTUAL_READ : 0) + EVENTUAL_READ,
+        // events.publish: one SendMessageBatch with the decision.routed event.
+        sqsRequests: 1,
+      };
+    case "metricEvent":
+      // functions/metrics-aggregator via adapters/dynamodb/metrics-store.ts: per event a dedupe item
+      // (transactional put, < 1 KB → 2 WRU); per batch one transactional ADD per counter item.
+      return {
+        ...none,
+        lambda: [run("metrics-aggregator", a.aggregatorBatchMs, 1 / a.metricsBatchSize)],
+        sqsRequests: SQS_RECEIVE_AND_DELETE_PER_MESSAGE,
+        dynamoWriteUnits: 2 + (a.counterKeysPerBatch * 2 * kb(a.counterItemKb)) / a.metricsBatchSize,
+      };
+    case "holdRound":
+      // ReviewStateMachine "Hold" (1 transition): sqs:sendMessage.waitForTaskToken → review intake
+      // queue → functions/review-intake (core/review/intake.ts): decisions.get, reviews.get,
+      // reviews.putRound, audit "enqueued", events.publish. At human volume one message per batch.
+      return {
+        ...none,
+        standardTransitions: 1,
+        lambda: [run("review-intake", a.reviewIntakeMs)],
+        sqsRequests: 1 + SQS_RECEIVE_AND_DELETE_PER_MESSAGE + 1,
+        dynamoWriteUnits: reviewWrite + AUDIT_PUT,
+        dynamoReadUnits: 2 * EVENTUAL_READ,
+      };
+    case "verdict":
+      // Assumed (the reviews API of issue 3 is not built yet): claim (HTTP + Lambda, byQueue Query,
+      // conditional lease update), GET /v1/reviews/{id} (GetItem + audit Query), verdict (HTTP +
+      // Lambda, conditional update, audit entry, SendTaskSuccess, the review.verdict event).
+      return {
+        ...none,
+        httpApiRequests: 3,
+        lambda: [run("reviews-api", a.reviewsApiMs, 3)],
+        dynamoWriteUnits: 2 * reviewWrite + AUDIT_PUT,
+        dynamoReadUnits: 3 * EVENTUAL_READ,
+        sqsRequests: 1,
+      };
+    case "settle":
+      // "Settle" → "AfterSettle" → "Done" (3 transitions); functions/review-steps settle():
+      // reviews.update, decisions.get, decisions.settle, audit "outcome", outcome notification and
+      // one SendMessageBatch of metric events.
+      return {
+        ...none,
+        standardTransitions: 3,
+        lambda: [run("review-steps", a.reviewStepsMs)],
+        dynamoWriteUnits: reviewWrite + decisionWrite + AUDIT_PUT,
+        dynamoReadUnits: EVENTUAL_READ,
+        sqsRequests: 2,
+      };
+    case "escalate":
+      // "Escalate" → "AfterEscalate" (2 transitions; the next "Hold" is the next holdRound):
+      // reviews.update, decisions.get, audit "escalated", the review.escalated event.
+      return {
+        ...none,
+        standardTransitions: 2,
+        lambda: [run("review-steps", a.reviewStepsMs)],
+        dynamoWriteUnits: reviewWrite + AUDIT_PUT,
+        dynamoReadUnits: EVENTUAL_READ,
+        sqsRequests: 1,
+      };
+    case "fallback":
+      // Last tier timed out: "Escalate" (no next tier) → "AfterEscalate" → "Fallback" →
+      // "AfterFallback" → "Done" (5 transitions, 2 invocations): decisions.get, audit "fallback",
+      // reviews.update, decisions.settle, audit "outcome", outcome notification, metric events.
+      return {
+        ...none,
+        standardTransitions: 5,
+        lambda: [run("review-steps", a.reviewStepsMs, 2)],
+        dynamoWriteUnits: reviewWrite + decisionWrite + 2 * AUDIT_PUT,
+        dynamoReadUnits: EVENTUAL_READ,
+        sqsRequests: 2,
+      };
+    case "feedback":
+      // settle() when the label differs from the model: feedback.put (item + `feed` index), audit
+      // "feedback", notify.feedback to the feedback queue.
+      return {
+        ...none,
+        dynamoWriteUnits: 2 * kb(a.feedbackItemKb) + AUDIT_PUT,
+        sqsRequests: 1,
+      };
+  }
+}

@@ -1,0 +1,143 @@
+import { z } from "zod";
+import type { MetricEvent } from "./events";
+
+/**
+ * Validates a metric event read from the metrics queue. Anything that does not parse is poison: the
+ * aggregator reports it as a failed batch item so SQS moves it to the dead-letter queue.
+ */
+
+const Id = z.string().min(1).max(1024);
+const Time = z.iso.datetime({ offset: true });
+const Label = z.string().min(1).max(1024);
+const Seconds = z.number().min(0).max(1e9);
+
+const base = {
+  id: Id,
+  at: Time,
+  experimentId: Id,
+  arm: Id,
+  enrolled: z.boolean(),
+};
+const Route = z.enum(["auto", "human"]);
+const Kind = z.enum(["review", "audit"]);
+
+const Schemas = [
+  z.object({
+    ...base,
+    type: z.literal("decision.routed"),
+    decisionId: Id,
+    unitId: Id,
+    route: Route,
+    audit: z.boolean(),
+    modelCostUsd: z.number().min(0),
+    modelVersion: Label.optional(),
+    latencyMs: Seconds.optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("review.enqueued"),
+    reviewId: Id,
+    kind: Kind,
+    queue: Label,
+    tier: Label,
+    round: z.number().int().min(1),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("review.escalated"),
+    reviewId: Id,
+    fromTier: Label,
+    toTier: Label,
+    reason: z.enum(["sla", "disagreement"]),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("review.verdict"),
+    reviewId: Id,
+    decisionId: Id,
+    kind: Kind,
+    reviewer: Label,
+    label: Label,
+    predictedLabel: Label,
+    tier: Label,
+    handlingSeconds: Seconds,
+    queueSeconds: Seconds,
+    hourlyRateUsd: z.number().min(0),
+    perReviewUsd: z.number().min(0).optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("review.fallback"),
+    reviewId: Id,
+    decisionId: Id,
+    action: z.enum(["model", "label", "hold"]),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("decision.outcome"),
+    decisionId: Id,
+    route: Route,
+    source: z.enum(["model", "reviewer", "fallback", "ground-truth"]),
+    outcome: Label,
+    predictedLabel: Label,
+    correct: z.boolean(),
+    latencyMs: Seconds,
+    audited: z.boolean().optional(),
+    pair: z.tuple([Label, Label]).optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("feedback.produced"),
+    feedbackId: Id,
+    decisionId: Id,
+  }),
+  z.object({
+    ...base,
+    type: z.literal("ground-truth.attached"),
+    decisionId: Id,
+    route: Route,
+    audited: z.boolean(),
+    outcomeSource: z.enum(["model", "reviewer", "fallback"]),
+    outcome: Label,
+    predictedLabel: Label,
+    label: Label,
+    source: Label,
+    revision: z.number().int().min(1),
+    previousLabel: Label.optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("feedback.acknowledged"),
+    feedbackId: Id,
+    decisionId: Id,
+    stage: z.enum(["training", "evaluation", "deployed"]),
+    modelVersion: Label,
+    producedAt: Time,
+  }),
+] as const;
+
+const MetricEventSchema = z.discriminatedUnion("type", Schemas);
+
+// Compile-time check that the schema and the event catalogue describe the same shapes.
+type Parsed = z.output<typeof MetricEventSchema>;
+const _sameShape: (e: Parsed) => MetricEvent = (e) => e;
+void _sameShape;
+
+export type ParseResult = { ok: true; event: MetricEvent } | { ok: false; reason: string };
+
+/** Parses one queue message body: JSON, a known event type, every field present and typed. */
+export function parseMetricEvent(body: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    return { ok: false, reason: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const result = MetricEventSchema.safeParse(json);
+  if (result.success) return { ok: true, event: result.data };
+  const issues = result.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join(".") || "(event)"}: ${issue.message}`)
+    .join("; ");
+  return { ok: false, reason: `not a metric event: ${issues}` };
+}
