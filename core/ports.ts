@@ -17,6 +17,8 @@ export interface DecisionStore {
   get(id: string): Promise<DecisionRecord | undefined>;
   /** Creates the record unless one with this id exists; tells which happened. */
   create(record: DecisionRecord): Promise<"created" | "exists">;
+  /** Marks a held decision withdrawn; false when it is no longer held. */
+  withdraw(id: string, at: string): Promise<boolean>;
   /** Records a final (or corrected) outcome. */
   settle(
     id: string,

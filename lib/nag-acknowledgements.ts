@@ -55,6 +55,11 @@ export function acknowledgeStatelessFindings(stack: Stack, router: RouterStateMa
   );
   ack(
     stack,
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:us-east-1:<AWS::AccountId>:execution:<ReviewStateMachineCFBDE53B.Name>:*]",
+    "StopExecution on executions of the review state machine only (one per held item, named by review id), to withdraw a held decision.",
+  );
+  ack(
+    stack,
     "AwsSolutions-IAM5[Resource::*]",
     "CloudWatch Logs delivery and X-Ray actions for state machines do not support resource-level permissions.",
   );

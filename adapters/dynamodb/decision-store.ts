@@ -33,6 +33,25 @@ export class DynamoDecisionStore implements DecisionStore {
     }
   }
 
+  async withdraw(id: string, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: id, sk: SK },
+          UpdateExpression: "SET #s = :withdrawn, updatedAt = :at",
+          ConditionExpression: "#s = :held",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: { ":withdrawn": "withdrawn", ":held": "held", ":at": at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async settle(id: string, change: Parameters<DecisionStore["settle"]>[1]): Promise<void> {
     await this.db.send(
       new UpdateCommand({

@@ -1,15 +1,24 @@
 import { requireEnv } from "../../adapters/dynamodb/client";
 import { sfnClient } from "../../adapters/sfn/client";
 import { runRouter } from "../../adapters/sfn/router";
+import { SfnWorkflow } from "../../adapters/sfn/workflow";
 import { decisionEntity, reviewEntity } from "../../core/audit/entry";
 import { toView } from "../../core/decisions/record";
 import { DomainError, notFound } from "../../core/errors";
+import { withdrawDecision } from "../../core/review/withdraw";
 import { deps } from "../shared/deps";
 import { httpApi } from "../shared/http";
 
 const decisions = deps.decisions();
 const audit = deps.audit();
 const routerArn = requireEnv("ROUTER_STATE_MACHINE_ARN");
+const withdrawal = {
+  decisions,
+  reviews: deps.reviews(),
+  workflow: new SfnWorkflow(sfnClient(), requireEnv("REVIEW_STATE_MACHINE_ARN")),
+  audit,
+  now: deps.now,
+};
 
 export const handler = httpApi({
   "POST /v1/decisions": {
@@ -41,6 +50,20 @@ export const handler = httpApi({
       const record = await decisions.get(params.id ?? "");
       if (!record) throw notFound("decision", params.id ?? "");
       return { body: toView(record) };
+    },
+  },
+  "POST /v1/decisions/{id}/withdraw": {
+    roles: ["producer", "admin"],
+    async run({ params, body, caller }) {
+      const reason = (body as { reason?: unknown } | undefined)?.reason;
+      return {
+        body: await withdrawDecision(
+          withdrawal,
+          params.id ?? "",
+          caller.id,
+          typeof reason === "string" ? reason : undefined,
+        ),
+      };
     },
   },
   "GET /v1/decisions/{id}/audit": {

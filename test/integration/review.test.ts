@@ -211,3 +211,47 @@ describe("human review on the local cloud", () => {
     expect(unknown.status).toBe(404);
   });
 });
+
+describe("withdrawing a held decision", () => {
+  it("stops its review execution and takes the item out of its queue", async () => {
+    // Arrange
+    const experimentId = await createExperiment({
+      arms: [{ id: "conservative", weight: 1, policy: { autoAcceptAbove: 0.95, queue: "withdrawals" } }],
+    });
+    const { decisionId, reviewId } = await holdOne(experimentId, { item: { topic: "billing" } });
+
+    // Act
+    const withdrawn = await call("POST", `/v1/decisions/${decisionId}/withdraw`, {
+      role: "producer",
+      body: { reason: "customer cancelled" },
+    });
+    const again = await call<{ error: { code: string } }>("POST", `/v1/decisions/${decisionId}/withdraw`, {
+      role: "producer",
+    });
+    const claim = await call<Handoff>("POST", "/v1/queues/withdrawals/claim", { token: cloud.identities.r5 });
+
+    // Assert
+    expect(withdrawn).toMatchObject({ status: 200, body: { status: "withdrawn" } });
+    expect(again).toMatchObject({ status: 409, body: { error: { code: "not_held" } } });
+    expect(claim.body.review).toBeNull();
+    const execution = await eventually(
+      async () => {
+        const response = await fetch(cloud.endpoints.stepfunctions, {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-amz-json-1.0",
+            "x-amz-target": "AWSStepFunctions.DescribeExecution",
+          },
+          body: JSON.stringify({
+            executionArn: `arn:aws:states:${cloud.region}:000000000000:execution:${nameOf("Review/StateMachine").split(":").pop()}:${reviewId}`,
+          }),
+        });
+        const body = (await response.json()) as { status?: string };
+        return body.status === "ABORTED" ? body : undefined;
+      },
+      10_000,
+      "the aborted execution",
+    );
+    expect(execution.status).toBe("ABORTED");
+  });
+});

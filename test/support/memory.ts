@@ -42,6 +42,12 @@ export class MemoryDecisions implements DecisionStore {
     this.items.set(record.decisionId, structuredClone(record));
     return "created" as const;
   }
+  async withdraw(id: string, at: string) {
+    const record = this.items.get(id);
+    if (record?.status !== "held") return false;
+    Object.assign(record, { status: "withdrawn", updatedAt: at });
+    return true;
+  }
   async settle(id: string, change: Parameters<DecisionStore["settle"]>[1]) {
     const record = this.items.get(id);
     if (!record) throw new Error(`no decision ${id}`);
