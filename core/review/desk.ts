@@ -208,7 +208,8 @@ export async function submitVerdict(
 
   if (complete) {
     try {
-      await deps.workflow.succeed(item.taskToken, { verdicts });
+      // Every verdict the item ever got, so settling can still see a disagreement's pair after adjudication.
+      await deps.workflow.succeed(item.taskToken, { verdicts: [...item.verdicts, verdict] });
     } catch (error) {
       if (!(error instanceof TaskClosedError)) throw error;
       throw new DomainError(

@@ -236,7 +236,8 @@ function outcomeEvent(
 export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResult }): Promise<Hold> {
   const now = deps.now();
   const at = now.toISOString();
-  const verdicts = state.verdict.verdicts;
+  const all = state.verdict.verdicts;
+  const verdicts = all.filter((v) => v.round === state.round);
   const last = verdicts[verdicts.length - 1];
   if (!last) throw new Error(`review ${state.reviewId} settled without a verdict`);
   const decision = await deps.decisions.get(state.decisionId);
@@ -288,10 +289,11 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
   }
 
   const outcome = last.label;
+  // The independent pair of a double review, from whichever round had two verdicts.
+  const rounds = Map.groupBy(all, (v) => v.round);
+  const doubled = [...rounds.values()].find((round) => round.length >= 2);
   const pair =
-    verdicts.length >= 2 && verdicts[0] && verdicts[1]
-      ? ([verdicts[0].label, verdicts[1].label] as [string, string])
-      : undefined;
+    doubled?.[0] && doubled[1] ? ([doubled[0].label, doubled[1].label] as [string, string]) : undefined;
   await deps.reviews.update(state.reviewId, state.round, { status: "decided", updatedAt: at }, [
     "pendingQueue",
     "leaseHolder",

@@ -236,3 +236,22 @@ describe("settling a verdict", () => {
     });
   });
 });
+
+describe("agreement data", () => {
+  it("keeps the two independent labels of a double review after an adjudicator settles it", async () => {
+    // Arrange
+    const w = await reviewWorld();
+    const { hold } = await w.hold({ decisionId: "d-1" });
+    const adjudication: Hold = { ...hold, round: 2, requiredVerdicts: 1, adjudication: true };
+    const history = [verdict("alice", "deny", 1), verdict("bob", "approve", 1), verdict("carol", "deny", 2)];
+
+    // Act
+    await settle(w.steps, { ...adjudication, verdict: { verdicts: history } });
+
+    // Assert
+    expect(w.decisions.items.get("d-1")?.outcome).toBe("deny");
+    expect(w.events.events.find((e) => e.type === "decision.outcome")).toMatchObject({
+      pair: ["deny", "approve"],
+    });
+  });
+});
