@@ -7,11 +7,13 @@ import * as path from "node:path";
 export interface Identity {
   readonly sub: string;
   readonly scopes: readonly string[];
+  /** Further claims the token carries (e.g. a reviewer's `queues`), as a real IdP would add them. */
+  readonly claims?: Readonly<Record<string, string>>;
 }
 
 export interface TokenStore {
-  /** Makes a new bearer token for `sub` carrying `scopes`. */
-  mintToken(sub: string, scopes: readonly string[]): string;
+  /** Makes a new bearer token for `sub` carrying `scopes` (and optional extra claims). */
+  mintToken(sub: string, scopes: readonly string[], claims?: Readonly<Record<string, string>>): string;
   lookup(token: string): Identity | undefined;
   /** The token of `sub` with exactly `scopes`, made on first use and reused after. */
   tokenFor(sub: string, scopes: readonly string[]): string;
@@ -46,9 +48,13 @@ export function openTokenStore(file?: string): TokenStore {
       mode: 0o600,
     });
   };
-  const mintToken = (sub: string, scopes: readonly string[]): string => {
+  const mintToken = (
+    sub: string,
+    scopes: readonly string[],
+    claims?: Readonly<Record<string, string>>,
+  ): string => {
     const token = `hitl_${randomBytes(24).toString("base64url")}`;
-    tokens.set(token, { sub, scopes: [...scopes] });
+    tokens.set(token, { sub, scopes: [...scopes], ...(claims ? { claims: { ...claims } } : {}) });
     save();
     return token;
   };

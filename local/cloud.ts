@@ -8,7 +8,7 @@ import { openTokenStore } from "./auth";
 import { startDynamoDbLocal } from "./dynamodb";
 import { type SqsPoller, sqsMappingSpecs, startSqsPoller } from "./event-sources";
 import { apiSpecs, type HttpApiServer, startHttpApi } from "./http-api";
-import { createLambdaRuntime, functionSpecs, type LambdaRuntime } from "./lambda";
+import { createLambdaRuntime, functionSpecs, type InvocationReport, type LambdaRuntime } from "./lambda";
 import { startSqs } from "./sqs";
 import { createStepFunctionsService, type StepFunctionsService } from "./stepfunctions/service";
 import {
@@ -42,6 +42,10 @@ export interface LocalCloudOptions {
   readonly log?: (line: string) => void;
   /** Default us-east-1. */
   readonly region?: string;
+  /** Extra variables every function gets (e.g. `HITL_COUNT_OPERATIONS=1`); the local cloud's own win. */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
+  /** Called after every function invocation (the benchmark counts invocations and durations). */
+  readonly onInvocation?: (report: InvocationReport) => void;
 }
 
 export interface ResourceInfo {
@@ -74,7 +78,7 @@ export interface LocalCloud {
   /** Runs a function by name or ARN; rejects with an Error named after Lambda's errorType. */
   invoke(functionNameOrArn: string, event: unknown): Promise<unknown>;
   /** A new bearer token for `sub` with these scopes (e.g. `["hitl/reviewer"]`). */
-  mintToken(sub: string, scopes: readonly string[]): string;
+  mintToken(sub: string, scopes: readonly string[], claims?: Readonly<Record<string, string>>): string;
   readonly stepFunctions: StepFunctionsService;
   /** Stops everything it started, in reverse order; safe to call twice. */
   stop(): Promise<void>;
@@ -227,6 +231,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     teardown.add("Step Functions endpoint", () => sfnListener.stop());
 
     const reserved = {
+      ...opts.functionEnvironment,
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -236,7 +241,10 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       AWS_ENDPOINT_URL_SFN: sfnListener.endpoint,
     };
     const { specs, skipped } = functionSpecs(resolver, assembly, reserved);
-    const lambda = createLambdaRuntime(specs, { log });
+    const lambda = createLambdaRuntime(specs, {
+      log,
+      ...(opts.onInvocation ? { onInvocation: opts.onInvocation } : {}),
+    });
     runtime = lambda;
     markReady(lambda);
     const resumed = await stepFunctions.resumePending();
@@ -347,7 +355,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       tokens: roleTokens as Record<Role, string>,
       resources: { byLogicalId: resourceInventory(resolver, assembly), outputs: outputs.values },
       invoke: (fn, event) => lambda.invoke(fn, event),
-      mintToken: (sub, scopes) => tokens.mintToken(sub, scopes),
+      mintToken: (sub, scopes, claims) => tokens.mintToken(sub, scopes, claims),
       stepFunctions,
       stop: () => {
         // Requests in flight finish before anything they need goes away.

@@ -104,7 +104,11 @@ export function buildEvent(input: EventInput): HttpApiEvent {
         ? {
             authorizer: {
               jwt: {
-                claims: { sub: input.identity.sub, scope: input.identity.scopes.join(" ") },
+                claims: {
+                  ...input.identity.claims,
+                  sub: input.identity.sub,
+                  scope: input.identity.scopes.join(" "),
+                },
                 scopes: [...input.identity.scopes],
               },
             },

@@ -8,7 +8,7 @@ export interface CloudContext {
   region: string;
   credentials: LocalCloud["credentials"];
   tokens: LocalCloud["tokens"];
-  /** Extra identities: reviewers r1..r16, a tier-2 reviewer, a reviewer limited to the audit queue. */
+  /** Extra identities: reviewers r1..r16 (first-tier queues and audit), a tier-2 reviewer (`default.*`), a high-value-only reviewer. */
   identities: Record<string, string>;
   /** Local physical names by CDK construct path, e.g. "HitlData/DecisionsTable/Resource". */
   names: Record<string, string>;
@@ -35,7 +35,8 @@ export async function setup(project: TestProject): Promise<void> {
   });
   const identities: Record<string, string> = {};
   for (let i = 1; i <= 16; i++) identities[`r${i}`] = cloud.mintToken(`reviewer-${i}`, ["hitl/reviewer"]);
-  identities.tier2 = cloud.mintToken("tier2-reviewer", ["hitl/reviewer", "hitl/admin"]);
+  identities.tier2 = cloud.mintToken("tier2-reviewer", ["hitl/reviewer"], { queues: "default.*" });
+  identities.highValue = cloud.mintToken("high-value-reviewer", ["hitl/reviewer"], { queues: "high-value" });
   const names: Record<string, string> = {};
   for (const info of Object.values(cloud.resources.byLogicalId)) if (info.path) names[info.path] = info.ref;
   project.provide("cloud", {

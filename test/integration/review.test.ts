@@ -255,3 +255,23 @@ describe("withdrawing a held decision", () => {
     expect(execution.status).toBe("ABORTED");
   });
 });
+
+describe("queue entitlements from the token", () => {
+  it("lets a reviewer claim only from the queues their token's queues claim names", async () => {
+    // Act
+    const entitled = await call("POST", "/v1/queues/high-value/claim", { token: cloud.identities.highValue });
+    const refused = await call<{ error: { code: string } }>("POST", "/v1/queues/default/claim", {
+      token: cloud.identities.highValue,
+    });
+    const tierTwo = await call("POST", "/v1/queues/default.tier-2/claim", { token: cloud.identities.tier2 });
+    const firstTierOnly = await call("POST", "/v1/queues/default.tier-2/claim", {
+      token: cloud.identities.r7,
+    });
+
+    // Assert
+    expect(entitled.status).toBe(200);
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: "queue_forbidden" } } });
+    expect(tierTwo.status).toBe(200);
+    expect(firstTierOnly.status).toBe(403);
+  });
+});
