@@ -4,7 +4,24 @@ import { registerCommands } from "./commands";
 const program = new Command()
   .name("hitl")
   .description("hitl-lab: automation-level experiments with human review, on AWS or the embedded local cloud")
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .addHelpText(
+    "after",
+    `
+Examples (each command's --help has more):
+  hitl dev --rate 10                                   local cloud + demo traffic (npm start)
+  hitl experiments create examples/claims-triage.json  create an experiment (admin)
+  hitl decide --experiment claims-triage --unit c-7 --label approve --confidence 0.91
+  hitl decision DECISION_ID --audit                    a decision's audit trail
+  hitl review next --queue default                     claim the most urgent item
+  hitl review decide REVIEW_ID --label deny            give a verdict
+  hitl metrics show --experiment claims-triage         per-arm metrics
+  hitl metrics rebuild --experiment claims-triage      recompute counters and diff them
+  hitl replay --log examples/history.jsonl             choose a threshold from history
+  hitl assign --experiment examples/claims-triage.json user-1 user-2
+
+Against the local cloud the CLI reads .hitl/dev.json; against AWS set HITL_API_URL and HITL_TOKEN.`,
+  );
 
 registerCommands(program);
 
