@@ -40,7 +40,7 @@ export function acknowledgeStatelessFindings(stack: Stack, router: RouterStateMa
     ack(
       stack,
       `AwsSolutions-IAM5[Resource::${tableArnExport}/index/*]`,
-      "Query access to this one table's own indexes (byExperiment, feed, byQueue, byDecision), nothing wider.",
+      "Query access to this one table's own indexes (feed, byQueue, byDecision), nothing wider.",
     );
   }
   ack(

@@ -60,15 +60,11 @@ export class StatefulStack extends Stack {
 
     // Experiments: pk = experiment id; sk = "CURRENT" or "V#<version>" (every version is kept).
     this.experiments = table("ExperimentsTable");
-    // Decisions: pk = decision id, sk = "DECISION"; byExperiment lists an experiment's decisions in time order.
+    // Decisions: pk = decision id, sk = "DECISION". No per-experiment index: it would add a write to every
+    // routed decision, and only rare rebuilds need that listing (they scan).
     this.decisions = table("DecisionsTable", {
       timeToLiveAttribute: "expiresAt",
       globalSecondaryIndexes: [
-        {
-          indexName: "byExperiment",
-          partitionKey: { name: "experimentId", type: dynamodb.AttributeType.STRING },
-          sortKey: { name: "createdKey", type: dynamodb.AttributeType.STRING },
-        },
         {
           // Feedback records (pk = feedback id, sk = "FEEDBACK") in the order they were produced.
           indexName: "feed",

@@ -42,8 +42,15 @@ export class StatelessStack extends Stack {
       description: string,
       environment: Record<string, string>,
       timeout = 10,
+      memorySize = 256,
     ) =>
-      new HitlFunction(this, id, { entry, description, environment, timeout: Duration.seconds(timeout) }).fn;
+      new HitlFunction(this, id, {
+        entry,
+        description,
+        environment,
+        timeout: Duration.seconds(timeout),
+        memorySize,
+      }).fn;
     // Audit entries are only ever added: PutItem (always with attribute_not_exists in code), never update or delete.
     const appendAudit = (f: lambda.IFunction) => {
       data.auditTrail.grant(f, "dynamodb:PutItem");
@@ -119,6 +126,9 @@ export class StatelessStack extends Stack {
         ROUTER_STATE_MACHINE_ARN: this.router.stateMachine.stateMachineArn,
         REVIEW_STATE_MACHINE_ARN: this.review.stateMachine.stateMachineArn,
       },
+      10,
+      // It mostly waits for the synchronous router: the smallest memory is the cheapest wait.
+      128,
     );
     decisionsApi.addToRolePolicy(
       new iam.PolicyStatement({
@@ -155,6 +165,7 @@ export class StatelessStack extends Stack {
         INGEST_DLQ_URL: data.ingestQueue.dlq.queueUrl,
       },
       30,
+      128,
     );
     ingest.addToRolePolicy(
       new iam.PolicyStatement({

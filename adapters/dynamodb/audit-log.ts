@@ -13,20 +13,28 @@ export class DynamoAuditLog implements AuditLog {
     private readonly table: string,
   ) {}
 
+  /**
+   * Entries of one entity written together (a decision's "created" and "routed") share one item:
+   * one write instead of several, still append-only.
+   */
   async append(entries: AuditEntry[]): Promise<void> {
+    const byEntity = Map.groupBy(entries, (entry) => entry.entity);
     await Promise.all(
-      entries.map((entry, i) =>
-        this.db.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: {
-              pk: entry.entity,
-              sk: `${entry.at}#${String(i).padStart(2, "0")}${randomBytes(6).toString("hex")}`,
-              ...entry,
-            },
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        ),
+      [...byEntity.values()].map(([first, ...rest]) =>
+        first
+          ? this.db.send(
+              new PutCommand({
+                TableName: this.table,
+                Item: {
+                  pk: first.entity,
+                  sk: `${first.at}#${randomBytes(6).toString("hex")}`,
+                  ...first,
+                  ...(rest.length > 0 ? { more: rest } : {}),
+                },
+                ConditionExpression: "attribute_not_exists(pk)",
+              }),
+            )
+          : undefined,
       ),
     );
   }
@@ -43,8 +51,9 @@ export class DynamoAuditLog implements AuditLog {
           ExclusiveStartKey: start,
         }),
       );
-      for (const { pk: _pk, sk: _sk, ...entry } of page.Items ?? [])
-        entries.push(entry as unknown as AuditEntry);
+      for (const { pk: _pk, sk: _sk, more, ...entry } of page.Items ?? []) {
+        entries.push(entry as unknown as AuditEntry, ...((more as AuditEntry[] | undefined) ?? []));
+      }
       start = page.LastEvaluatedKey;
     } while (start);
     return entries;

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { countOperations } from "../aws-operations";
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -8,7 +9,7 @@ let client: DynamoDBDocumentClient | undefined;
  * standard AWS_ENDPOINT_URL_DYNAMODB, so the same code runs on AWS, the local cloud or LocalStack.
  */
 export function documentClient(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  client ??= DynamoDBDocumentClient.from(countOperations(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return client;

@@ -5,7 +5,7 @@ import { isConditionFailure } from "./client";
 
 const SK = "DECISION";
 
-/** Decisions table: pk = decision id, sk = "DECISION"; GSI byExperiment (experimentId, createdKey). */
+/** Decisions table: pk = decision id, sk = "DECISION". */
 export class DynamoDecisionStore implements DecisionStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -72,7 +72,7 @@ export class DynamoDecisionStore implements DecisionStore {
 }
 
 export function toItem(record: DecisionRecord): Record<string, unknown> {
-  return { pk: record.decisionId, sk: SK, createdKey: `${record.createdAt}#${record.decisionId}`, ...record };
+  return { pk: record.decisionId, sk: SK, ...record };
 }
 
 export function fromItem(item: Record<string, unknown>): DecisionRecord {

@@ -2,6 +2,7 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { DecisionRecord } from "../../core/decisions/record";
@@ -399,14 +400,34 @@ export async function loadRebuildInput(
     } while (start);
     return items;
   };
-  const decisions: DecisionRecord[] = (
-    await query({
-      TableName: tables.decisions,
-      IndexName: "byExperiment",
-      KeyConditionExpression: "experimentId = :e",
-      ExpressionAttributeValues: { ":e": experimentId },
-    })
-  ).map(decisionFromItem);
+  // A rebuild is a rare operator action: scanning (4 parallel segments) costs about $0.02 per GB read,
+  // where an index per experiment would add a write to every routed decision.
+  const segments = 4;
+  const scanned = await Promise.all(
+    Array.from({ length: segments }, async (_, segment) => {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new ScanCommand({
+            TableName: tables.decisions,
+            Segment: segment,
+            TotalSegments: segments,
+            FilterExpression: "experimentId = :e AND sk = :decision",
+            ExpressionAttributeValues: { ":e": experimentId, ":decision": "DECISION" },
+            ExclusiveStartKey: start,
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items;
+    }),
+  );
+  const decisions: DecisionRecord[] = scanned
+    .flat()
+    .map(decisionFromItem)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.decisionId.localeCompare(b.decisionId));
   const feedback = (
     await query({
       TableName: tables.decisions,

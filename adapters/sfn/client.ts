@@ -1,4 +1,5 @@
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { countOperations } from "../aws-operations";
 
 let client: SFNClient | undefined;
 
@@ -8,6 +9,6 @@ let client: SFNClient | undefined;
  * the prefix is turned off exactly when AWS_ENDPOINT_URL_SFN points somewhere else.
  */
 export function sfnClient(): SFNClient {
-  client ??= new SFNClient({ disableHostPrefix: Boolean(process.env.AWS_ENDPOINT_URL_SFN) });
+  client ??= countOperations(new SFNClient({ disableHostPrefix: Boolean(process.env.AWS_ENDPOINT_URL_SFN) }));
   return client;
 }

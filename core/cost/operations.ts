@@ -70,7 +70,7 @@ export const DEFAULT_ASSUMPTIONS: Readonly<Assumptions> = Object.freeze({
   counterKeysPerBatch: 8,
   counterItemKb: 3,
   newUnitShare: 0.5,
-  decisionItemKb: 2,
+  decisionItemKb: 1,
   reviewItemKb: 3,
   feedbackItemKb: 2,
   clientDecisionIds: true,
@@ -114,8 +114,8 @@ export function operationsOf(activity: Activity, a: Assumptions = DEFAULT_ASSUMP
     invocations,
   });
   const kb = (size: number) => Math.ceil(size);
-  // Decisions table: byExperiment (ALL) repeats every decision write.
-  const decisionWrite = 2 * kb(a.decisionItemKb);
+  // Decisions table: no index covers decision items (only feedback items are indexed), so one write.
+  const decisionWrite = kb(a.decisionItemKb);
   // Reviews table: byQueue and byDecision (both ALL) repeat every review write.
   const reviewWrite = 3 * kb(a.reviewItemKb);
   switch (activity) {
@@ -125,15 +125,19 @@ export function operationsOf(activity: Activity, a: Assumptions = DEFAULT_ASSUMP
       return {
         ...none,
         httpApiRequests: 1,
-        lambda: [run("decisions-api", a.decisionsApiMs), run("route-decision", a.routeDecisionMs)],
+        lambda: [
+          // decisions-api runs at 128 MB (lib/stateless-stack.ts): it mostly waits for the router.
+          { ...run("decisions-api", a.decisionsApiMs), memoryMb: 128 },
+          run("route-decision", a.routeDecisionMs),
+        ],
         expressRequests: 1,
         expressDurationMs: a.expressMs,
-        // decisions.create (conditional PutItem + index), audit.append of "created" and "routed";
+        // decisions.create (conditional PutItem, written first: no read before it), one audit item
+        // holding "created" and "routed" (adapters/dynamodb/audit-log.ts groups them);
         // the aggregator's first-seen unit item (transactional put) for new units.
-        dynamoWriteUnits: decisionWrite + 2 * AUDIT_PUT + a.newUnitShare * 2,
-        // decisions.get when the producer sends a decisionId; experiments are cached 5 s per container;
-        // the aggregator's BatchGetItem of the unit item.
-        dynamoReadUnits: (a.clientDecisionIds ? EVENTUAL_READ : 0) + EVENTUAL_READ,
+        dynamoWriteUnits: decisionWrite + AUDIT_PUT + a.newUnitShare * 2,
+        // The aggregator's BatchGetItem of the unit item.
+        dynamoReadUnits: EVENTUAL_READ,
         // events.publish: one SendMessageBatch with the decision.routed event.
         sqsRequests: 1,
       };

@@ -70,11 +70,10 @@ async function route(deps: RouteDecisionDeps, input: RouteDecisionInput): Promis
   if (!experiment) throw notFound("experiment", request.experimentId);
 
   const requestHash = fingerprint({ ...request, decisionId: undefined });
-  if (request.decisionId) {
-    const existing = await deps.decisions.get(request.decisionId);
-    if (existing) return replay(deps, existing, requestHash);
-  }
   if (!isEnrolling(experiment)) {
+    // A retry of a decision routed while the experiment ran still gets its first answer.
+    const existing = request.decisionId ? await deps.decisions.get(request.decisionId) : undefined;
+    if (existing) return replay(deps, existing, requestHash);
     throw conflict(
       "experiment_not_running",
       `experiment "${experiment.id}" is ${experiment.status}; only running experiments take decisions`,
@@ -83,11 +82,11 @@ async function route(deps: RouteDecisionDeps, input: RouteDecisionInput): Promis
 
   const now = deps.now();
   const record = decide(experiment, request, request.decisionId ?? deps.newId(), requestHash, now);
-  const outcome = await deps.decisions.create(record);
-  if (outcome === "exists") {
-    // Another attempt with the same id won the race: answer as it did.
-    const winner = await deps.decisions.get(record.decisionId);
-    if (winner) return replay(deps, winner, requestHash);
+  // Create first (conditional on the id being new) rather than read first: a retry is rare, and the
+  // common path then costs one write and no read.
+  if ((await deps.decisions.create(record)) === "exists") {
+    const first = await deps.decisions.get(record.decisionId);
+    if (first) return replay(deps, first, requestHash);
   }
   await Promise.all([
     deps.audit.append([

@@ -113,14 +113,26 @@ let unique = 0;
 /** An id unique to this run, so suites sharing the cloud never collide. */
 export const uid = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++unique}`;
 
-/** A snapshot taken once background work (pollers, aggregators) has gone quiet. */
+/** Queues a function consumes: work is pending while any of them holds a message. */
+const CONSUMED = ["IngestQueue/Queue", "ReviewIntakeQueue/Queue", "MetricsQueue/Queue"];
+
+/**
+ * A snapshot taken once background work has gone quiet: the consumed queues are empty (a message
+ * held in an event source's batching window counts as in flight) and two snapshots agree.
+ */
 export async function settledSnapshot(timeoutMs = 30_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   let previous = await snapshot();
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const current = await snapshot();
-    if (JSON.stringify(current) === JSON.stringify(previous)) return current;
+    const idle = CONSUMED.every((queue) => {
+      const counts = current[queue] as Record<string, string> | undefined;
+      return (
+        counts?.ApproximateNumberOfMessages === "0" && counts?.ApproximateNumberOfMessagesNotVisible === "0"
+      );
+    });
+    if (idle && JSON.stringify(current) === JSON.stringify(previous)) return current;
     if (Date.now() > deadline) throw new Error("the local cloud did not go quiet");
     previous = current;
   }

