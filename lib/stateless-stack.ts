@@ -241,6 +241,7 @@ export class StatelessStack extends Stack {
 
     new MetricsPipeline(this, "Metrics", {
       metricsQueue: data.metricsQueue.queue,
+      deadLetterQueue: data.metricsQueue.dlq,
       metricsTable: data.metrics,
       key: data.key,
     });

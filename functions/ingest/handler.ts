@@ -1,12 +1,12 @@
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { requireEnv } from "../../adapters/dynamodb/client";
 import { sfnClient } from "../../adapters/sfn/client";
 import { runRouter } from "../../adapters/sfn/router";
+import { SqsDeadLetter } from "../../adapters/sqs/dead-letter";
 import { sqsClient } from "../shared/deps";
 
 const routerArn = requireEnv("ROUTER_STATE_MACHINE_ARN");
-const dlqUrl = requireEnv("INGEST_DLQ_URL");
+const deadLetter = new SqsDeadLetter(sqsClient(), requireEnv("INGEST_DLQ_URL"));
 
 /**
  * The asynchronous path: each message is a decision body, routed by the same state machine as
@@ -28,7 +28,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
   try {
     request = JSON.parse(record.body);
   } catch (error) {
-    return deadLetter(
+    return deadLetter.send(
       record,
       "malformed_json",
       `message body is not valid JSON: ${(error as Error).message}`,
@@ -39,20 +39,5 @@ async function processRecord(record: SQSRecord): Promise<void> {
     receivedAt: new Date(Number(record.attributes.SentTimestamp) || Date.now()).toISOString(),
     actor: "ingest-queue",
   });
-  if (!result.ok) return deadLetter(record, result.error.code, result.error.message);
-}
-
-async function deadLetter(record: SQSRecord, code: string, reason: string): Promise<void> {
-  console.warn(JSON.stringify({ level: "warn", messageId: record.messageId, code, reason }));
-  await sqsClient().send(
-    new SendMessageCommand({
-      QueueUrl: dlqUrl,
-      MessageBody: record.body,
-      MessageAttributes: {
-        errorCode: { DataType: "String", StringValue: code },
-        errorMessage: { DataType: "String", StringValue: reason.slice(0, 1000) },
-        originalMessageId: { DataType: "String", StringValue: record.messageId },
-      },
-    }),
-  );
+  if (!result.ok) return deadLetter.send(record, result.error.code, result.error.message);
 }

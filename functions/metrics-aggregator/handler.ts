@@ -1,6 +1,8 @@
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
+import { type DeadLetter, SqsDeadLetter } from "../../adapters/sqs/dead-letter";
 import type { MetricEvent } from "../../core/metrics/events";
 import { parseMetricEvent } from "../../core/metrics/parse";
 
@@ -12,20 +14,23 @@ const log = (level: "warn" | "error", fields: Record<string, unknown>) =>
   console[level](JSON.stringify({ level, ...fields }));
 
 /**
- * One batch from the metrics queue: malformed or stale messages are reported as failed items (after
- * maxReceiveCount they land in the dead-letter queue, which is alarmed); every valid event is
- * counted exactly once by one write. If the write fails, every valid message is retried: counting
- * twice is impossible because the store dedupes by event id.
+ * One batch from the metrics queue: malformed or stale messages go straight to the (alarmed)
+ * dead-letter queue with the reason, and nothing else is affected; every valid event is counted
+ * exactly once by one write. If the write fails, every valid message is retried: counting twice is
+ * impossible because the store dedupes by event id.
  */
-export async function processBatch(event: SQSEvent, writer: MetricsWriter): Promise<SQSBatchResponse> {
+export async function processBatch(
+  event: SQSEvent,
+  writer: MetricsWriter,
+  deadLetter: DeadLetter,
+): Promise<SQSBatchResponse> {
   const failures = new Set<string>();
   const events: MetricEvent[] = [];
   const messagesOf = new Map<string, string[]>();
   for (const record of event.Records) {
     const parsed = parseMetricEvent(record.body);
     if (!parsed.ok) {
-      log("warn", { messageId: record.messageId, error: "malformed_metric_event", reason: parsed.reason });
-      failures.add(record.messageId);
+      await toDeadLetter(deadLetter, record, "malformed_metric_event", parsed.reason, failures);
       continue;
     }
     events.push(parsed.event);
@@ -34,9 +39,19 @@ export async function processBatch(event: SQSEvent, writer: MetricsWriter): Prom
   if (events.length > 0) {
     try {
       const { stale } = await writer.write(events);
+      const byId = new Map(event.Records.map((r) => [r.messageId, r]));
       for (const id of stale) {
-        log("warn", { eventId: id, error: "stale_metric_event", reason: "older than the dedupe window" });
-        for (const messageId of messagesOf.get(id) ?? []) failures.add(messageId);
+        for (const messageId of messagesOf.get(id) ?? []) {
+          const record = byId.get(messageId);
+          if (record)
+            await toDeadLetter(
+              deadLetter,
+              record,
+              "stale_metric_event",
+              "older than the dedupe window",
+              failures,
+            );
+        }
       }
     } catch (error) {
       log("error", { error: "metrics_write_failed", reason: String(error), events: events.length });
@@ -46,11 +61,29 @@ export async function processBatch(event: SQSEvent, writer: MetricsWriter): Prom
   return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
+/** A message that could not even be dead-lettered is retried instead, so it is never lost. */
+async function toDeadLetter(
+  deadLetter: DeadLetter,
+  record: SQSEvent["Records"][number],
+  code: string,
+  reason: string,
+  failures: Set<string>,
+): Promise<void> {
+  try {
+    await deadLetter.send(record, code, reason);
+  } catch (error) {
+    log("error", { messageId: record.messageId, error: "dead_letter_failed", reason: String(error) });
+    failures.add(record.messageId);
+  }
+}
+
 let store: DynamoMetricsStore | undefined;
+let deadLetter: DeadLetter | undefined;
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   store ??= new DynamoMetricsStore(documentClient(), requireEnv("METRICS_TABLE"), {
     shards: Number(process.env.METRICS_SHARDS ?? "") || undefined,
   });
-  return processBatch(event, store);
+  deadLetter ??= new SqsDeadLetter(new SQSClient({}), requireEnv("METRICS_DLQ_URL"));
+  return processBatch(event, store, deadLetter);
 };

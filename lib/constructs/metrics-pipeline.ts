@@ -10,6 +10,8 @@ import { HitlFunction } from "./hitl-function";
 
 export interface MetricsPipelineProps {
   readonly metricsQueue: sqs.IQueue;
+  /** Malformed or stale events go straight here, with the reason. */
+  readonly deadLetterQueue: sqs.IQueue;
   readonly metricsTable: dynamodb.ITableV2;
   readonly key: kms.IKey;
   /** Counter shards per (experiment, arm, hour); only ever raise it. */
@@ -18,8 +20,8 @@ export interface MetricsPipelineProps {
 
 /**
  * The aggregator: metrics queue → function (batches of up to 100, partial batch responses) →
- * exactly-once counters in the metrics table. Malformed events are failed items, so SQS moves them
- * to the queue's (alarmed) dead-letter queue after maxReceiveCount.
+ * exactly-once counters in the metrics table. Malformed events go straight to the queue's (alarmed)
+ * dead-letter queue with the reason attached.
  */
 export class MetricsPipeline extends Construct {
   readonly fn: lambda.IFunction;
@@ -34,12 +36,14 @@ export class MetricsPipeline extends Construct {
       environment: {
         METRICS_TABLE: props.metricsTable.tableName,
         METRICS_SHARDS: String(props.shards ?? DEFAULT_SHARDS),
+        METRICS_DLQ_URL: props.deadLetterQueue.queueUrl,
       },
     }).fn;
     // TransactWriteItems is authorized per action: Put (dedupe and unit items) needs PutItem, Update
     // (counters) UpdateItem; BatchGetItem reads first-seen unit items. No delete, no scan, no query.
     props.metricsTable.grant(fn, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem");
     props.key.grantEncryptDecrypt(fn);
+    props.deadLetterQueue.grantSendMessages(fn);
     fn.addEventSource(
       new SqsEventSource(props.metricsQueue, {
         batchSize: 100,

@@ -2,7 +2,7 @@ import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
 import type { MetricEvent } from "../../core/metrics/events";
-import { handler, processBatch } from "../../functions/metrics-aggregator/handler";
+import { processBatch } from "../../functions/metrics-aggregator/handler";
 import { createMetricsTable, type LocalDynamo, startLocalDynamo } from "../adapters/dynamodb/local-tables";
 import { manyRouted, verdict } from "../core/metrics/events";
 
@@ -16,14 +16,10 @@ afterAll(async () => {
   await local?.stop();
 });
 
-/** The handler's structured log lines, kept off the test output. */
-let logged: string[] = [];
+/** The handler's structured log lines are kept off the test output. */
 beforeEach(() => {
-  logged = [];
   for (const level of ["warn", "error"] as const)
-    vi.spyOn(console, level).mockImplementation((line: string) => {
-      logged.push(line);
-    });
+    vi.spyOn(console, level).mockImplementation(() => undefined);
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -64,10 +60,20 @@ function freshEvents(experimentId: string, n: number): MetricEvent[] {
 const total = async (store: DynamoMetricsStore, experimentId: string, counter: string) =>
   (await store.readExperiment(experimentId)).reduce((s, r) => s + (r.counters[counter] ?? 0), 0);
 
+/** A dead-letter queue that remembers what it was given. */
+class RecordingDeadLetter {
+  readonly sent: { messageId: string; code: string; reason: string }[] = [];
+  async send(record: { messageId: string }, code: string, reason: string) {
+    this.sent.push({ messageId: record.messageId, code, reason });
+  }
+}
+
 describe("the metrics aggregator handler", () => {
-  it("reports exactly the malformed records as failures and counts the rest", async () => {
+  it("sends exactly the malformed records to the dead-letter queue with the reason and counts the rest", async () => {
     // Arrange
-    process.env.METRICS_TABLE = await createMetricsTable(local.client);
+    const table = await createMetricsTable(local.client);
+    const store = new DynamoMetricsStore(local.db, table);
+    const deadLetter = new RecordingDeadLetter();
     const valid = freshEvents("exp-f", 4).map((e) => JSON.stringify(e));
     const bodies = [
       valid[0] ?? "",
@@ -79,18 +85,33 @@ describe("the metrics aggregator handler", () => {
     ];
 
     // Act
-    const response = await handler(batchOf(bodies));
+    const response = await processBatch(batchOf(bodies), store, deadLetter);
 
     // Assert
-    expect(response.batchItemFailures).toEqual([
-      { itemIdentifier: "m1" },
-      { itemIdentifier: "m3" },
-      { itemIdentifier: "m4" },
+    expect(response.batchItemFailures).toEqual([]);
+    expect(deadLetter.sent.map((d) => [d.messageId, d.code])).toEqual([
+      ["m1", "malformed_metric_event"],
+      ["m3", "malformed_metric_event"],
+      ["m4", "malformed_metric_event"],
     ]);
-    const store = new DynamoMetricsStore(local.db, process.env.METRICS_TABLE);
+    expect(deadLetter.sent[2]?.reason).toContain("handlingSeconds");
     expect(await total(store, "exp-f", "decisions")).toBe(3);
-    expect(logged.map((line) => JSON.parse(line).messageId)).toEqual(["m1", "m3", "m4"]);
-    expect(logged[2]).toContain("handlingSeconds");
+  });
+
+  it("retries a malformed record when even the dead-letter queue refuses it, so nothing is lost", async () => {
+    // Arrange
+    const store = new DynamoMetricsStore(local.db, await createMetricsTable(local.client));
+    const refusing = {
+      send: async () => {
+        throw new Error("dead-letter queue unavailable");
+      },
+    };
+
+    // Act
+    const response = await processBatch(batchOf(["{not json"]), store, refusing);
+
+    // Assert
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "m0" }]);
   });
 
   it("counts a redelivered batch once", async () => {
@@ -98,20 +119,21 @@ describe("the metrics aggregator handler", () => {
     const table = await createMetricsTable(local.client);
     const store = new DynamoMetricsStore(local.db, table);
     const batch = batchOf(freshEvents("exp-r", 20).map((e) => JSON.stringify(e)));
-    await processBatch(batch, store);
+    await processBatch(batch, store, new RecordingDeadLetter());
 
     // Act
-    const again = await processBatch(batch, store);
+    const again = await processBatch(batch, store, new RecordingDeadLetter());
 
     // Assert
     expect(again.batchItemFailures).toEqual([]);
     expect(await total(store, "exp-r", "decisions")).toBe(20);
   });
 
-  it("fails every message carrying an event older than the dedupe window, and only those", async () => {
+  it("dead-letters every message carrying an event older than the dedupe window, and only those", async () => {
     // Arrange
     const table = await createMetricsTable(local.client);
     const store = new DynamoMetricsStore(local.db, table);
+    const deadLetter = new RecordingDeadLetter();
     const [fresh] = freshEvents("exp-s", 1);
     const old = { ...fresh, id: "old", at: "2020-01-01T00:00:00.000Z" };
 
@@ -119,10 +141,15 @@ describe("the metrics aggregator handler", () => {
     const response = await processBatch(
       batchOf([JSON.stringify(fresh), JSON.stringify(old), JSON.stringify(old)]),
       store,
+      deadLetter,
     );
 
     // Assert
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "m1" }, { itemIdentifier: "m2" }]);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(deadLetter.sent.map((d) => [d.messageId, d.code])).toEqual([
+      ["m1", "stale_metric_event"],
+      ["m2", "stale_metric_event"],
+    ]);
     expect(await total(store, "exp-s", "decisions")).toBe(1);
   });
 
@@ -132,9 +159,11 @@ describe("the metrics aggregator handler", () => {
     const bodies = freshEvents("exp-x", 2).map((e) => JSON.stringify(e));
 
     // Act
-    const response = await processBatch(batchOf([...bodies, "[]"]), store);
+    const deadLetter = new RecordingDeadLetter();
+    const response = await processBatch(batchOf([...bodies, "[]"]), store, deadLetter);
 
     // Assert
-    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(["m0", "m1", "m2"]);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(["m0", "m1"]);
+    expect(deadLetter.sent.map((d) => d.messageId)).toEqual(["m2"]);
   });
 });
