@@ -61,11 +61,12 @@ async function findMessage(queue: string, match: (body: Record<string, unknown>)
 describe("human review on the local cloud", () => {
   it("resumes the held workflow with a verdict: final outcome, outcome message and feedback for the model", async () => {
     // Arrange
-    const experimentId = await createExperiment();
+    const queue = uid("verdicts");
+    const experimentId = await createExperiment({}, queue);
     const { decisionId, reviewId } = await holdOne(experimentId);
 
     // Act
-    const claim = await call<Handoff>("POST", "/v1/queues/default/claim", { token: cloud.identities.r1 });
+    const claim = await call<Handoff>("POST", `/v1/queues/${queue}/claim`, { token: cloud.identities.r1 });
     const verdict = await call("POST", `/v1/reviews/${reviewId}/verdict`, {
       token: cloud.identities.r1,
       body: { label: "deny", notes: "signature missing", handlingSeconds: 95 },
@@ -185,9 +186,10 @@ describe("human review on the local cloud", () => {
 
   it("refuses a verdict from a reviewer who does not hold the lease, and one with a label the item does not allow", async () => {
     // Arrange
-    const experimentId = await createExperiment();
+    const queue = uid("refusals");
+    const experimentId = await createExperiment({}, queue);
     const { reviewId } = await holdOne(experimentId);
-    await call("POST", "/v1/queues/default/claim", { token: cloud.identities.r2 });
+    await call("POST", `/v1/queues/${queue}/claim`, { token: cloud.identities.r2 });
 
     // Act
     const other = await call<{ error: { code: string } }>("POST", `/v1/reviews/${reviewId}/verdict`, {

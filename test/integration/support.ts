@@ -138,11 +138,19 @@ export async function settledSnapshot(timeoutMs = 30_000): Promise<Record<string
   }
 }
 
-/** Creates a running experiment through the API (admin) with long SLAs, returning its id. */
-export async function createExperiment(overrides: Record<string, unknown> = {}): Promise<string> {
+/**
+ * Creates a running experiment through the API (admin) with long SLAs, returning its id. Its held
+ * items go to `queue` (default "default"); suites that claim use a queue of their own, since the
+ * cloud is shared and other suites leave items waiting.
+ */
+export async function createExperiment(
+  overrides: Record<string, unknown> = {},
+  queue = "default",
+): Promise<string> {
   const id = uid("exp");
   const policy = (autoAcceptAbove: number) => ({
     autoAcceptAbove,
+    queue,
     alwaysHumanTopics: ["legal"],
     auditRate: 0,
     sla: {
