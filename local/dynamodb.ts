@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { findFreePort } from "./ports";
 
 export interface DynamoDbLocalOptions {
   /** 0 or undefined: pick a free port. */
@@ -37,19 +38,6 @@ function findJarDir(): string {
   const newest = candidates.at(-1);
   if (newest === undefined) throw new Error(`DynamoDB Local jar not found under ${libDir}`);
   return join(libDir, newest);
-}
-
-/** Asks the OS for a free port on 127.0.0.1 (DynamoDB Local rejects -port 0). */
-function findFreePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolvePort(port) : reject(new Error("no free port"))));
-    });
-  });
 }
 
 /** Fails fast when the port is taken: a leftover server there would otherwise answer our readiness probe. */

@@ -8,9 +8,9 @@
 // fauxqs hard-codes account 000000000000 in ARNs and URLs. The local cloud passes its own account id,
 // so queue ARNs and URLs are rewritten to that account and ARN look-ups accept either account.
 import { mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { type BuildAppOptions, buildApp } from "fauxqs";
+import { findFreePort } from "./ports";
 
 export interface SqsOptions {
   /** 0 or undefined: pick a free port. */
@@ -72,18 +72,6 @@ async function loadInternals(): Promise<FauxqsInternals> {
       "PersistenceManager",
     )) as FauxqsInternals["PersistenceManager"],
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolvePort(port) : reject(new Error("no free port"))));
-    });
-  });
 }
 
 /** Rewrites the account of an SQS ARN (arn:aws:sqs:region:account:name). */
@@ -166,7 +154,7 @@ export async function startSqs(opts: SqsOptions): Promise<SqsServer> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await listenOnce(opts, await freePort());
+      return await listenOnce(opts, await findFreePort());
     } catch (error) {
       lastError = error;
     }

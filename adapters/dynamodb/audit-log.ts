@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuditEntry } from "../../core/audit/entry";
 import type { AuditLog } from "../../core/ports";
+import { allPages } from "./pages";
 
 /**
  * Append-only audit trail: pk = entity, sk = "<ISO time>#<random>". Every write is a PutItem that
@@ -40,22 +41,19 @@ export class DynamoAuditLog implements AuditLog {
   }
 
   async list(entity: string): Promise<AuditEntry[]> {
-    const entries: AuditEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
+    const items = await allPages((start) =>
+      this.db.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: "pk = :pk",
           ExpressionAttributeValues: { ":pk": entity },
           ExclusiveStartKey: start,
         }),
-      );
-      for (const { pk: _pk, sk: _sk, more, ...entry } of page.Items ?? []) {
-        entries.push(entry as unknown as AuditEntry, ...((more as AuditEntry[] | undefined) ?? []));
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return entries;
+      ),
+    );
+    return items.flatMap(({ pk: _pk, sk: _sk, more, ...entry }) => [
+      entry as unknown as AuditEntry,
+      ...((more as AuditEntry[] | undefined) ?? []),
+    ]);
   }
 }

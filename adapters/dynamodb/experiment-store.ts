@@ -8,6 +8,7 @@ import { conflict } from "../../core/errors";
 import type { Experiment } from "../../core/experiments/schema";
 import type { ExperimentStore } from "../../core/ports";
 import { isTransactionConditionFailure } from "./client";
+import { allPages } from "./pages";
 
 const CURRENT = "CURRENT";
 const versionKey = (version: number) => `V#${String(version).padStart(6, "0")}`;
@@ -38,21 +39,17 @@ export class DynamoExperimentStore implements ExperimentStore {
 
   /** A scan filtered to current versions: experiments number in the tens, not millions. */
   async list(): Promise<Experiment[]> {
-    const out: Experiment[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
+    const items = await allPages((start) =>
+      this.db.send(
         new ScanCommand({
           TableName: this.table,
           FilterExpression: "sk = :current",
           ExpressionAttributeValues: { ":current": CURRENT },
           ExclusiveStartKey: start,
         }),
-      );
-      for (const item of page.Items ?? []) out.push(strip(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out.sort((a, b) => a.id.localeCompare(b.id));
+      ),
+    );
+    return items.map(strip).sort((a, b) => a.id.localeCompare(b.id));
   }
 
   async save(experiment: Experiment): Promise<void> {

@@ -17,6 +17,7 @@ import type { ReviewItem } from "../../core/review/item";
 import { fromItem as decisionFromItem } from "./decision-store";
 import { DynamoExperimentStore } from "./experiment-store";
 import { FEED_PARTITION } from "./feedback-store";
+import { allPages } from "./pages";
 import { fromReviewItem, REVIEW_SK } from "./review-store";
 
 /**
@@ -332,22 +333,17 @@ export class DynamoMetricsStore {
     return [...rows.values()].sort((a, b) => a.hour.localeCompare(b.hour) || a.arm.localeCompare(b.arm));
   }
 
-  private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
+  private queryAll(pk: string): Promise<Record<string, unknown>[]> {
+    return allPages((start) =>
+      this.db.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: "pk = :pk",
           ExpressionAttributeValues: { ":pk": pk },
           ExclusiveStartKey: start,
         }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+      ),
+    );
   }
 }
 
@@ -390,25 +386,15 @@ export async function loadRebuildInput(
   tables: RecordTables,
   experimentId: string,
 ): Promise<RebuildInput> {
-  const query = async (input: ConstructorParameters<typeof QueryCommand>[0]) => {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  };
+  const query = (input: ConstructorParameters<typeof QueryCommand>[0]) =>
+    allPages((start) => db.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
   // A rebuild is a rare operator action: scanning (4 parallel segments) costs about $0.02 per GB read,
   // where an index per experiment would add a write to every routed decision.
   const segments = 4;
   const scanned = await Promise.all(
-    Array.from({ length: segments }, async (_, segment) => {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
+    Array.from({ length: segments }, (_, segment) =>
+      allPages((start) =>
+        db.send(
           new ScanCommand({
             TableName: tables.decisions,
             Segment: segment,
@@ -417,12 +403,9 @@ export async function loadRebuildInput(
             ExpressionAttributeValues: { ":e": experimentId, ":decision": "DECISION" },
             ExclusiveStartKey: start,
           }),
-        );
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return items;
-    }),
+        ),
+      ),
+    ),
   );
   const decisions: DecisionRecord[] = scanned
     .flat()

@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand }
 import type { ReviewDesk } from "../../core/ports";
 import type { ReviewItem } from "../../core/review/item";
 import { isConditionFailure } from "./client";
+import { allPages, updateExpression } from "./pages";
 import { fromReviewItem, REVIEW_SK } from "./review-store";
 
 const BY_QUEUE = "byQueue";
@@ -29,16 +30,10 @@ export class DynamoReviewDesk implements ReviewDesk {
 
   /** The byQueue index is sparse (pending items only), so this reads the waiting work, not history. */
   async allPending(): Promise<ReviewItem[]> {
-    const items: ReviewItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new ScanCommand({ TableName: this.table, IndexName: BY_QUEUE, ExclusiveStartKey: start }),
-      );
-      items.push(...(page.Items ?? []).map(fromReviewItem));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await allPages((start) =>
+      this.db.send(new ScanCommand({ TableName: this.table, IndexName: BY_QUEUE, ExclusiveStartKey: start })),
+    );
+    return items.map(fromReviewItem);
   }
 
   async claim(id: string, round: number, reviewer: string, leaseUntil: string, at: string): Promise<boolean> {
@@ -69,30 +64,20 @@ export class DynamoReviewDesk implements ReviewDesk {
     changes: Partial<ReviewItem>,
     remove: (keyof ReviewItem)[] = [],
   ): Promise<boolean> {
-    const names: Record<string, string> = { "#s": "status", "#round": "round" };
-    const values: Record<string, unknown> = { ":claimed": "claimed", ":me": reviewer, ":round": round };
-    const sets = Object.entries(changes).map(([k, v], i) => {
-      names[`#f${i}`] = k;
-      values[`:v${i}`] = v;
-      return `#f${i} = :v${i}`;
-    });
-    const removes = remove.map((k, i) => {
-      names[`#r${i}`] = k;
-      return `#r${i}`;
-    });
+    const update = updateExpression(changes, remove);
     return this.conditional(
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: id, sk: REVIEW_SK },
-        UpdateExpression: [
-          sets.length ? `SET ${sets.join(", ")}` : "",
-          removes.length ? `REMOVE ${removes.join(", ")}` : "",
-        ]
-          .filter(Boolean)
-          .join(" "),
+        UpdateExpression: update.expression,
         ConditionExpression: "#s = :claimed AND leaseHolder = :me AND #round = :round",
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ExpressionAttributeNames: { ...update.names, "#s": "status", "#round": "round" },
+        ExpressionAttributeValues: {
+          ...update.values,
+          ":claimed": "claimed",
+          ":me": reviewer,
+          ":round": round,
+        },
       }),
     );
   }

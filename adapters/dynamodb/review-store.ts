@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import type { ReviewStore } from "../../core/ports";
 import type { ReviewItem } from "../../core/review/item";
 import { isConditionFailure } from "./client";
+import { updateExpression } from "./pages";
 
 export const REVIEW_SK = "REVIEW";
 
@@ -43,35 +44,17 @@ export class DynamoReviewStore implements ReviewStore {
     changes: Partial<ReviewItem>,
     remove: (keyof ReviewItem)[] = [],
   ): Promise<boolean> {
-    const names: Record<string, string> = { "#round": "round" };
-    const values: Record<string, unknown> = { ":round": round };
-    const sets = Object.entries(changes)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v], i) => {
-        names[`#f${i}`] = k;
-        values[`:v${i}`] = v;
-        return `#f${i} = :v${i}`;
-      });
-    const removes = remove.map((k, i) => {
-      names[`#r${i}`] = k;
-      return `#r${i}`;
-    });
-    const expression = [
-      sets.length ? `SET ${sets.join(", ")}` : "",
-      removes.length ? `REMOVE ${removes.join(", ")}` : "",
-    ]
-      .filter(Boolean)
-      .join(" ");
-    if (!expression) return true;
+    const update = updateExpression(changes, remove);
+    if (!update.expression) return true;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: id, sk: REVIEW_SK },
-          UpdateExpression: expression,
+          UpdateExpression: update.expression,
           ConditionExpression: "#round = :round",
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: { ...update.names, "#round": "round" },
+          ExpressionAttributeValues: { ...update.values, ":round": round },
         }),
       );
       return true;

@@ -61,6 +61,9 @@ export interface ReviewItem {
   updatedAt: string;
 }
 
+/** Fields removed when an item leaves its queue (its round ends, or it is withdrawn). */
+export const OUT_OF_QUEUE: (keyof ReviewItem)[] = ["pendingQueue", "leaseHolder", "leaseUntil"];
+
 export const HIDDEN_FIELDS = ["taskToken", "pendingQueue", "priorityKey"] as const;
 
 /** The item without server-side fields, for reviewers and analysts. */

@@ -12,7 +12,7 @@ import type {
   ReviewStore,
 } from "../ports";
 import { type Hold, tierQueue } from "./hold";
-import type { Verdict } from "./item";
+import { OUT_OF_QUEUE, type ReviewStatus, type Verdict } from "./item";
 
 export interface StepDeps {
   reviews: ReviewStore;
@@ -31,6 +31,11 @@ export interface RoundResult {
 }
 
 const ADJUDICATION_QUEUE_SUFFIX = "adjudication";
+
+/** Ends the item's current round: out of its queue, lease dropped, with the round's final status. */
+function closeRound(deps: StepDeps, state: Hold, status: ReviewStatus, at: string): Promise<boolean> {
+  return deps.reviews.update(state.reviewId, state.round, { status, updatedAt: at }, OUT_OF_QUEUE);
+}
 
 /** A new hold round of the same item: a new token, a new deadline, one more round. */
 function nextRound(state: Hold, changes: Partial<Hold>, now: Date): Hold {
@@ -70,11 +75,7 @@ export async function escalate(deps: StepDeps, state: Hold): Promise<Hold> {
     },
     now,
   );
-  await deps.reviews.update(state.reviewId, state.round, { status: "escalated", updatedAt: at }, [
-    "pendingQueue",
-    "leaseHolder",
-    "leaseUntil",
-  ]);
+  await closeRound(deps, state, "escalated", at);
   const decision = await deps.decisions.get(state.decisionId);
   await Promise.all([
     deps.audit.append([
@@ -122,11 +123,7 @@ export async function leaseExpired(deps: StepDeps, state: Hold): Promise<Hold> {
       },
     ]);
   }
-  await deps.reviews.update(state.reviewId, state.round, { status: "escalated", updatedAt: at }, [
-    "pendingQueue",
-    "leaseHolder",
-    "leaseUntil",
-  ]);
+  await closeRound(deps, state, "escalated", at);
   return nextRound(state, { slaSeconds: left, deadline: state.deadline }, now);
 }
 
@@ -163,11 +160,7 @@ export async function fallback(deps: StepDeps, state: Hold): Promise<Hold> {
       now,
     );
   }
-  await deps.reviews.update(state.reviewId, state.round, { status: "fallback", updatedAt: at }, [
-    "pendingQueue",
-    "leaseHolder",
-    "leaseUntil",
-  ]);
+  await closeRound(deps, state, "fallback", at);
   if (state.kind === "audit") {
     // Nobody audited it: the automated outcome stands, nothing changes for the product.
     await deps.events.publish([breach]);
@@ -247,11 +240,7 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
   if (state.requiredVerdicts >= 2 && labels.length > 1) {
     const adjudicationTier = Math.min(state.tierIndex + 1, state.tiers.length - 1);
     const reason = `reviewers disagreed (${verdicts.map((v) => `${v.reviewer}: ${v.label}`).join(", ")}); adjudication needed`;
-    await deps.reviews.update(state.reviewId, state.round, { status: "escalated", updatedAt: at }, [
-      "pendingQueue",
-      "leaseHolder",
-      "leaseUntil",
-    ]);
+    await closeRound(deps, state, "escalated", at);
     await Promise.all([
       deps.audit.append([
         {
@@ -294,11 +283,7 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
   const doubled = [...rounds.values()].find((round) => round.length >= 2);
   const pair =
     doubled?.[0] && doubled[1] ? ([doubled[0].label, doubled[1].label] as [string, string]) : undefined;
-  await deps.reviews.update(state.reviewId, state.round, { status: "decided", updatedAt: at }, [
-    "pendingQueue",
-    "leaseHolder",
-    "leaseUntil",
-  ]);
+  await closeRound(deps, state, "decided", at);
 
   const events: MetricEvent[] = [];
   const work: Promise<unknown>[] = [];

@@ -1,6 +1,7 @@
 import { decisionEntity, reviewEntity } from "../audit/entry";
 import { conflict, notFound } from "../errors";
 import type { AuditLog, DecisionStore, ReviewStore, Workflow } from "../ports";
+import { OUT_OF_QUEUE } from "./item";
 
 export interface WithdrawDeps {
   decisions: DecisionStore;
@@ -35,11 +36,12 @@ export async function withdrawDecision(
   await deps.workflow.stop(decision.reviewId, reason ?? `withdrawn by ${actor}`);
   const item = await deps.reviews.get(decision.reviewId);
   if (item) {
-    await deps.reviews.update(item.reviewId, item.round, { status: "withdrawn", updatedAt: at }, [
-      "pendingQueue",
-      "leaseHolder",
-      "leaseUntil",
-    ]);
+    await deps.reviews.update(
+      item.reviewId,
+      item.round,
+      { status: "withdrawn", updatedAt: at },
+      OUT_OF_QUEUE,
+    );
   }
   await deps.audit.append([
     {
