@@ -17,6 +17,8 @@ Examples (each command's --help has more):
   hitl review decide REVIEW_ID --label deny            give a verdict
   hitl metrics show --experiment claims-triage         per-arm metrics
   hitl metrics rebuild --experiment claims-triage      recompute counters and diff them
+  hitl feedback export --since 2026-11-01 --out fb.jsonl   corrections for the ML team
+  hitl ground-truth DECISION_ID --label deny --source chargeback
   hitl replay --log examples/history.jsonl             choose a threshold from history
   hitl assign --experiment examples/claims-triage.json user-1 user-2
 

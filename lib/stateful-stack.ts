@@ -31,6 +31,7 @@ export class StatefulStack extends Stack {
   readonly metricsQueue: QueueWithDlq;
   readonly outcomesQueue: QueueWithDlq;
   readonly feedbackQueue: QueueWithDlq;
+  readonly deploymentSightingsQueue: QueueWithDlq;
   readonly userPool: cognito.UserPool;
   /** App clients whose tokens the API accepts (the JWT authorizer's audience). */
   readonly apiClients: cognito.UserPoolClient[];
@@ -101,6 +102,8 @@ export class StatefulStack extends Stack {
     this.metricsQueue = queue("MetricsQueue", Duration.seconds(180));
     this.outcomesQueue = queue("OutcomesQueue", Duration.seconds(60));
     this.feedbackQueue = queue("FeedbackQueue", Duration.seconds(60));
+    // Decisions that arrive with a model version awaiting deployment confirmation (docs/feedback.md).
+    this.deploymentSightingsQueue = queue("DeploymentSightingsQueue", Duration.seconds(180));
 
     this.userPool = new cognito.UserPool(this, "UserPool", {
       selfSignUpEnabled: false,
@@ -153,6 +156,7 @@ export class StatefulStack extends Stack {
       this.metricsQueue,
       this.outcomesQueue,
       this.feedbackQueue,
+      this.deploymentSightingsQueue,
     ].map((q) => q.dlq);
   }
 }

@@ -6,6 +6,7 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
 import type { Role } from "../core/roles";
 import { Alarms } from "./constructs/alarms";
+import { FeedbackApi } from "./constructs/feedback-api";
 import { HitlFunction } from "./constructs/hitl-function";
 import { HitlHttpApi } from "./constructs/http-api";
 import { MetricsPipeline } from "./constructs/metrics-pipeline";
@@ -112,6 +113,16 @@ export class StatelessStack extends Stack {
     data.key.grantEncryptDecrypt(routeDecision);
     appendAudit(routeDecision);
     data.metricsQueue.queue.grantSendMessages(routeDecision);
+    const feedbackApi = new FeedbackApi(this, "Feedback", {
+      decisions: data.decisions,
+      reviews: data.reviews,
+      auditTrail: data.auditTrail,
+      metricsQueue: data.metricsQueue.queue,
+      feedbackQueue: data.feedbackQueue.queue,
+      key: data.key,
+      sightings: data.deploymentSightingsQueue,
+    });
+    feedbackApi.watchDeploymentsFrom(routeDecision);
     this.router = new RouterStateMachine(this, "Router", {
       routeFunction: routeDecision,
       reviewStateMachine: this.review.stateMachine,
@@ -228,6 +239,9 @@ export class StatelessStack extends Stack {
     route(HttpMethod.GET, "/v1/decisions/{id}", decisionsApi, ["producer", "analyst", "reviewer", "admin"]);
     route(HttpMethod.GET, "/v1/decisions/{id}/audit", decisionsApi, ["analyst", "admin"]);
     route(HttpMethod.POST, "/v1/decisions/{id}/withdraw", decisionsApi, ["producer", "admin"]);
+    route(HttpMethod.GET, "/v1/feedback", feedbackApi.fn, ["ml"]);
+    route(HttpMethod.POST, "/v1/feedback/ack", feedbackApi.fn, ["ml"]);
+    route(HttpMethod.POST, "/v1/decisions/{id}/ground-truth", feedbackApi.fn, ["producer", "ml"]);
     route(HttpMethod.GET, "/v1/queues", reviewsApi, ["reviewer", "admin"]);
     route(HttpMethod.POST, "/v1/queues/{queue}/claim", reviewsApi, ["reviewer", "admin"]);
     route(HttpMethod.GET, "/v1/reviews/{id}", reviewsApi, ["reviewer", "admin"]);

@@ -3,6 +3,7 @@ import { registerAssign } from "./assign";
 import { registerDecide } from "./decide";
 import { registerDev } from "./dev";
 import { registerExperiments } from "./experiments";
+import { registerFeedback } from "./feedback";
 import { registerMetrics } from "./metrics";
 import { registerReplay } from "./replay";
 import { registerReview } from "./review";
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerDecide(program);
   registerReview(program);
   registerMetrics(program);
+  registerFeedback(program);
   registerReplay(program);
   registerAssign(program);
 }

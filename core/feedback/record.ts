@@ -11,8 +11,20 @@ export interface FeedbackRecord {
   source: "review" | "audit" | "ground-truth";
   decidedAt: string;
   producedAt: string;
+  /** For source "ground-truth": where it came from (e.g. "chargeback", "complaint"). */
+  groundTruthSource?: string;
   /** Model versions and stages that took this correction in (filled by acknowledgements). */
-  acks?: { stage: "training" | "evaluation" | "deployed"; modelVersion: string; at: string }[];
+  acks?: FeedbackAck[];
+}
+
+export type FeedbackStage = "training" | "evaluation" | "deployed";
+export const FEEDBACK_STAGES: readonly FeedbackStage[] = ["training", "evaluation", "deployed"];
+
+/** One model version taking a correction in at one stage; a record has at most one ack per stage. */
+export interface FeedbackAck {
+  stage: FeedbackStage;
+  modelVersion: string;
+  at: string;
 }
 
 /** What the product system reads from the outcomes queue (documented in docs/api.md). */

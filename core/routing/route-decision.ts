@@ -19,6 +19,8 @@ export interface RouteDecisionDeps {
   events: EventPublisher;
   now: () => Date;
   newId: () => string;
+  /** Told each new decision's model version, to confirm deployments (core/feedback/deployment.ts); never rejects. */
+  modelVersions?: { seen(modelVersion: string, decisionId: string, at: string): Promise<void> };
 }
 
 export interface RouteDecisionInput {
@@ -110,6 +112,9 @@ async function route(deps: RouteDecisionDeps, input: RouteDecisionInput): Promis
       },
     ]),
     deps.events.publish([routedEvent(record, input.receivedAt)]),
+    ...(deps.modelVersions && record.prediction.modelVersion
+      ? [deps.modelVersions.seen(record.prediction.modelVersion, record.decisionId, record.createdAt)]
+      : []),
   ]);
   return {
     ok: true,

@@ -3,6 +3,7 @@ import {
   type RouteDecisionResult,
   routeDecision,
 } from "../../core/routing/route-decision";
+import { deploymentWatchFromEnv } from "../feedback-api/deployment-watch";
 import { deps } from "../shared/deps";
 
 const useCase = {
@@ -12,6 +13,7 @@ const useCase = {
   events: deps.metrics(),
   now: deps.now,
   newId: deps.newId,
+  modelVersions: deploymentWatchFromEnv(),
 };
 
 /**

@@ -102,6 +102,10 @@ export function httpApi(routes: Record<string, RouteHandler>) {
         params: (event.pathParameters ?? {}) as Record<string, string>,
         query: (event.queryStringParameters ?? {}) as Record<string, string>,
       });
+      // A route that names its own content type other than JSON (e.g. JSON Lines) returns text as is.
+      const type = result.headers?.["content-type"];
+      if (typeof result.body === "string" && type && !type.startsWith("application/json"))
+        return { statusCode: result.status ?? 200, headers: result.headers, body: result.body };
       return json(result.status ?? 200, result.body, result.headers);
     } catch (error) {
       if (error instanceof DomainError)

@@ -28,8 +28,8 @@ describe("the stateful stack", () => {
     const work = queues.filter((q) => q.Properties.RedrivePolicy);
 
     // Assert
-    expect(queues).toHaveLength(10);
-    expect(work).toHaveLength(5);
+    expect(queues).toHaveLength(12);
+    expect(work).toHaveLength(6);
     for (const q of work) expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
     for (const q of queues) expect(q.Properties.KmsMasterKeyId).toBeDefined();
   });
@@ -60,6 +60,6 @@ describe("the stateful stack", () => {
     );
 
     // Assert
-    expect(denies).toHaveLength(10);
+    expect(denies).toHaveLength(12);
   });
 });

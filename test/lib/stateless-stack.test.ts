@@ -144,7 +144,7 @@ describe("the stateless stack", () => {
     const metrics = alarms.map((a) => a.Properties.MetricName);
 
     // Assert
-    expect(metrics.filter((m) => m === "ApproximateNumberOfMessagesVisible")).toHaveLength(5);
+    expect(metrics.filter((m) => m === "ApproximateNumberOfMessagesVisible")).toHaveLength(6);
     expect(metrics.filter((m) => m === "ExecutionsFailed")).toHaveLength(2);
     expect(metrics.filter((m) => m === "ExecutionsTimedOut")).toHaveLength(2);
   });

@@ -1,6 +1,17 @@
 import type { AuditEntry } from "../../core/audit/entry";
 import type { DecisionRecord } from "../../core/decisions/record";
 import type { Experiment } from "../../core/experiments/schema";
+import type {
+  DecisionWithGroundTruth,
+  DeploymentSighting,
+  DeploymentSignal,
+  FeedbackFeed,
+  FeedbackStage,
+  GroundTruth,
+  GroundTruthStore,
+  ModelVersionRegistry,
+  ModelVersionState,
+} from "../../core/feedback/ports";
 import type { FeedbackRecord, OutcomeMessage } from "../../core/feedback/record";
 import type { MetricEvent } from "../../core/metrics/events";
 import {
@@ -181,5 +192,119 @@ export class MemoryWorkflow implements Workflow {
   }
   async stop(reviewId: string) {
     this.stopped.push(reviewId);
+  }
+}
+
+/** Model-version registry items, flagged by acknowledgements (see MemoryFeedbackFeed.acknowledge). */
+export class MemoryModelVersions implements ModelVersionRegistry {
+  readonly items = new Map<string, ModelVersionState>();
+  async get(modelVersion: string) {
+    const state = this.items.get(modelVersion);
+    return state ? { ...state } : undefined;
+  }
+  flag(modelVersion: string) {
+    const state = this.items.get(modelVersion);
+    this.items.set(modelVersion, {
+      ...state,
+      modelVersion,
+      awaitingDeployment: true,
+      revision: (state?.revision ?? 0) + 1,
+    });
+  }
+  async confirmed(modelVersion: string, revision: number, at: string) {
+    const state = this.items.get(modelVersion);
+    if (state?.revision !== revision) return false;
+    state.awaitingDeployment = false;
+    state.deployedAt ??= at;
+    return true;
+  }
+}
+
+const feedOrder = (r: FeedbackRecord) => `${r.producedAt}#${r.feedbackId}`;
+const byFeedOrder = (a: FeedbackRecord, b: FeedbackRecord) =>
+  feedOrder(a) < feedOrder(b) ? -1 : feedOrder(a) > feedOrder(b) ? 1 : 0;
+
+/** Feedback records in feed order with conditional, all-or-nothing acknowledgements, like the decisions table. */
+export class MemoryFeedbackFeed implements FeedbackStore, FeedbackFeed {
+  readonly records = new Map<string, FeedbackRecord>();
+  constructor(readonly models = new MemoryModelVersions()) {}
+  async put(record: FeedbackRecord) {
+    if (!this.records.has(record.feedbackId)) this.records.set(record.feedbackId, structuredClone(record));
+  }
+  private ordered() {
+    return [...this.records.values()].sort(byFeedOrder).map((r) => structuredClone(r));
+  }
+  async page(query: { since?: string; after?: string; limit: number }) {
+    const { since, after } = query;
+    const matching = this.ordered().filter(
+      (r) => (since === undefined || feedOrder(r) >= since) && (after === undefined || feedOrder(r) > after),
+    );
+    return { records: matching.slice(0, query.limit), more: matching.length > query.limit };
+  }
+  async get(ids: readonly string[]) {
+    const out = new Map<string, FeedbackRecord>();
+    for (const id of ids) {
+      const record = this.records.get(id);
+      if (record) out.set(id, structuredClone(record));
+    }
+    return out;
+  }
+  async unacknowledged(until: string, stage: FeedbackStage) {
+    return this.ordered().filter(
+      (r) => feedOrder(r) < `${until}$` && !r.acks?.some((a) => a.stage === stage),
+    );
+  }
+  async takenInBy(modelVersion: string) {
+    return this.ordered().filter((r) =>
+      r.acks?.some((a) => a.modelVersion === modelVersion && a.stage !== "deployed"),
+    );
+  }
+  async acknowledge(write: Parameters<FeedbackFeed["acknowledge"]>[0]) {
+    const refused = write.acks
+      .filter((a) => {
+        const record = this.records.get(a.feedbackId);
+        return !record || (record.acks ?? []).some((x) => x.stage === write.stage);
+      })
+      .map((a) => a.feedbackId);
+    if (refused.length > 0) return { ok: false as const, refused };
+    for (const ack of write.acks) {
+      const record = this.records.get(ack.feedbackId);
+      if (!record) continue;
+      record.acks = [
+        ...(record.acks ?? []),
+        { stage: write.stage, modelVersion: write.modelVersion, at: ack.at },
+      ];
+    }
+    if (write.awaitDeployment && write.acks.length > 0) this.models.flag(write.modelVersion);
+    return { ok: true as const };
+  }
+}
+
+/** Ground truth on the in-memory decisions, with its correction created in the same step. */
+export class MemoryGroundTruth implements GroundTruthStore {
+  constructor(
+    readonly decisions: MemoryDecisions,
+    readonly feed: MemoryFeedbackFeed,
+  ) {}
+  async get(decisionId: string) {
+    const record = this.decisions.items.get(decisionId);
+    return record ? (structuredClone(record) as DecisionWithGroundTruth) : undefined;
+  }
+  async attach(decisionId: string, groundTruth: GroundTruth, feedback?: FeedbackRecord) {
+    const record = this.decisions.items.get(decisionId) as DecisionWithGroundTruth | undefined;
+    if (!record || record.groundTruth || (feedback && this.feed.records.has(feedback.feedbackId)))
+      return "conflict" as const;
+    record.groundTruth = structuredClone(groundTruth);
+    record.updatedAt = groundTruth.at;
+    if (feedback) await this.feed.put(feedback);
+    return "attached" as const;
+  }
+}
+
+/** Deployment sightings the routing path sent. */
+export class MemorySightings implements DeploymentSignal {
+  readonly sightings: DeploymentSighting[] = [];
+  async sighted(sighting: DeploymentSighting) {
+    this.sightings.push(sighting);
   }
 }

@@ -1,0 +1,59 @@
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { DecisionWithGroundTruth, GroundTruth, GroundTruthStore } from "../../core/feedback/ports";
+import type { FeedbackRecord } from "../../core/feedback/record";
+import { fromItem } from "./decision-store";
+import { cancellationReasons, createFeedbackUpdate } from "./feedback-store";
+
+const DECISION_SK = "DECISION";
+
+/**
+ * Ground truth lives on the decision item (`groundTruth`, beside `outcome`). Attaching it and creating
+ * the correction it implies are one transaction of two conditional updates, so a failure or a race
+ * leaves neither behind.
+ */
+export class DynamoGroundTruthStore implements GroundTruthStore {
+  constructor(
+    readonly db: DynamoDBDocumentClient,
+    readonly table: string,
+  ) {}
+
+  async get(decisionId: string): Promise<DecisionWithGroundTruth | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: decisionId, sk: DECISION_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? (fromItem(Item) as DecisionWithGroundTruth) : undefined;
+  }
+
+  async attach(
+    decisionId: string,
+    groundTruth: GroundTruth,
+    feedback?: FeedbackRecord,
+  ): Promise<"attached" | "conflict"> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: decisionId, sk: DECISION_SK },
+                UpdateExpression: "SET groundTruth = :gt, updatedAt = :at",
+                ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(groundTruth)",
+                ExpressionAttributeValues: { ":gt": groundTruth, ":at": groundTruth.at },
+              },
+            },
+            ...(feedback ? [{ Update: createFeedbackUpdate(this.table, feedback) }] : []),
+          ],
+        }),
+      );
+      return "attached";
+    } catch (error) {
+      if (cancellationReasons(error)?.includes("ConditionalCheckFailed")) return "conflict";
+      throw error;
+    }
+  }
+}

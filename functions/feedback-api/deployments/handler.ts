@@ -1,0 +1,57 @@
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { documentClient, requireEnv } from "../../../adapters/dynamodb/client";
+import { DynamoFeedbackStore } from "../../../adapters/dynamodb/feedback-store";
+import { DynamoModelVersions } from "../../../adapters/dynamodb/model-versions";
+import { type ConfirmDeps, confirmDeployment, parseSighting } from "../../../core/feedback/deployment";
+import type { DeploymentSighting } from "../../../core/feedback/ports";
+import { deps } from "../../shared/deps";
+
+const log = (level: "info" | "warn" | "error", fields: Record<string, unknown>) =>
+  console[level](JSON.stringify({ level, ...fields }));
+
+/**
+ * Sightings from the routing path (a decision arrived with a model version awaiting deployment
+ * confirmation): confirm each version once per batch, at its earliest sighting. A malformed message
+ * or a failed confirmation is a failed batch item (retried, then dead-lettered).
+ */
+export async function processSightings(event: SQSEvent, confirm: ConfirmDeps): Promise<SQSBatchResponse> {
+  const failures: string[] = [];
+  const byVersion = new Map<string, { sighting: DeploymentSighting; messageIds: string[] }>();
+  for (const record of event.Records) {
+    const sighting = parseSighting(record.body);
+    if (!sighting) {
+      log("warn", { messageId: record.messageId, error: "malformed_sighting" });
+      failures.push(record.messageId);
+      continue;
+    }
+    const known = byVersion.get(sighting.modelVersion);
+    if (!known) byVersion.set(sighting.modelVersion, { sighting, messageIds: [record.messageId] });
+    else {
+      known.messageIds.push(record.messageId);
+      if (sighting.at < known.sighting.at) known.sighting = sighting;
+    }
+  }
+  for (const { sighting, messageIds } of byVersion.values()) {
+    try {
+      const { confirmed } = await confirmDeployment(confirm, sighting);
+      if (confirmed.length > 0)
+        log("info", { modelVersion: sighting.modelVersion, confirmed: confirmed.length });
+    } catch (error) {
+      log("error", { modelVersion: sighting.modelVersion, error: String((error as Error)?.stack ?? error) });
+      failures.push(...messageIds);
+    }
+  }
+  return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+let confirm: ConfirmDeps | undefined;
+
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  confirm ??= {
+    feed: new DynamoFeedbackStore(documentClient(), requireEnv("DECISIONS_TABLE")),
+    registry: new DynamoModelVersions(documentClient(), requireEnv("DECISIONS_TABLE")),
+    decisions: deps.decisions(),
+    events: deps.metrics(),
+  };
+  return processSightings(event, confirm);
+};

@@ -1,0 +1,55 @@
+import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
+import { DynamoFeedbackStore } from "../../adapters/dynamodb/feedback-store";
+import { DynamoGroundTruthStore } from "../../adapters/dynamodb/ground-truth-store";
+import { SqsNotifier } from "../../adapters/sqs/notifier";
+import { acknowledgeFeedback } from "../../core/feedback/acknowledge";
+import { exportFeedback, toJsonLines } from "../../core/feedback/export";
+import { attachGroundTruth } from "../../core/feedback/ground-truth";
+import { deps, sqsClient } from "../shared/deps";
+import { httpApi } from "../shared/http";
+
+const table = requireEnv("DECISIONS_TABLE");
+const feed = new DynamoFeedbackStore(documentClient(), table);
+const decisions = deps.decisions();
+const events = deps.metrics();
+
+const groundTruth = {
+  store: new DynamoGroundTruthStore(documentClient(), table),
+  reviews: deps.reviews(),
+  audit: deps.audit(),
+  events,
+  // Corrections only: ground truth never changes an outcome, so nothing goes to the outcomes queue.
+  notify: new SqsNotifier(sqsClient(), "", requireEnv("FEEDBACK_QUEUE_URL")),
+  now: deps.now,
+};
+
+export const handler = httpApi({
+  "GET /v1/feedback": {
+    roles: ["ml"],
+    async run({ query }) {
+      const page = await exportFeedback({ feed }, query);
+      return {
+        body: toJsonLines(page.records),
+        headers: {
+          "content-type": "application/x-ndjson",
+          "x-record-count": String(page.records.length),
+          ...(page.nextCursor ? { "x-next-cursor": page.nextCursor } : {}),
+        },
+      };
+    },
+  },
+  "POST /v1/feedback/ack": {
+    roles: ["ml"],
+    run: async ({ body }) => ({
+      body: await acknowledgeFeedback({ feed, decisions, events, now: deps.now }, body),
+    }),
+  },
+  "POST /v1/decisions/{id}/ground-truth": {
+    roles: ["producer", "ml"],
+    async run({ params, body, caller }) {
+      const result = await attachGroundTruth(groundTruth, params.id ?? "", body, caller.id);
+      const headers: Record<string, string> = result.replayed ? { "x-hitl-replayed": "true" } : {};
+      return { body: result, headers };
+    },
+  },
+});

@@ -1,0 +1,44 @@
+import { Duration, Stack, Validations } from "aws-cdk-lib";
+import { HttpMethod } from "aws-cdk-lib/aws-apigatewayv2";
+import type * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
+import { Construct } from "constructs";
+import { writeConsoleModule } from "../../console/build";
+import { HitlFunction } from "./hitl-function";
+import type { HitlHttpApi } from "./http-api";
+
+export interface ReviewerConsoleProps {
+  readonly api: HitlHttpApi;
+}
+
+/**
+ * The reviewer console: a small function serving one self-contained page at `GET /console`. The
+ * route is public (the page holds no data); every call the page makes carries the reviewer's token
+ * and goes through the JWT authorizer like any other client's.
+ */
+export class ReviewerConsole extends Construct {
+  readonly fn: nodejs.NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: ReviewerConsoleProps) {
+    super(scope, id);
+    // The page reaches the bundle through a committed generated module; refreshing it here means a
+    // synth (and so a deploy or the local cloud) never ships a page older than console/src.
+    if (Stack.of(this).bundlingRequired) writeConsoleModule();
+    this.fn = new HitlFunction(this, "Page", {
+      entry: "console",
+      description: "Serves the reviewer console page (GET /console)",
+      timeout: Duration.seconds(3),
+      memorySize: 128,
+    }).fn;
+    for (const route of props.api.addPublicRoute({
+      method: HttpMethod.GET,
+      path: "/console",
+      handler: this.fn,
+    })) {
+      Validations.of(route).acknowledge({
+        id: "AwsSolutions-APIG4",
+        reason:
+          "GET /console serves the static console page, which holds no data. Every data call the page makes carries the reviewer's bearer token through the JWT authorizer.",
+      });
+    }
+  }
+}

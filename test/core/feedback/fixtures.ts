@@ -1,0 +1,96 @@
+import type { DecisionRecord } from "../../../core/decisions/record";
+import type { FeedbackRecord } from "../../../core/feedback/record";
+import {
+  MemoryAudit,
+  MemoryDecisions,
+  MemoryEvents,
+  MemoryFeedbackFeed,
+  MemoryGroundTruth,
+  MemoryNotifier,
+  MemoryReviews,
+  manualClock,
+} from "../../support/memory";
+
+/** A correction produced at `producedAt` for decision `d-<n>`. */
+export function correction(
+  n: number,
+  producedAt: string,
+  extra: Partial<FeedbackRecord> = {},
+): FeedbackRecord {
+  return {
+    feedbackId: `fb-review-d-${n}`,
+    decisionId: `d-${n}`,
+    experimentId: "claims-triage",
+    arm: "aggressive",
+    item: { topic: "billing" },
+    prediction: { label: "approve", confidence: 0.9, modelVersion: "m-7" },
+    humanLabel: "deny",
+    reviewers: ["reviewer-1"],
+    source: "review",
+    decidedAt: producedAt,
+    producedAt,
+    ...extra,
+  };
+}
+
+export function decision(id: string, extra: Partial<DecisionRecord> = {}): DecisionRecord {
+  return {
+    decisionId: id,
+    experimentId: "claims-triage",
+    configVersion: 1,
+    unitId: `unit-${id}`,
+    arm: "aggressive",
+    enrolled: true,
+    route: "auto",
+    audit: false,
+    reason: "confidence 0.9 ≥ 0.8",
+    status: "automated",
+    item: { topic: "billing" },
+    prediction: { label: "approve", confidence: 0.9, modelVersion: "m-7" },
+    outcome: "approve",
+    outcomeSource: "model",
+    outcomeAt: "2026-11-25T10:00:00.000Z",
+    requestHash: "h",
+    createdAt: "2026-11-25T10:00:00.000Z",
+    updatedAt: "2026-11-25T10:00:00.000Z",
+    ...extra,
+  };
+}
+
+/** In-memory ports wired for the feedback use cases, with a clock at 2026-11-25T12:00Z. */
+export function feedbackWorld() {
+  const feed = new MemoryFeedbackFeed();
+  const decisions = new MemoryDecisions();
+  const reviews = new MemoryReviews();
+  const audit = new MemoryAudit();
+  const events = new MemoryEvents();
+  const notify = new MemoryNotifier();
+  const clock = manualClock("2026-11-25T12:00:00.000Z");
+  return {
+    feed,
+    models: feed.models,
+    decisions,
+    reviews,
+    audit,
+    events,
+    notify,
+    clock,
+    ack: { feed, decisions, events, now: clock.now },
+    groundTruth: {
+      store: new MemoryGroundTruth(decisions, feed),
+      reviews,
+      audit,
+      events,
+      notify,
+      now: clock.now,
+    },
+    confirm: { feed, registry: feed.models, decisions, events },
+    /** Stores corrections (and their decisions, for `enrolled`). */
+    async add(...records: FeedbackRecord[]) {
+      for (const r of records) {
+        await feed.put(r);
+        await decisions.create(decision(r.decisionId));
+      }
+    },
+  };
+}
