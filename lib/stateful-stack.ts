@@ -142,7 +142,7 @@ export class StatefulStack extends Stack {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, ...oauthScopes],
-        callbackUrls: props.consoleCallbackUrls ?? ["http://localhost:3000/console/"],
+        callbackUrls: props.consoleCallbackUrls ?? ["http://localhost:3000/console"],
       },
     });
     this.apiClients = [service, browser];

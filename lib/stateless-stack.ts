@@ -6,6 +6,7 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
 import type { Role } from "../core/roles";
 import { Alarms } from "./constructs/alarms";
+import { ReviewerConsole } from "./constructs/console";
 import { FeedbackApi } from "./constructs/feedback-api";
 import { HitlFunction } from "./constructs/hitl-function";
 import { HitlHttpApi } from "./constructs/http-api";
@@ -252,6 +253,8 @@ export class StatelessStack extends Stack {
     route(HttpMethod.POST, "/v1/experiments", experimentsApi, ["admin"]);
     route(HttpMethod.GET, "/v1/experiments/{id}", experimentsApi, ["admin", "analyst"]);
     route(HttpMethod.PUT, "/v1/experiments/{id}", experimentsApi, ["admin"]);
+
+    new ReviewerConsole(this, "Console", { api: this.api });
 
     new MetricsPipeline(this, "Metrics", {
       metricsQueue: data.metricsQueue.queue,

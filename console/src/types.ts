@@ -1,0 +1,69 @@
+/**
+ * The reviewer API as the browser sees it (JSON over the wire). Kept here rather than imported from
+ * core/ so the page depends on the HTTP contract only, not on server internals.
+ */
+
+export interface QueueStat {
+  queue: string;
+  depth: number;
+  oldestAgeSeconds: number;
+  nearSla: number;
+  pastSla: number;
+}
+
+export interface Alternative {
+  label: string;
+  confidence: number;
+}
+
+export interface Prediction {
+  label: string;
+  confidence: number;
+  modelVersion?: string;
+  alternatives?: Alternative[];
+}
+
+export interface Verdict {
+  reviewer: string;
+  label: string;
+  notes?: string;
+  at: string;
+  tier: string;
+  round: number;
+  adjudication?: boolean;
+}
+
+export interface Review {
+  reviewId: string;
+  decisionId: string;
+  experimentId: string;
+  arm: string;
+  kind: string;
+  status: string;
+  queue: string;
+  tier: string;
+  round: number;
+  deadline: string;
+  enqueuedAt: string;
+  leaseSeconds: number;
+  leaseUntil?: string;
+  claimedAt?: string;
+  requiredVerdicts: number;
+  verdicts: Verdict[];
+  reasons: string[];
+  context: { item: Record<string, unknown>; prediction: Prediction; routingReason: string };
+  labels: string[];
+}
+
+export interface HistoryEntry {
+  at: string;
+  actor: string;
+  action: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface Handoff {
+  review: Review;
+  yours: boolean;
+  history: HistoryEntry[];
+}

@@ -1,0 +1,15 @@
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { consoleHeaders } from "./headers";
+import { CONSOLE_PAGE } from "./page.generated";
+
+const headers = consoleHeaders(CONSOLE_PAGE);
+
+/**
+ * GET /console: the reviewer console, one self-contained page. Public, because the page holds no
+ * data; every call it makes to the API carries the reviewer's bearer token.
+ */
+export const handler = async (): Promise<APIGatewayProxyStructuredResultV2> => ({
+  statusCode: 200,
+  headers,
+  body: CONSOLE_PAGE.html,
+});

@@ -1,0 +1,22 @@
+/** Response headers of the console page: it may run only its own inline script and style, and talk only to this origin. */
+export function consoleHeaders(page: { scriptHash: string; styleHash: string }): Record<string, string> {
+  const policy = [
+    "default-src 'none'",
+    `script-src '${page.scriptHash}'`,
+    `style-src '${page.styleHash}'`,
+    // The reviewer API lives on the same origin as the page.
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  return {
+    "content-type": "text/html; charset=utf-8",
+    "content-security-policy": policy,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    // Revalidate on every load, so a deploy reaches every open console at its next reload.
+    "cache-control": "no-cache",
+  };
+}
