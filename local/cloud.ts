@@ -9,6 +9,7 @@ import { startDynamoDbLocal } from "./dynamodb";
 import { type SqsPoller, sqsMappingSpecs, startSqsPoller } from "./event-sources";
 import { apiSpecs, type HttpApiServer, startHttpApi } from "./http-api";
 import { createLambdaRuntime, functionSpecs, type InvocationReport, type LambdaRuntime } from "./lambda";
+import { type LocalSchedules, schedulesFromTemplates } from "./schedules";
 import { startSqs } from "./sqs";
 import { createStepFunctionsService, type StepFunctionsService } from "./stepfunctions/service";
 import {
@@ -80,6 +81,8 @@ export interface LocalCloud {
   /** A new bearer token for `sub` with these scopes (e.g. `["hitl/reviewer"]`). */
   mintToken(sub: string, scopes: readonly string[], claims?: Readonly<Record<string, string>>): string;
   readonly stepFunctions: StepFunctionsService;
+  /** The templates' rate schedules (EventBridge rules, Scheduler) on timers; `runNow()` on demand. */
+  readonly schedules: LocalSchedules;
   /** Stops everything it started, in reverse order; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -292,6 +295,14 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     }
     // Added after the functions' teardown so pollers stop (and finish their batch) first.
     teardown.add("pollers", () => Promise.all(pollers.map((poller) => poller.stop())).then(() => undefined));
+    const schedules = schedulesFromTemplates(resolver, assembly, {
+      invoke: (fn, event) => lambda.invoke(fn, event),
+      isRunnable: (fn) => lambda.has(fn),
+      region,
+      accountId,
+      log,
+    });
+    teardown.add("schedules", () => schedules.stop());
 
     const tokens = openTokenStore(under("tokens.json"));
     const roleTokens = Object.fromEntries(
@@ -326,6 +337,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
         local: `not run: ${f.reason}`,
       })),
       ...pollerRows,
+      ...schedules.rows,
       ...mappings.skipped.map((m) => ({
         type: "AWS::Lambda::EventSourceMapping",
         logicalId: m.ref.logicalId,
@@ -357,6 +369,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       invoke: (fn, event) => lambda.invoke(fn, event),
       mintToken: (sub, scopes, claims) => tokens.mintToken(sub, scopes, claims),
       stepFunctions,
+      schedules,
       stop: () => {
         // Requests in flight finish before anything they need goes away.
         stopping ??= Promise.all(servers.map((server) => server.stop())).then(() => teardown.run());

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { countOperations } from "../../adapters/aws-operations";
 import { DynamoAuditLog } from "../../adapters/dynamodb/audit-log";
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { DynamoDecisionStore } from "../../adapters/dynamodb/decision-store";
@@ -11,7 +12,7 @@ import { SqsNotifier } from "../../adapters/sqs/notifier";
 
 let sqs: SQSClient | undefined;
 export const sqsClient = () => {
-  sqs ??= new SQSClient({});
+  sqs ??= countOperations(new SQSClient({}));
   return sqs;
 };
 

@@ -1,3 +1,3 @@
 export { functionSpecs, type SkippedFunction } from "./from-template";
 export { createLambdaRuntime, type LambdaRuntime } from "./runtime";
-export { type FunctionSpec, functionNameOf, lambdaError } from "./spec";
+export { type FunctionSpec, functionNameOf, type InvocationReport, lambdaError } from "./spec";

@@ -1,5 +1,5 @@
 import { FunctionPool } from "./pool";
-import { type FunctionSpec, functionNameOf, lambdaError } from "./spec";
+import { type FunctionSpec, functionNameOf, type InvocationReport, lambdaError } from "./spec";
 
 export interface LambdaRuntime {
   readonly functions: readonly FunctionSpec[];
@@ -12,10 +12,10 @@ export interface LambdaRuntime {
 /** The local Lambda service: one pool of worker threads per function. */
 export function createLambdaRuntime(
   functions: readonly FunctionSpec[],
-  opts: { log?: (line: string) => void } = {},
+  opts: { log?: (line: string) => void; onInvocation?: (report: InvocationReport) => void } = {},
 ): LambdaRuntime {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const pools = new Map(functions.map((spec) => [spec.name, new FunctionPool(spec, log)]));
+  const pools = new Map(functions.map((spec) => [spec.name, new FunctionPool(spec, log, opts.onInvocation)]));
   return {
     functions,
     invoke(functionNameOrArn, event) {

@@ -14,6 +14,16 @@ export interface FunctionSpec {
   readonly concurrency: number;
 }
 
+/** One finished invocation, for observers such as the benchmark. */
+export interface InvocationReport {
+  readonly functionName: string;
+  /** From handing the event to a ready worker to its result (what Lambda bills as Duration). */
+  readonly durationMs: number;
+  /** Waiting for a free (or starting) worker before that: where Lambda would scale out instead. */
+  readonly queuedMs: number;
+  readonly ok: boolean;
+}
+
 /** `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`, `NAME:QUALIFIER` or `NAME` → NAME. */
 export function functionNameOf(nameOrArn: string): string {
   if (nameOrArn.startsWith("arn:")) return nameOrArn.split(":")[6] ?? nameOrArn;
