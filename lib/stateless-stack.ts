@@ -8,9 +8,11 @@ import type { Role } from "../core/roles";
 import { Alarms } from "./constructs/alarms";
 import { ReviewerConsole } from "./constructs/console";
 import { FeedbackApi } from "./constructs/feedback-api";
+import { Guardrails } from "./constructs/guardrails";
 import { HitlFunction } from "./constructs/hitl-function";
 import { HitlHttpApi } from "./constructs/http-api";
 import { MetricsPipeline } from "./constructs/metrics-pipeline";
+import { Reports } from "./constructs/reports";
 import { ReviewStateMachine } from "./constructs/review-state-machine";
 import { RouterStateMachine } from "./constructs/router-state-machine";
 import type { StatefulStack } from "./stateful-stack";
@@ -234,6 +236,17 @@ export class StatelessStack extends Stack {
         props.jwtIssuer ?? `https://cognito-idp.${this.region}.amazonaws.com/${data.userPool.userPoolId}`,
       jwtAudience: audience,
     });
+    const reports = new Reports(this, "Reports", {
+      experimentsTable: data.experiments,
+      metricsTable: data.metrics,
+      key: data.key,
+    });
+    new Guardrails(this, "Guardrails", {
+      experimentsTable: data.experiments,
+      metricsTable: data.metrics,
+      auditTable: data.auditTrail,
+      key: data.key,
+    });
     const route = (method: HttpMethod, path: string, handler: lambda.IFunction, roles: HitlRoles) =>
       this.api.addRoute({ method, path, handler, roles });
     route(HttpMethod.POST, "/v1/decisions", decisionsApi, ["producer"]);
@@ -253,6 +266,7 @@ export class StatelessStack extends Stack {
     route(HttpMethod.POST, "/v1/experiments", experimentsApi, ["admin"]);
     route(HttpMethod.GET, "/v1/experiments/{id}", experimentsApi, ["admin", "analyst"]);
     route(HttpMethod.PUT, "/v1/experiments/{id}", experimentsApi, ["admin"]);
+    route(HttpMethod.GET, "/v1/experiments/{id}/report", reports.fn, ["analyst", "admin"]);
 
     new ReviewerConsole(this, "Console", { api: this.api });
 

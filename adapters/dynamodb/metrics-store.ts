@@ -310,11 +310,16 @@ export class DynamoMetricsStore {
     }
   }
 
-  /** Every counter row of an experiment: one Query per shard, summed over shards per (arm, hour). */
-  async readExperiment(experimentId: string): Promise<CounterRow[]> {
+  /**
+   * Every counter row of an experiment (or only those from `fromHour` on): one Query per shard,
+   * summed over shards per (arm, hour).
+   */
+  async readExperiment(experimentId: string, options: { fromHour?: string } = {}): Promise<CounterRow[]> {
     const rows = new Map<string, CounterRow>();
     const pages = await Promise.all(
-      Array.from({ length: this.shards }, (_, shard) => this.queryAll(counterPk(experimentId, shard))),
+      Array.from({ length: this.shards }, (_, shard) =>
+        this.queryAll(counterPk(experimentId, shard), options.fromHour),
+      ),
     );
     for (const item of pages.flat()) {
       const sk = String(item.sk);
@@ -333,13 +338,14 @@ export class DynamoMetricsStore {
     return [...rows.values()].sort((a, b) => a.hour.localeCompare(b.hour) || a.arm.localeCompare(b.arm));
   }
 
-  private queryAll(pk: string): Promise<Record<string, unknown>[]> {
+  private queryAll(pk: string, fromHour?: string): Promise<Record<string, unknown>[]> {
     return allPages((start) =>
       this.db.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": pk },
+          // sk is "<hour>#<arm>": sk >= an hour selects that hour and every later one.
+          KeyConditionExpression: fromHour ? "pk = :pk AND sk >= :from" : "pk = :pk",
+          ExpressionAttributeValues: { ":pk": pk, ...(fromHour ? { ":from": fromHour } : {}) },
           ExclusiveStartKey: start,
         }),
       ),

@@ -6,6 +6,7 @@ import { registerExperiments } from "./experiments";
 import { registerFeedback } from "./feedback";
 import { registerMetrics } from "./metrics";
 import { registerReplay } from "./replay";
+import { registerReport } from "./report";
 import { registerReview } from "./review";
 
 /** Each command module adds itself to the program; the order here is the order in `hitl --help`. */
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerExperiments(program);
   registerDecide(program);
   registerReview(program);
+  registerReport(program);
   registerMetrics(program);
   registerFeedback(program);
   registerReplay(program);

@@ -15,6 +15,8 @@ export const EMULATED_TYPES = new Set([
   "AWS::StepFunctions::StateMachine",
   "AWS::Lambda::Function",
   "AWS::Lambda::EventSourceMapping",
+  "AWS::Events::Rule",
+  "AWS::Scheduler::Schedule",
   "AWS::ApiGatewayV2::Api",
   "AWS::ApiGatewayV2::Route",
   "AWS::ApiGatewayV2::Integration",

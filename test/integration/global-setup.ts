@@ -17,6 +17,8 @@ export interface CloudContext {
 declare module "vitest" {
   export interface ProvidedContext {
     cloud: CloudContext;
+    /** The local cloud's schedule control endpoint, to run scheduled functions on demand. */
+    schedulesUrl: string;
   }
 }
 
@@ -48,6 +50,8 @@ export async function setup(project: TestProject): Promise<void> {
     identities,
     names,
   });
+  // The guardrail suite runs the scheduled check on demand instead of waiting for its rate.
+  project.provide("schedulesUrl", await cloud.schedules.serve());
 }
 
 export async function teardown(): Promise<void> {

@@ -1,0 +1,122 @@
+/**
+ * `hitl report ID --format html`: one self-contained page (inline CSS and SVG, no scripts, no
+ * external references), so it opens from a file, works offline and can be attached to a ticket.
+ */
+
+import type { ExperimentReport } from "../../core/report";
+import { reportSvgCharts } from "./report-charts";
+import {
+  agreementLine,
+  armTable,
+  comparisonTable,
+  financeTable,
+  guardrailLine,
+  headerLine,
+  srmLine,
+} from "./report-text";
+import { escapeXml } from "./svg-chart";
+import type { Table } from "./table";
+
+export interface ReportHtmlOptions {
+  /** Shown in the footer; omitted when absent, which keeps test output stable. */
+  generatedAt?: string;
+}
+
+const STYLE = `
+  body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #111827; margin: 0; background: #f9fafb; }
+  main { max-width: 1180px; margin: 0 auto; padding: 24px; }
+  h1 { font-size: 24px; margin: 0 0 4px; }
+  h2 { font-size: 18px; margin: 32px 0 8px; }
+  .meta { color: #4b5563; margin: 0 0 16px; }
+  .answer { padding: 12px 16px; border-radius: 6px; border-left: 5px solid; background: #fff; font-weight: 600; }
+  .answer.ship { border-color: #16a34a; }
+  .answer.keep-control { border-color: #dc2626; }
+  .answer.keep-running, .answer.investigate { border-color: #d97706; }
+  .warnings li { color: #92400e; }
+  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 16px; }
+  .charts figure { margin: 0; background: #fff; border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px; }
+  .charts svg { width: 100%; height: auto; }
+  table { border-collapse: collapse; background: #fff; font-variant-numeric: tabular-nums; font-size: 13px; }
+  th, td { padding: 4px 10px; border-bottom: 1px solid #e5e7eb; text-align: right; white-space: nowrap; }
+  th { background: #f3f4f6; }
+  td:first-child, th:first-child, td.l { text-align: left; }
+  .scroll { overflow-x: auto; }
+  footer { color: #6b7280; font-size: 13px; margin-top: 32px; }
+`;
+
+function htmlTable(table: Table): string {
+  const esc = escapeXml;
+  return [
+    '<div class="scroll"><table>',
+    `<thead><tr>${table.header.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead>`,
+    "<tbody>",
+    ...table.rows.map(
+      (row) =>
+        `<tr>${row.map((cell, c) => `<td${table.align?.[c] === "left" ? ' class="l"' : ""}>${esc(cell)}</td>`).join("")}</tr>`,
+    ),
+    "</tbody></table></div>",
+  ].join("\n");
+}
+
+const list = (items: readonly string[], className = "") =>
+  items.length === 0
+    ? ""
+    : `<ul${className ? ` class="${className}"` : ""}>\n${items.map((i) => `<li>${escapeXml(i)}</li>`).join("\n")}\n</ul>`;
+
+export function renderReportHtml(report: ExperimentReport, options: ReportHtmlOptions = {}): string {
+  const esc = escapeXml;
+  const r = report.recommendation;
+  const comparisons =
+    report.comparisons.length === 0
+      ? ""
+      : [
+          "<h2>Against control</h2>",
+          `<p>Adjusted p-values across every comparison (${esc(report.options.correction)}); * = significant at ${esc(String(report.options.alpha))}. The sequential interval stays valid however often the report is read.</p>`,
+          htmlTable(comparisonTable(report)),
+          "<h2>Quality guardrail</h2>",
+          list(report.comparisons.map(guardrailLine)),
+        ].join("\n");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Experiment report: ${esc(report.experimentId)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<h1>Experiment ${esc(report.experimentId)}</h1>
+<p class="meta">${esc(headerLine(report))}</p>
+<p class="answer ${esc(r.decision)}">${esc(r.headline)}</p>
+${list(r.reasons)}
+${
+  report.warnings.length > 0
+    ? `<h2>Warnings</h2>\n${list(
+        report.warnings.map((w) => w.message),
+        "warnings",
+      )}`
+    : ""
+}
+<h2>Charts</h2>
+<section class="charts">
+${reportSvgCharts(report)
+  .map((svg) => `<figure>\n${svg}\n</figure>`)
+  .join("\n")}
+</section>
+<h2>Per arm (${Math.round((1 - report.options.alpha) * 100)}% intervals)</h2>
+${htmlTable(armTable(report))}
+${comparisons}
+<h2>Checks</h2>
+${list([`Sample ratio: ${srmLine(report)}`, `Reviewer agreement: ${agreementLine(report)}`])}
+<h2>Finance</h2>
+${htmlTable(financeTable(report))}
+<p>Projection at the volume and cost of the last ${report.finance.windowHours} hours with data.</p>
+<h2>Not tested</h2>
+${list(report.notTested.map((n) => `${n.metric}: ${n.reason}`))}
+<footer>hitl report · schema v${report.schemaVersion}${options.generatedAt ? ` · ${esc(options.generatedAt)}` : ""}</footer>
+</main>
+</body>
+</html>
+`;
+}

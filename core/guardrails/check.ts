@@ -1,0 +1,152 @@
+/**
+ * The quality guardrail, as a pure decision: which treatment arms must be paused because their
+ * quality is worse than control's by more than the experiment's margin, with sequential confidence
+ * (an always-valid confidence sequence, so checking every 15 minutes does not inflate the error).
+ */
+
+import type { Experiment } from "../experiments/schema";
+import type { ArmMetrics } from "../metrics/read";
+import { qualityIsCounted, qualitySums } from "../report/sums";
+import type { GuardrailAction } from "../report/types";
+import { sequentialTest } from "../stats";
+
+export interface GuardrailOptions {
+  /** Level of the two-sided confidence sequence. Default 0.05. */
+  alpha?: number;
+  /** N* of the confidence sequence. Default 5000. */
+  tuning?: number;
+  /** A treatment whose quality rests on fewer audits is not judged yet. Default 10. */
+  minAudits?: number;
+}
+
+export const DEFAULT_GUARDRAIL_OPTIONS = { alpha: 0.05, tuning: 5000, minAudits: 10 } as const;
+
+export interface ArmGuardrail {
+  arm: string;
+  action: GuardrailAction;
+  /** Quality of control and of this arm (NaN when undefined). */
+  control: number;
+  treatment: number;
+  /** treatment − control. */
+  difference: number;
+  /** Confidence sequence of the difference; NaN ends when not computed. */
+  ci: [number, number];
+  margin: number;
+  /** Why, in words (goes into the audit trail and the announcement). */
+  reason: string;
+}
+
+export interface GuardrailCheck {
+  experimentId: string;
+  /** The config version the check looked at. */
+  version: number;
+  arms: ArmGuardrail[];
+  /** Arms to pause now (never control, never an arm already paused). */
+  pause: string[];
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+const pp = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(2)} pp`;
+
+/**
+ * For each treatment arm: pause when the whole confidence sequence of quality(arm) − quality(control)
+ * lies below −qualityMargin. Control is never paused and a paused arm stays paused (the check is
+ * idempotent: run twice on the same data, it asks for the same pauses once). Arms without enough
+ * data get "insufficient-data"; arms with quality counted rather than estimated on both sides are
+ * compared exactly.
+ */
+export function checkGuardrails(
+  experiment: Pick<Experiment, "id" | "version" | "control" | "qualityMargin" | "arms">,
+  metrics: readonly ArmMetrics[],
+  options: GuardrailOptions = {},
+): GuardrailCheck {
+  const alpha = options.alpha ?? DEFAULT_GUARDRAIL_OPTIONS.alpha;
+  const tuning = options.tuning ?? DEFAULT_GUARDRAIL_OPTIONS.tuning;
+  const minAudits = options.minAudits ?? DEFAULT_GUARDRAIL_OPTIONS.minAudits;
+  const margin = experiment.qualityMargin;
+  const byArm = new Map(metrics.map((m) => [m.arm, m]));
+  const control = byArm.get(experiment.control);
+  const arms: ArmGuardrail[] = [];
+  for (const arm of experiment.arms) {
+    if (arm.id === experiment.control) continue;
+    const treatment = byArm.get(arm.id);
+    const base = {
+      arm: arm.id,
+      control: control?.quality.estimate ?? Number.NaN,
+      treatment: treatment?.quality.estimate ?? Number.NaN,
+      difference: (treatment?.quality.estimate ?? Number.NaN) - (control?.quality.estimate ?? Number.NaN),
+      ci: [Number.NaN, Number.NaN] as [number, number],
+      margin,
+    };
+    const result = (action: GuardrailAction, reason: string, ci = base.ci): ArmGuardrail => ({
+      ...base,
+      ci,
+      action,
+      reason,
+    });
+    if (arm.paused) {
+      arms.push(result("paused", `arm ${arm.id} is already paused`));
+      continue;
+    }
+    if (!control || !treatment) {
+      arms.push(
+        result("insufficient-data", `no counters yet for arm ${control ? arm.id : experiment.control}`),
+      );
+      continue;
+    }
+    const a = qualitySums(control);
+    const b = qualitySums(treatment);
+    if (!a.ok || !b.ok) {
+      arms.push(result("insufficient-data", a.ok ? (b.ok ? "" : b.reason) : a.reason));
+      continue;
+    }
+    if (qualityIsCounted(control) && qualityIsCounted(treatment)) {
+      // Both qualities are counted, not sampled: the difference is known exactly.
+      const worse = base.difference < -margin;
+      arms.push(
+        result(
+          worse ? "pause" : "keep",
+          `quality ${pct(base.treatment)} vs control ${pct(base.control)} (${pp(base.difference)}, counted, not estimated) is ${worse ? "beyond" : "within"} the ${(margin * 100).toFixed(2)} pp margin`,
+          [base.difference, base.difference],
+        ),
+      );
+      continue;
+    }
+    if (!qualityIsCounted(treatment) && treatment.quality.automated.audited < minAudits) {
+      arms.push(
+        result(
+          "insufficient-data",
+          `arm ${arm.id}'s quality rests on ${treatment.quality.automated.audited} audits; the check needs at least ${minAudits}`,
+        ),
+      );
+      continue;
+    }
+    const test = sequentialTest(a.sums, b.sums, { alpha, tuning });
+    if (test.reason) {
+      arms.push(result("insufficient-data", `the sequential test cannot run (${test.reason})`));
+      continue;
+    }
+    const ci = test.ci;
+    const level = `${Math.round((1 - alpha) * 100)}%`;
+    const words = `quality ${pct(base.treatment)} vs control ${pct(base.control)} (${pp(base.difference)}; ${level} confidence sequence ${pp(ci[0])} to ${pp(ci[1])})`;
+    arms.push(
+      ci[1] < -margin
+        ? result(
+            "pause",
+            `${words} is worse than control by more than the ${(margin * 100).toFixed(2)} pp margin`,
+            ci,
+          )
+        : result(
+            "keep",
+            `${words} does not show a drop beyond the ${(margin * 100).toFixed(2)} pp margin`,
+            ci,
+          ),
+    );
+  }
+  return {
+    experimentId: experiment.id,
+    version: experiment.version,
+    arms,
+    pause: arms.filter((a) => a.action === "pause").map((a) => a.arm),
+  };
+}

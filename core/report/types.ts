@@ -1,0 +1,349 @@
+/**
+ * The experiment report's JSON contract (`GET /v1/experiments/{id}/report`, `hitl report --format json`).
+ * Documented field by field in docs/report.md. Every number that can be undefined (a rate over zero
+ * decisions, a test the data cannot support, an open end of a one-sided interval) is `null`, never
+ * NaN, so the JSON round-trips exactly.
+ */
+
+/** A number, or null where it is undefined (x/0, an inconclusive test, an infinite bound). */
+export type Num = number | null;
+/** `[lower, upper]`; either end may be null. */
+export type Range = [lower: Num, upper: Num];
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** Adjustment of the fixed-horizon p-values across every (treatment arm, metric) comparison. */
+export type Correction = "holm" | "benjamini-hochberg" | "none";
+export const CORRECTIONS: readonly Correction[] = ["holm", "benjamini-hochberg", "none"];
+
+export interface ReportOptions {
+  /** Two-sided significance level; intervals have coverage 1 − alpha. Default 0.05. */
+  alpha: number;
+  /** Default "holm". */
+  correction: Correction;
+  /** N* of the sequential confidence sequences. Default 5000. */
+  tuning: number;
+  /** An arm whose quality is estimated from fewer audits than this gets a warning. Default 30. */
+  minAudits: number;
+  /** An arm with fewer decisions than this gets an "underpowered" warning. Default 100. */
+  minDecisions: number;
+  /** Cohen's kappa below this flags the review task definition. Default 0.6. */
+  kappaThreshold: number;
+}
+
+export const DEFAULT_REPORT_OPTIONS: Readonly<ReportOptions> = Object.freeze({
+  alpha: 0.05,
+  correction: "holm",
+  tuning: 5000,
+  minAudits: 30,
+  minDecisions: 100,
+  kappaThreshold: 0.6,
+});
+
+/** A value with its interval (Wilson for proportions). */
+export interface Estimate {
+  value: Num;
+  interval: Range;
+}
+
+export interface LatencyReport {
+  count: number;
+  p50Ms: Num;
+  p95Ms: Num;
+  p99Ms: Num;
+}
+
+export interface CostPerDecision {
+  model: Num;
+  human: Num;
+  infrastructure: Num;
+  total: Num;
+}
+
+export interface CostReport {
+  modelUsd: number;
+  humanUsd: number;
+  infrastructureUsd: number;
+  totalUsd: number;
+  perDecision: CostPerDecision;
+  /** Decisions whose model version has no price in the experiment (counted at $0). */
+  unpricedDecisions: number;
+}
+
+/** Where a quality number comes from. */
+export type QualitySource =
+  /** Part of it is estimated: unaudited automated outcomes at the audit sample's accuracy. */
+  | "audit-sample"
+  /** Every outcome is counted: reviewer verdicts (and ground truth); nothing is estimated. */
+  | "counted"
+  /** No outcome yet. */
+  | "none";
+
+export interface QualityReport extends Estimate {
+  source: QualitySource;
+  /** The source in words, e.g. "estimated from 412 audits of 8,000 automated decisions". */
+  description: string;
+  /** Outcomes the estimate covers, by class. */
+  outcomes: {
+    total: number;
+    /** Automated, not audited, not ground-truthed: estimated at the automated accuracy. */
+    estimated: number;
+    audited: number;
+    reviewed: number;
+    groundTruth: number;
+    /** Fallback outcomes nobody verified: left out of the estimate. */
+    unverifiedFallbacks: number;
+  };
+  /** Accuracy of the automated path, from the audit sample (Wilson interval). */
+  automatedAccuracy: Estimate & { audits: number; correct: number };
+}
+
+export interface AgreementReport {
+  /** Double-reviewed items with two independent labels. */
+  pairs: number;
+  observedAgreement: Num;
+  kappa: Num;
+  belowThreshold: boolean;
+}
+
+export interface StageClosureReport extends Estimate {
+  acknowledged: number;
+  meanSeconds: Num;
+  medianSeconds: Num;
+}
+
+export interface ArmReport {
+  arm: string;
+  control: boolean;
+  /** Paused by the quality guardrail: new units that hash here get the control policy. */
+  paused: boolean;
+  weight: number;
+  decisions: number;
+  enrolledDecisions: number;
+  /** Distinct enrolled units. */
+  units: number;
+  automated: number;
+  held: number;
+  audited: number;
+  automationRate: Estimate;
+  quality: QualityReport;
+  overrideRate: Estimate & { verdicts: number };
+  escalationRate: Estimate;
+  slaBreachRate: Estimate;
+  timeInQueue: { meanSeconds: Num; verdicts: number };
+  latency: { auto: LatencyReport; human: LatencyReport };
+  cost: CostReport;
+  feedback: {
+    produced: number;
+    stages: { training: StageClosureReport; evaluation: StageClosureReport; deployed: StageClosureReport };
+  };
+  agreement: AgreementReport;
+}
+
+/** Metrics compared between each treatment and control, in report order. */
+export const METRIC_IDS = [
+  "automationRate",
+  "quality",
+  "costPerDecision",
+  "overrideRate",
+  "escalationRate",
+  "slaBreachRate",
+  "timeInQueue",
+  "feedbackClosure",
+] as const;
+export type MetricId = (typeof METRIC_IDS)[number];
+
+export type MetricKind = "proportion" | "mean" | "ratio";
+export type MetricUnit = "rate" | "usd" | "seconds";
+
+export interface TestResult {
+  /** Interval of the absolute difference (treatment − control). */
+  ci: Range;
+  pValue: Num;
+}
+
+export interface MetricComparison {
+  metric: MetricId;
+  label: string;
+  kind: MetricKind;
+  unit: MetricUnit;
+  /** Which way is an improvement. */
+  better: "higher" | "lower";
+  control: Num;
+  treatment: Num;
+  /** treatment − control. */
+  difference: Num;
+  /** (treatment − control) / control. */
+  relativeLift: Num;
+  /** Welch t-test (gbstats semantics). */
+  fixedHorizon: TestResult & {
+    /** Interval of the relative lift (delta method). */
+    relativeCi: Range;
+    /** After the report's correction across every comparison in the report. */
+    adjustedPValue: Num;
+    /** adjustedPValue < alpha. */
+    significant: boolean;
+  };
+  /** Asymptotic confidence sequence: valid however often the report is read. */
+  sequential: TestResult & { significant: boolean };
+  /** Flat prior on the effect. */
+  bayesian: {
+    /** Posterior probability that the treatment is better (in the metric's `better` direction). */
+    chanceToBeBetter: Num;
+    /** Expected loss of shipping the treatment, in the metric's units. */
+    riskOfTreatment: Num;
+  };
+  /** Set when no test could be run, saying why (the values above are still shown). */
+  unavailable?: string;
+}
+
+export type GuardrailAction =
+  /** Quality is worse than control by more than the margin, with sequential confidence. */
+  | "pause"
+  /** Nothing shows quality worse by more than the margin. */
+  | "keep"
+  /** Already paused (the check never un-pauses). */
+  | "paused"
+  /** The data cannot support the check yet (no audits, too few outcomes, no variance). */
+  | "insufficient-data";
+
+export interface QualityGuardrailReport {
+  /** The experiment's `qualityMargin`: largest acceptable absolute drop in quality. */
+  margin: number;
+  control: Num;
+  treatment: Num;
+  difference: Num;
+  /** One-sided non-inferiority test, fixed horizon (margin passed relative to control's quality). */
+  fixedHorizon: { lowerBound: Num; pValue: Num; nonInferior: boolean };
+  /** Two-sided confidence sequence of the absolute difference, at level alpha. */
+  sequential: { ci: Range; nonInferior: boolean; worseThanMargin: boolean };
+  /** What the scheduled guardrail check does on the same data. */
+  guardrail: GuardrailAction;
+  unavailable?: string;
+}
+
+export interface CostComponentDiff {
+  control: Num;
+  treatment: Num;
+  difference: Num;
+  relativeLift: Num;
+}
+
+export interface Comparison {
+  arm: string;
+  control: string;
+  metrics: MetricComparison[];
+  qualityGuardrail: QualityGuardrailReport;
+  /** Cost per decision by component (values only; the total is tested in `metrics`). */
+  cost: {
+    model: CostComponentDiff;
+    human: CostComponentDiff;
+    infrastructure: CostComponentDiff;
+    total: CostComponentDiff;
+  };
+}
+
+export interface SrmReport {
+  /** False with one arm or no enrolled units. */
+  checked: boolean;
+  arms: { arm: string; units: number; expectedShare: number; observedShare: Num }[];
+  chiSquare: Num;
+  pValue: Num;
+  /** pValue < 0.001. */
+  mismatch: boolean;
+  /** Last UTC hour counted, when a paused arm limits the check to the time before its pause. */
+  until: string | null;
+  note?: string;
+}
+
+export type WarningCode =
+  | "no-data"
+  | "srm"
+  | "too-few-audits"
+  | "underpowered"
+  | "low-agreement"
+  | "arm-paused"
+  | "guardrail-breach"
+  | "non-enrolled-in-control"
+  | "unpriced-decisions"
+  | "unverified-fallbacks";
+
+export interface ReportWarning {
+  code: WarningCode;
+  arm?: string;
+  message: string;
+}
+
+export interface Recommendation {
+  decision: "ship" | "keep-control" | "keep-running" | "investigate";
+  /** The arm to ship (or the control, for keep-control); null otherwise. */
+  arm: string | null;
+  /** One sentence, e.g. "Ship aggressive: automation +18.2 pp (95% CI 16.9–19.5), …". */
+  headline: string;
+  reasons: string[];
+}
+
+export interface DailyArmReport {
+  /** UTC day, "2026-11-25". */
+  day: string;
+  arm: string;
+  decisions: number;
+  automated: number;
+  automationRate: Estimate;
+  quality: Estimate;
+  cost: CostReport;
+}
+
+export interface FinanceArm {
+  arm: string;
+  decisions: number;
+  modelUsd: number;
+  humanUsd: number;
+  infrastructureUsd: number;
+  totalUsd: number;
+  perDecision: CostPerDecision;
+  /** At the volume and cost of the projection window (the last ≤ 168 hours with data). */
+  projection: {
+    decisionsPerDay: number;
+    decisionsPerMonth: number;
+    dailyUsd: number;
+    monthly: { modelUsd: number; humanUsd: number; infrastructureUsd: number; totalUsd: number };
+  };
+}
+
+export interface FinanceReport {
+  currency: "USD";
+  arms: FinanceArm[];
+  total: Omit<FinanceArm, "arm">;
+  /** Hours (≤ 168) the run rate is measured over, ending at the latest hour with data. */
+  windowHours: number;
+  /** Days per month of the projection. */
+  daysPerMonth: number;
+}
+
+export interface ExperimentReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  experimentId: string;
+  generatedAt: string;
+  experiment: {
+    version: number;
+    status: string;
+    control: string;
+    qualityMargin: number;
+    coverage: number;
+    arms: { id: string; weight: number; paused: boolean }[];
+  };
+  options: ReportOptions;
+  /** First and last UTC hour with counters. */
+  period: { from: string | null; to: string | null; hours: number; days: number };
+  arms: ArmReport[];
+  comparisons: Comparison[];
+  srm: SrmReport;
+  agreement: { threshold: number; overall: AgreementReport };
+  recommendation: Recommendation;
+  warnings: ReportWarning[];
+  /** Metrics compared without a test, and why. */
+  notTested: { metric: string; reason: string }[];
+  daily: DailyArmReport[];
+  finance: FinanceReport;
+}

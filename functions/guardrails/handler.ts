@@ -1,0 +1,54 @@
+import { SNSClient } from "@aws-sdk/client-sns";
+import { countOperations } from "../../adapters/aws-operations";
+import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
+import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
+import { type GuardrailRun, runGuardrails } from "../../core/guardrails";
+import { deps } from "../shared/deps";
+import { LogAnnouncer, SnsAnnouncer, snsReachable } from "./announcer";
+
+let guard: Parameters<typeof runGuardrails>[0] | undefined;
+
+function wiring(): Parameters<typeof runGuardrails>[0] {
+  guard ??= {
+    experiments: deps.experiments(),
+    counters: new DynamoMetricsStore(documentClient(), requireEnv("METRICS_TABLE"), {
+      shards: Number(process.env.METRICS_SHARDS ?? "") || undefined,
+    }),
+    audit: deps.audit(),
+    announcer: snsReachable(process.env)
+      ? new SnsAnnouncer(countOperations(new SNSClient({})), requireEnv("GUARDRAIL_TOPIC_ARN"))
+      : new LogAnnouncer(),
+    now: deps.now,
+  };
+  return guard;
+}
+
+/** The scheduled event carries nothing we need; an on-demand call may name experiments. */
+function experimentIdsOf(event: unknown): string[] | undefined {
+  const ids = (event as { experimentIds?: unknown } | null)?.experimentIds;
+  return Array.isArray(ids) && ids.every((id) => typeof id === "string") ? ids : undefined;
+}
+
+/**
+ * Runs every 15 minutes (EventBridge rule, lib/constructs/guardrails.ts): checks each running
+ * experiment's quality guardrail and pauses failing arms. Fails the invocation when an experiment
+ * could not be checked, so the Lambda error alarm and EventBridge's retries apply (pausing is idempotent).
+ */
+export const handler = async (event: unknown): Promise<Omit<GuardrailRun, "checks"> & { keep: number }> => {
+  const experimentIds = experimentIdsOf(event);
+  const alpha = Number(process.env.GUARDRAIL_ALPHA ?? "") || undefined;
+  const run = await runGuardrails(wiring(), {
+    ...(alpha ? { alpha } : {}),
+    ...(experimentIds ? { experimentIds } : {}),
+  });
+  const summary = {
+    checked: run.checked,
+    paused: run.paused,
+    errors: run.errors,
+    keep: run.checks.flatMap((c) => c.arms).filter((a) => a.action === "keep").length,
+  };
+  console.info(JSON.stringify({ level: run.errors.length ? "error" : "info", guardrail: summary }));
+  if (run.errors.length > 0)
+    throw new Error(`guardrail check failed for ${run.errors.map((e) => e.experimentId).join(", ")}`);
+  return summary;
+};

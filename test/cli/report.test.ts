@@ -1,0 +1,193 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Command, CommanderError } from "commander";
+import { afterAll, describe, expect, it } from "vitest";
+import { EXIT_FAILED, type ReportCommandDeps, registerReport } from "../../cli/commands/report";
+import { FINANCE_CSV_HEADER, REPORT_CSV_HEADER } from "../../cli/render/report-text";
+import { buildReport, type ExperimentReport } from "../../core/report";
+import { clearWinner, experiment, rows } from "../core/report/fixtures";
+
+const dir = mkdtempSync(path.join(tmpdir(), "hitl-report-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Two days of the clear winner: 10 hours on 1 November, 10 on 2 November. */
+function twoDays(): ExperimentReport {
+  const data = [
+    ...clearWinner(),
+    ...rows("conservative", 10, { decisions: 100, auto: 50, audits: 10, auditsCorrect: 10 }, 24),
+    ...rows("aggressive", 10, { decisions: 100, auto: 70, audits: 10, auditsCorrect: 10 }, 24),
+  ];
+  return buildReport({ experiment: experiment(), rows: data, now: new Date("2026-11-03T00:00:00Z") });
+}
+
+interface Run {
+  stdout: string;
+  stderr: string;
+  exitCode: number | undefined;
+  paths: string[];
+}
+
+async function runReport(args: string[], deps: Partial<ReportCommandDeps> = {}): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const paths: string[] = [];
+  const program = new Command("hitl").exitOverride().configureOutput({
+    writeOut: (s) => {
+      stdout += s;
+    },
+    writeErr: (s) => {
+      stderr += s;
+    },
+  });
+  const report = twoDays();
+  registerReport(program, {
+    fetchReport: async (p) => {
+      paths.push(p);
+      return report;
+    },
+    now: () => new Date("2026-11-03T00:00:00Z"),
+    ...deps,
+  });
+  const previous = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(["report", ...args], { from: "user" });
+    return {
+      stdout,
+      stderr,
+      exitCode: process.exitCode === undefined ? undefined : Number(process.exitCode),
+      paths,
+    };
+  } catch (error) {
+    if (error instanceof CommanderError) return { stdout, stderr, exitCode: error.exitCode, paths };
+    throw error;
+  } finally {
+    process.exitCode = previous;
+  }
+}
+
+describe("hitl report", () => {
+  it("prints the recommendation, the per-arm table and the comparisons as a terminal table by default", async () => {
+    // Act
+    const run = await runReport(["claims"]);
+
+    // Assert
+    expect(run.exitCode).toBeUndefined();
+    expect(run.paths).toEqual(["/v1/experiments/claims/report"]);
+    expect(run.stdout).toMatch(
+      /^Experiment claims · config v1 · running · 2026-11-01T00:00 → 2026-11-02T09:59 UTC \(2 days\)/,
+    );
+    expect(run.stdout).toContain("Recommendation: Ship aggressive: automation +20.0 pp");
+    expect(run.stdout).toMatch(/automation rate\s+50\.0% \(47\.8–52\.2%\)\s+70\.0% \(68\.0–72\.0%\)/);
+    expect(run.stdout).toContain("Against control (adj. p: Holm across every comparison; * = significant)");
+    expect(run.stdout).toContain("Sample ratio: conservative 2,000 / aggressive 2,000 enrolled units");
+  });
+
+  it("passes the correction and alpha to the API and prints the report as JSON", async () => {
+    // Act
+    const run = await runReport(["claims", "--format", "json", "--correction", "none", "--alpha", "0.1"]);
+
+    // Assert
+    expect(run.paths).toEqual(["/v1/experiments/claims/report?correction=none&alpha=0.1"]);
+    expect(JSON.parse(run.stdout)).toEqual(twoDays());
+  });
+
+  it("writes CSV with raw numbers: one row per arm metric and per comparison", async () => {
+    // Act
+    const run = await runReport(["claims", "--format", "csv"]);
+
+    // Assert
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe(REPORT_CSV_HEADER.join(","));
+    expect(lines).toContain("arm,aggressive,decisions,2000,,,,,,,,,,,,,,");
+    const automation = lines.find((l) => l.startsWith("comparison,aggressive,automationRate,"))?.split(",");
+    expect(automation?.slice(3, 8)).toEqual(["0.7", "", "", "0.5", "0.2"]);
+  });
+
+  it("writes Markdown with the headline in bold and the tables", async () => {
+    // Act
+    const run = await runReport(["claims", "--format", "md"]);
+
+    // Assert
+    expect(run.stdout).toMatch(/^# Experiment claims\n/);
+    expect(run.stdout).toContain("**Ship aggressive: automation +20.0 pp");
+    expect(run.stdout).toContain("| metric | conservative (control) | aggressive |");
+  });
+
+  it("writes an HTML page that works offline: inline charts, no scripts, no http(s) references", async () => {
+    // Arrange
+    const out = path.join(dir, "report.html");
+
+    // Act
+    const run = await runReport(["claims", "--format", "html", "--out", out]);
+
+    // Assert
+    const html = readFileSync(out, "utf8");
+    expect(run.stderr).toBe(`wrote ${out}\n`);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/https?:/i);
+    expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i);
+    expect(html.match(/<svg [^>]*role="img"/g)).toHaveLength(4);
+    for (const title of [
+      "Automation vs quality per arm",
+      "Cost per decision by component",
+      "Automation rate by day",
+      "Cost per decision by day",
+    ])
+      expect(html).toContain(`<title>${title}</title>`);
+    expect(html).toContain('class="answer ship"');
+  });
+
+  it("gives finance a CSV of daily cost per decision per arm and component, totals and the monthly projection", async () => {
+    // Act
+    const run = await runReport(["claims", "--finance", "--format", "csv"]);
+
+    // Assert
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe(FINANCE_CSV_HEADER.join(","));
+    expect(lines.slice(1).map((l) => l.split(",").slice(0, 3).join(","))).toEqual([
+      "2026-11-01,aggressive,1000",
+      "2026-11-01,conservative,1000",
+      "2026-11-02,aggressive,1000",
+      "2026-11-02,conservative,1000",
+      "total,conservative,2000",
+      "total,aggressive,2000",
+      "total,all,4000",
+      // The window is 34 hours (1 Nov 00:00 to 2 Nov 09:00): 2,000 decisions → 1,411.76 a day.
+      "projection_30_days,conservative,42353",
+      "projection_30_days,aggressive,42353",
+      "projection_30_days,all,84706",
+    ]);
+    const day = lines[1]?.split(",") ?? [];
+    // 100 decisions × $0.001 of model cost per hour, 10 hours.
+    expect(day.slice(3, 4)).toEqual(["1"]);
+    expect(Number(day[7])).toBeCloseTo(0.001, 12);
+  });
+
+  it("exits 2 with the API's message when the report cannot be fetched", async () => {
+    // Act
+    const run = await runReport(["nope"], {
+      fetchReport: async () => {
+        throw new Error('HTTP 404: experiment "nope" does not exist');
+      },
+    });
+
+    // Assert
+    expect(run.exitCode).toBe(EXIT_FAILED);
+    expect(run.stderr).toBe('report: HTTP 404: experiment "nope" does not exist\n');
+    expect(run.stdout).toBe("");
+  });
+
+  it("refuses an unknown format and an alpha outside (0, 0.5)", async () => {
+    // Act
+    const format = await runReport(["claims", "--format", "pdf"]);
+    const alpha = await runReport(["claims", "--alpha", "0.9"]);
+
+    // Assert
+    expect(format.exitCode).toBe(1);
+    expect(format.stderr).toMatch(/Allowed choices are table, json, csv, md, html/);
+    expect(alpha.exitCode).toBe(1);
+    expect(alpha.stderr).toMatch(/must be a number in \(0, 0\.5\)/);
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import type { CounterRow } from "../../../core/metrics/read";
+import { SealedCounterCache } from "../../../core/report";
+
+const hour = (h: number) => new Date(Date.UTC(2026, 10, 1, h)).toISOString().slice(0, 13);
+
+/** 10 days of hourly rows for one arm, and a reader that honours (or ignores) `fromHour`. */
+function setup(honoursFromHour = true) {
+  const rows: CounterRow[] = Array.from({ length: 240 }, (_, h) => ({
+    arm: "a",
+    hour: hour(h),
+    counters: { decisions: h + 1 },
+  }));
+  const calls: (string | undefined)[] = [];
+  const reader = {
+    readExperiment: async (_id: string, options: { fromHour?: string } = {}) => {
+      calls.push(options.fromHour);
+      const from = honoursFromHour ? options.fromHour : undefined;
+      return rows
+        .filter((r) => from === undefined || r.hour >= from)
+        .map((r) => ({ ...r, counters: { ...r.counters } }));
+    },
+  };
+  return { rows, calls, reader };
+}
+
+describe("the sealed-hours cache of the reports function", () => {
+  it("reads everything once, then only the hours that can still change, and returns the same rows", async () => {
+    // Arrange: it is day 10, 00:00; hours before day 10 − (7 days + 2 h) are final.
+    const { rows, calls, reader } = setup();
+    let now = new Date(Date.UTC(2026, 10, 11, 0));
+    const cache = new SealedCounterCache(reader, { now: () => now });
+
+    // Act
+    const first = await cache.readExperiment("e");
+    now = new Date(Date.UTC(2026, 10, 11, 5));
+    const second = await cache.readExperiment("e");
+
+    // Assert
+    expect(first).toEqual(rows);
+    expect(second).toEqual(rows);
+    expect(calls).toEqual([undefined, "2026-11-03T22"]);
+    expect(cache.stats).toEqual({ hits: 1, misses: 1, rowsSaved: 70 });
+  });
+
+  it("stays exact with a reader that ignores fromHour (it is then only not faster)", async () => {
+    // Arrange
+    const { rows, reader } = setup(false);
+    const cache = new SealedCounterCache(reader, { now: () => new Date(Date.UTC(2026, 10, 11, 0)) });
+
+    // Act
+    await cache.readExperiment("e");
+    const again = await cache.readExperiment("e");
+
+    // Assert
+    expect(again).toEqual(rows);
+  });
+
+  it("forgets the least recently read experiment beyond its limit", async () => {
+    // Arrange
+    const { calls, reader } = setup();
+    const cache = new SealedCounterCache(reader, {
+      maxExperiments: 1,
+      now: () => new Date(Date.UTC(2026, 10, 11, 0)),
+    });
+
+    // Act
+    await cache.readExperiment("a");
+    await cache.readExperiment("b");
+    await cache.readExperiment("a");
+
+    // Assert
+    expect(calls).toEqual([undefined, undefined, undefined]);
+  });
+});
