@@ -1,4 +1,5 @@
 import { reviewEntity } from "../audit/entry";
+import { tierPrice } from "../cost/human";
 import { DomainError, notFound } from "../errors";
 import type { MetricEvent } from "../metrics/events";
 import type {
@@ -240,9 +241,11 @@ export async function submitVerdict(
 
   const decision = await deps.decisions.get(item.decisionId);
   const experiment = await deps.experiments.get(item.experimentId);
-  const tier = experiment?.arms
-    .find((a) => a.id === item.arm)
-    ?.policy.sla.tiers.find((t) => t.name === item.tier);
+  const policy = experiment?.arms.find((a) => a.id === item.arm)?.policy;
+  // Audits and adjudications wait in queues of their own; tierPrice prices them at the first tier.
+  const price: { hourlyRateUsd: number; perReviewUsd?: number } = policy
+    ? tierPrice(policy, item.tier)
+    : { hourlyRateUsd: 0 };
   const event: MetricEvent = {
     type: "review.verdict",
     id: `review.verdict:${id}:${item.round}:${reviewer.id}`,
@@ -259,8 +262,8 @@ export async function submitVerdict(
     tier: item.tier,
     handlingSeconds,
     queueSeconds: Math.max(0, (Date.parse(item.claimedAt ?? at) - Date.parse(item.enqueuedAt)) / 1000),
-    hourlyRateUsd: tier?.hourlyRateUsd ?? 0,
-    ...(tier?.perReviewUsd !== undefined ? { perReviewUsd: tier.perReviewUsd } : {}),
+    hourlyRateUsd: price.hourlyRateUsd,
+    ...(price.perReviewUsd !== undefined ? { perReviewUsd: price.perReviewUsd } : {}),
   };
   await Promise.all([
     deps.audit.append([entryFor(item, reviewer.id, "verdict", at, { label: input.label, complete })]),

@@ -299,3 +299,34 @@ describe("release, lease extension and queue statistics", () => {
     expect(stats).toEqual([{ queue: "default", depth: 2, oldestAgeSeconds: 3700, nearSla: 0, pastSla: 1 }]);
   });
 });
+
+describe("pricing verdicts", () => {
+  it("prices an audit verdict at the first tier's hourly rate, not at zero", async () => {
+    // Arrange
+    const w = await reviewWorld({
+      arms: [
+        {
+          id: "conservative",
+          weight: 1,
+          policy: {
+            autoAcceptAbove: 0.5,
+            auditRate: 1,
+            sla: { tiers: [{ name: "tier-1", slaSeconds: 60, hourlyRateUsd: 42 }] },
+          },
+        },
+      ],
+    });
+    const { hold } = await w.hold({ decisionId: "d-1", prediction: { label: "approve", confidence: 0.9 } });
+    await claimNext(w.desk, alice, "audit");
+
+    // Act
+    await submitVerdict(w.desk, alice, hold.reviewId, { label: "approve", handlingSeconds: 30 });
+
+    // Assert
+    expect(hold.kind).toBe("audit");
+    expect(w.events.events.find((e) => e.type === "review.verdict")).toMatchObject({
+      tier: "audit",
+      hourlyRateUsd: 42,
+    });
+  });
+});
