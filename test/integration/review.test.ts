@@ -277,3 +277,59 @@ describe("queue entitlements from the token", () => {
     expect(firstTierOnly.status).toBe(403);
   });
 });
+
+describe("leases", () => {
+  it("returns an abandoned claim to its queue when no heartbeat comes, for another reviewer to take", async () => {
+    // Arrange: a 10 s lease (the shortest heartbeat a policy may set) and a long SLA
+    const queue = uid("leases");
+    const policy = {
+      autoAcceptAbove: 0.95,
+      queue,
+      sla: {
+        tiers: [{ name: "tier-1", slaSeconds: 3600 }],
+        fallback: { action: "model" },
+        heartbeatSeconds: 10,
+      },
+    };
+    const experimentId = await createExperiment({ arms: [{ id: "conservative", weight: 1, policy }] });
+    const { reviewId } = await holdOne(experimentId, { item: { topic: "billing" } });
+    const first = await call<Handoff>("POST", `/v1/queues/${queue}/claim`, { token: cloud.identities.r11 });
+
+    // Act: reviewer 11 walks away; reviewer 12 keeps asking
+    const second = await eventually(
+      async () => {
+        const claim = await call<Handoff>("POST", `/v1/queues/${queue}/claim`, {
+          token: cloud.identities.r12,
+        });
+        return claim.body.review ? claim.body.review : undefined;
+      },
+      30_000,
+      "the item back in its queue",
+    );
+    const late = await call<{ error: { code: string } }>("POST", `/v1/reviews/${reviewId}/verdict`, {
+      token: cloud.identities.r11,
+      body: { label: "deny" },
+    });
+
+    // Assert
+    expect(first.body.review?.reviewId).toBe(reviewId);
+    expect(second.reviewId).toBe(reviewId);
+    expect(late.status).toBeGreaterThanOrEqual(403);
+    const trail = await call<{ entries: { action: string }[] }>(
+      "GET",
+      `/v1/decisions/${second.decisionId}/audit`,
+      {
+        role: "analyst",
+      },
+    );
+    expect(trail.body.entries.map((e) => e.action)).toEqual(
+      expect.arrayContaining(["claimed", "lease-expired", "enqueued"]),
+    );
+    // Settle it, or its 10 s heartbeat would keep re-holding it while later suites compare snapshots.
+    const settled = await call("POST", `/v1/reviews/${reviewId}/verdict`, {
+      token: cloud.identities.r12,
+      body: { label: "deny" },
+    });
+    expect(settled.status).toBe(200);
+  });
+});
