@@ -4,7 +4,8 @@
  * through a generated TypeScript module (functions/console/page.generated.ts) that the handler
  * imports, so NodejsFunction's esbuild bundles it like any other source.
  *
- *   npx tsx console/build.ts     rewrites the generated module (a unit test fails while it is stale)
+ *   npx tsx console/build.ts     rewrites the generated module (npm ci/install runs it as "prepare";
+ *                                the module is git-ignored; a unit test fails while it is stale)
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
