@@ -11,6 +11,7 @@ import { FEEDBACK_STAGES, type FeedbackRecord, type FeedbackStage } from "../../
 import type { FeedbackStore } from "../../core/ports";
 import { isConditionFailure } from "./client";
 import { awaitDeploymentUpdate } from "./model-versions";
+import { allPages } from "./pages";
 
 export const FEEDBACK_SK = "FEEDBACK";
 /** Corrections arrive at human speed, so one index partition holds them all in time order. */
@@ -195,21 +196,17 @@ export class DynamoFeedbackStore implements FeedbackStore, FeedbackFeed {
   private async queryAll(
     input: Omit<QueryCommandInput, "TableName" | "IndexName" | "ExclusiveStartKey">,
   ): Promise<FeedbackRecord[]> {
-    const records: FeedbackRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
+    const items = await allPages((start) =>
+      this.db.send(
         new QueryCommand({
           ...input,
           TableName: this.table,
           IndexName: FEED_INDEX,
           ExclusiveStartKey: start,
         }),
-      );
-      records.push(...(page.Items ?? []).map(feedbackFromItem));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return records;
+      ),
+    );
+    return items.map(feedbackFromItem);
   }
 }
 
