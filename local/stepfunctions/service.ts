@@ -1086,7 +1086,8 @@ class LocalStepFunctions implements StepFunctionsService {
     this.closed = true;
     // Nothing is written from here on: RUNNING executions stay RUNNING on disk for resumePending().
     this.store.close();
-    for (const waiter of this.waiters.values()) {
+    const waiting = [...this.waiters.values()];
+    for (const waiter of waiting) {
       waiter.cancelTimeout?.();
       waiter.cancelHeartbeat?.();
     }
@@ -1099,6 +1100,9 @@ class LocalStepFunctions implements StepFunctionsService {
       run.markDone();
     }
     this.runs.clear();
+    // Settle the token waits after the aborts: aws-local-stepfunctions clears its own task timer only
+    // when the task's promise settles, and that timer would otherwise keep the process alive.
+    for (const waiter of waiting) waiter.reject(new Error("the local Step Functions service closed"));
     await Promise.all([...this.listeners].map((listener) => listener.stop()));
     this.sqsClient?.destroy();
     this.dynamodbClient?.destroy();
