@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { Command, CommanderError } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
 import { EXIT_INVALID_INPUT, registerAssign } from "../../cli/commands/assign";
 import { hash } from "../../core/assignment/hash";
+import { runCli } from "../support/cli";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const example = path.join(repoRoot, "examples/claims-triage.json");
@@ -35,42 +35,8 @@ function seedExperiment(weights: [number, number], extra: Record<string, unknown
   };
 }
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  exitCode: number | undefined;
-  error?: CommanderError;
-}
-
 /** Runs `hitl assign ...` in-process through commander, capturing output and the exit code. */
-async function runAssign(args: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const program = new Command("hitl").exitOverride().configureOutput({
-    writeOut: (s) => {
-      stdout += s;
-    },
-    writeErr: (s) => {
-      stderr += s;
-    },
-  });
-  registerAssign(program);
-  const previous = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(["assign", ...args], { from: "user" });
-    return {
-      stdout,
-      stderr,
-      exitCode: process.exitCode === undefined ? undefined : Number(process.exitCode),
-    };
-  } catch (error) {
-    if (error instanceof CommanderError) return { stdout, stderr, exitCode: error.exitCode, error };
-    throw error;
-  } finally {
-    process.exitCode = previous;
-  }
-}
+const runAssign = (args: string[]) => runCli(registerAssign, ["assign", ...args]);
 
 describe("hitl assign", () => {
   it("prints one UNIT_ID<TAB>ARM_ID line per unit, in the order given", async () => {

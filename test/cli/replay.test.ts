@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command, CommanderError } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
 import { EXIT_INVALID_INPUT, registerReplay } from "../../cli/commands/replay";
+import { runCli } from "../support/cli";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const dir = mkdtempSync(path.join(tmpdir(), "hitl-replay-"));
@@ -39,42 +39,8 @@ function history(): string[] {
   ];
 }
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  exitCode: number | undefined;
-  error?: CommanderError;
-}
-
 /** Runs `hitl replay ...` in-process through commander, capturing output and the exit code. */
-async function runReplay(args: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const program = new Command("hitl").exitOverride().configureOutput({
-    writeOut: (s) => {
-      stdout += s;
-    },
-    writeErr: (s) => {
-      stderr += s;
-    },
-  });
-  registerReplay(program);
-  const previous = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(["replay", ...args], { from: "user" });
-    return {
-      stdout,
-      stderr,
-      exitCode: process.exitCode === undefined ? undefined : Number(process.exitCode),
-    };
-  } catch (error) {
-    if (error instanceof CommanderError) return { stdout, stderr, exitCode: error.exitCode, error };
-    throw error;
-  } finally {
-    process.exitCode = previous;
-  }
-}
+const runReplay = (args: string[]) => runCli(registerReplay, ["replay", ...args]);
 
 describe("hitl replay", () => {
   it("prints JSON with a row per threshold, the bad lines and the cheapest threshold that meets the target", async () => {

@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Command, CommanderError } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
 import { EXIT_FAILED, type ReportCommandDeps, registerReport } from "../../cli/commands/report";
 import { FINANCE_CSV_HEADER, REPORT_CSV_HEADER } from "../../cli/render/report-text";
 import { buildReport, type ExperimentReport } from "../../core/report";
 import { clearWinner, experiment, rows } from "../core/report/fixtures";
+import { type CliRun, runCli } from "../support/cli";
 
 const dir = mkdtempSync(path.join(tmpdir(), "hitl-report-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,50 +21,26 @@ function twoDays(): ExperimentReport {
   return buildReport({ experiment: experiment(), rows: data, now: new Date("2026-11-03T00:00:00Z") });
 }
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  exitCode: number | undefined;
+interface Run extends CliRun {
   paths: string[];
 }
 
 async function runReport(args: string[], deps: Partial<ReportCommandDeps> = {}): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
   const paths: string[] = [];
-  const program = new Command("hitl").exitOverride().configureOutput({
-    writeOut: (s) => {
-      stdout += s;
-    },
-    writeErr: (s) => {
-      stderr += s;
-    },
-  });
   const report = twoDays();
-  registerReport(program, {
-    fetchReport: async (p) => {
-      paths.push(p);
-      return report;
-    },
-    now: () => new Date("2026-11-03T00:00:00Z"),
-    ...deps,
-  });
-  const previous = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(["report", ...args], { from: "user" });
-    return {
-      stdout,
-      stderr,
-      exitCode: process.exitCode === undefined ? undefined : Number(process.exitCode),
-      paths,
-    };
-  } catch (error) {
-    if (error instanceof CommanderError) return { stdout, stderr, exitCode: error.exitCode, paths };
-    throw error;
-  } finally {
-    process.exitCode = previous;
-  }
+  const run = await runCli(
+    (program) =>
+      registerReport(program, {
+        fetchReport: async (p) => {
+          paths.push(p);
+          return report;
+        },
+        now: () => new Date("2026-11-03T00:00:00Z"),
+        ...deps,
+      }),
+    ["report", ...args],
+  );
+  return { ...run, paths };
 }
 
 describe("hitl report", () => {

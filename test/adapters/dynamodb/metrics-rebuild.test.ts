@@ -5,7 +5,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent } from "aws-lambda";
-import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoAuditLog } from "../../../adapters/dynamodb/audit-log";
 import { DynamoDecisionStore } from "../../../adapters/dynamodb/decision-store";
@@ -30,6 +29,7 @@ import { escalate, fallback, settle } from "../../../core/review/steps";
 import { routeDecision } from "../../../core/routing/route-decision";
 import { processBatch } from "../../../functions/metrics-aggregator/handler";
 import { seededRandom } from "../../core/stats/random";
+import { type CliRun, runCli } from "../../support/cli";
 import { createMetricsTable, createRecordTables, type LocalDynamo, startLocalDynamo } from "./local-tables";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -251,13 +251,7 @@ async function redeliver(events: readonly MetricEvent[]) {
   );
 }
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  exitCode: number | undefined;
-}
-
-async function hitl(args: string[]): Promise<Run> {
+async function hitl(args: string[]): Promise<CliRun> {
   const devFile = path.join(dir, "dev.json");
   writeFileSync(
     devFile,
@@ -273,29 +267,7 @@ async function hitl(args: string[]): Promise<Run> {
       },
     }),
   );
-  let stdout = "";
-  let stderr = "";
-  const program = new Command("hitl").exitOverride().configureOutput({
-    writeOut: (s) => {
-      stdout += s;
-    },
-    writeErr: (s) => {
-      stderr += s;
-    },
-  });
-  registerMetrics(program);
-  const previous = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(["metrics", ...args, "--dev-file", devFile], { from: "user" });
-    return {
-      stdout,
-      stderr,
-      exitCode: process.exitCode === undefined ? undefined : Number(process.exitCode),
-    };
-  } finally {
-    process.exitCode = previous;
-  }
+  return runCli(registerMetrics, ["metrics", ...args, "--dev-file", devFile]);
 }
 
 describe("rebuilding counters from the records", () => {
