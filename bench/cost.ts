@@ -5,7 +5,7 @@
  */
 import { type OperationTotals, unitTotal } from "../adapters/aws-operations";
 import { type CostBreakdown, costOfOperations } from "../core/cost/model";
-import { type LambdaRun, type Operations, operationsOf } from "../core/cost/operations";
+import { type LambdaRun, NO_OPERATIONS, type Operations, operationsOf } from "../core/cost/operations";
 import { DEFAULT_PRICES, type Prices } from "../core/cost/prices";
 
 export interface FunctionCount {
@@ -34,17 +34,6 @@ export interface Measurement {
   /** Metric events per item whose aggregation is modelled with core/cost (0 when it was measured). */
   modelledMetricEvents: number;
 }
-
-export const ZERO_OPERATIONS: Readonly<Operations> = Object.freeze({
-  httpApiRequests: 0,
-  lambda: [],
-  expressRequests: 0,
-  expressDurationMs: 0,
-  standardTransitions: 0,
-  sqsRequests: 0,
-  dynamoWriteUnits: 0,
-  dynamoReadUnits: 0,
-});
 
 const sumOf = (map: Readonly<Record<string, number>>, predicate: (key: string) => boolean): number =>
   Object.entries(map).reduce((s, [k, v]) => (predicate(k) ? s + v : s), 0);
@@ -86,7 +75,7 @@ export function measuredOperations(m: Measurement): Operations {
 export function modelledAggregation(events: number): Operations {
   const one = operationsOf("metricEvent");
   return {
-    ...ZERO_OPERATIONS,
+    ...NO_OPERATIONS,
     lambda: one.lambda.map((run) => ({ ...run, invocations: run.invocations * events })),
     sqsRequests: one.sqsRequests * events,
     dynamoWriteUnits: one.dynamoWriteUnits * events,
@@ -120,13 +109,10 @@ export function costReport(m: Measurement, prices: Prices = DEFAULT_PRICES): Cos
   const aggregation = modelledAggregation(m.modelledMetricEvents);
   const modelled = costOfOperations(aggregation, prices);
   const lambdaRequests = costOfOperations(
-    { ...ZERO_OPERATIONS, lambda: ops.lambda.map((run) => ({ ...run, durationMs: 0 })) },
+    { ...NO_OPERATIONS, lambda: ops.lambda.map((run) => ({ ...run, durationMs: 0 })) },
     prices,
   ).lambda;
-  const dynamoWrites = costOfOperations(
-    { ...ZERO_OPERATIONS, dynamoWriteUnits: ops.dynamoWriteUnits },
-    prices,
-  );
+  const dynamoWrites = costOfOperations({ ...NO_OPERATIONS, dynamoWriteUnits: ops.dynamoWriteUnits }, prices);
   const invocations = ops.lambda.reduce((s, run) => s + run.invocations, 0);
   const durations = ops.lambda
     .map((run) => `${run.fn} ${f2(run.invocations)} × ${run.memoryMb} MB × ${run.durationMs.toFixed(0)} ms`)

@@ -4,6 +4,7 @@
  */
 
 import type { ReplayResult } from "../../core/replay";
+import { BASE_STYLE } from "./html-style";
 import { assumptionLines, BAD_LINES_SHOWN, replayCharts, replayTable, summaryLines } from "./replay-report";
 import { escapeXml, renderSvgChart } from "./svg-chart";
 
@@ -13,25 +14,15 @@ export interface ReplayHtmlOptions {
   generatedAt?: string;
 }
 
-const STYLE = `
-  body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #111827; margin: 0; background: #f9fafb; }
+const STYLE = `${BASE_STYLE}
   main { max-width: 1100px; margin: 0 auto; padding: 24px; }
-  h1 { font-size: 24px; margin: 0 0 4px; }
-  h2 { font-size: 18px; margin: 32px 0 8px; }
   .source { color: #4b5563; margin: 0 0 16px; }
   .answer { padding: 12px 16px; border-radius: 6px; border-left: 5px solid; background: #fff; }
   .answer.met { border-color: #16a34a; }
   .answer.unmet { border-color: #dc2626; }
-  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 16px; }
-  .charts figure { margin: 0; background: #fff; border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px; }
-  .charts svg { width: 100%; height: auto; }
-  table { border-collapse: collapse; background: #fff; font-variant-numeric: tabular-nums; font-size: 13px; }
-  th, td { padding: 4px 10px; border-bottom: 1px solid #e5e7eb; text-align: right; white-space: nowrap; }
-  th { background: #f3f4f6; }
   td:last-child, th:last-child { text-align: left; }
   tr.recommended td { background: #dcfce7; font-weight: 600; }
   code { background: #f3f4f6; padding: 1px 4px; border-radius: 3px; }
-  footer { color: #6b7280; font-size: 13px; margin-top: 32px; }
 `;
 
 export function renderReplayHtml(result: ReplayResult, options: ReplayHtmlOptions): string {

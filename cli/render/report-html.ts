@@ -4,6 +4,7 @@
  */
 
 import type { ExperimentReport } from "../../core/report";
+import { BASE_STYLE } from "./html-style";
 import { reportSvgCharts } from "./report-charts";
 import {
   agreementLine,
@@ -22,26 +23,16 @@ export interface ReportHtmlOptions {
   generatedAt?: string;
 }
 
-const STYLE = `
-  body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #111827; margin: 0; background: #f9fafb; }
+const STYLE = `${BASE_STYLE}
   main { max-width: 1180px; margin: 0 auto; padding: 24px; }
-  h1 { font-size: 24px; margin: 0 0 4px; }
-  h2 { font-size: 18px; margin: 32px 0 8px; }
   .meta { color: #4b5563; margin: 0 0 16px; }
   .answer { padding: 12px 16px; border-radius: 6px; border-left: 5px solid; background: #fff; font-weight: 600; }
   .answer.ship { border-color: #16a34a; }
   .answer.keep-control { border-color: #dc2626; }
   .answer.keep-running, .answer.investigate { border-color: #d97706; }
   .warnings li { color: #92400e; }
-  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 16px; }
-  .charts figure { margin: 0; background: #fff; border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px; }
-  .charts svg { width: 100%; height: auto; }
-  table { border-collapse: collapse; background: #fff; font-variant-numeric: tabular-nums; font-size: 13px; }
-  th, td { padding: 4px 10px; border-bottom: 1px solid #e5e7eb; text-align: right; white-space: nowrap; }
-  th { background: #f3f4f6; }
   td:first-child, th:first-child, td.l { text-align: left; }
   .scroll { overflow-x: auto; }
-  footer { color: #6b7280; font-size: 13px; margin-top: 32px; }
 `;
 
 function htmlTable(table: Table): string {

@@ -88,7 +88,8 @@ export const ACTIVITIES = [
 ] as const;
 export type Activity = (typeof ACTIVITIES)[number];
 
-const none: Operations = {
+/** No operations at all: the zero to add activities to. */
+export const NO_OPERATIONS: Readonly<Operations> = Object.freeze({
   httpApiRequests: 0,
   lambda: [],
   expressRequests: 0,
@@ -97,7 +98,7 @@ const none: Operations = {
   sqsRequests: 0,
   dynamoWriteUnits: 0,
   dynamoReadUnits: 0,
-};
+});
 
 /** SQS event source: ReceiveMessage returns ≤ 10 messages and DeleteMessageBatch takes ≤ 10. */
 const SQS_RECEIVE_AND_DELETE_PER_MESSAGE = 2 / 10;
@@ -123,7 +124,7 @@ export function operationsOf(activity: Activity, a: Assumptions = DEFAULT_ASSUMP
       // functions/decisions-api → adapters/sfn/router (StartSyncExecution) → RouterStateMachine
       // (RouteDecision Lambda → NeedsPerson → Respond) → core/routing/route-decision.ts.
       return {
-        ...none,
+        ...NO_OPERATIONS,
         httpApiRequests: 1,
         lambda: [
           // decisions-api runs at 128 MB (lib/stateless-stack.ts): it mostly waits for the router.
@@ -145,7 +146,7 @@ export function operationsOf(activity: Activity, a: Assumptions = DEFAULT_ASSUMP
       // functions/metrics-aggregator via adapters/dynamodb/metrics-store.ts: per event a dedupe item
       // (transactional put, < 1 KB → 2 WRU); per batch one transactional ADD per counter item.
       return {
-        ...none,
+        ...NO_OPERATIONS,
         lambda: [run("metrics-aggregator", a.aggregatorBatchMs, 1 / a.metricsBatchSize)],
         sqsRequests: SQS_RECEIVE_AND_DELETE_PER_MESSAGE,
         dynamoWriteUnits: 2 + (a.counterKeysPerBatch * 2 * kb(a.counterItemKb)) / a.metricsBatchSize,
@@ -155,7 +156,7 @@ export function operationsOf(activity: Activity, a: Assumptions = DEFAULT_ASSUMP
       // queue → functions/review-intake (core/review/intake.ts): decisions.get, reviews.get,
       // reviews.putRound, audit "enqueued", events.publish. At human volume one message per batch.
       return {
-        ...none,
+        ...NO_OPERATIONS,
         standardTransitions: 1,
         lambda: [run("review-intake", a.reviewIntakeMs)],
         sqsRequests: 1 + SQS_RECEIVE_AND_DELETE_PER_MESSAGE + 1,
@@ -167,7 +168,7 @@ export function operationsOf(activity: Activity, a: Assumptions = DEFAULT_ASSUMP
       // conditional lease update), GET /v1/reviews/{id} (GetItem + audit Query), verdict (HTTP +
       // Lambda, conditional update, audit entry, SendTaskSuccess, the review.verdict event).
       return {
-        ...none,
+        ...NO_OPERATIONS,
         httpApiRequests: 3,
         lambda: [run("reviews-api", a.reviewsApiMs, 3)],
         dynamoWriteUnits: 2 * reviewWrite + AUDIT_PUT,
@@ -179,7 +180,7 @@ export function operationsOf(activity: Activity, a: Assumptions = DEFAULT_ASSUMP
       // reviews.update, decisions.get, decisions.settle, audit "outcome", outcome notification and
       // one SendMessageBatch of metric events.
       return {
-        ...none,
+        ...NO_OPERATIONS,
         standardTransitions: 3,
         lambda: [run("review-steps", a.reviewStepsMs)],
         dynamoWriteUnits: reviewWrite + decisionWrite + AUDIT_PUT,
@@ -190,7 +191,7 @@ export function operationsOf(activity: Activity, a: Assumptions = DEFAULT_ASSUMP
       // "Escalate" → "AfterEscalate" (2 transitions; the next "Hold" is the next holdRound):
       // reviews.update, decisions.get, audit "escalated", the review.escalated event.
       return {
-        ...none,
+        ...NO_OPERATIONS,
         standardTransitions: 2,
         lambda: [run("review-steps", a.reviewStepsMs)],
         dynamoWriteUnits: reviewWrite + AUDIT_PUT,
@@ -202,7 +203,7 @@ export function operationsOf(activity: Activity, a: Assumptions = DEFAULT_ASSUMP
       // "AfterFallback" → "Done" (5 transitions, 2 invocations): decisions.get, audit "fallback",
       // reviews.update, decisions.settle, audit "outcome", outcome notification, metric events.
       return {
-        ...none,
+        ...NO_OPERATIONS,
         standardTransitions: 5,
         lambda: [run("review-steps", a.reviewStepsMs, 2)],
         dynamoWriteUnits: reviewWrite + decisionWrite + 2 * AUDIT_PUT,
@@ -213,7 +214,7 @@ export function operationsOf(activity: Activity, a: Assumptions = DEFAULT_ASSUMP
       // settle() when the label differs from the model: feedback.put (item + `feed` index), audit
       // "feedback", notify.feedback to the feedback queue.
       return {
-        ...none,
+        ...NO_OPERATIONS,
         dynamoWriteUnits: 2 * kb(a.feedbackItemKb) + AUDIT_PUT,
         sqsRequests: 1,
       };
