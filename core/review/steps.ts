@@ -37,6 +37,39 @@ function closeRound(deps: StepDeps, state: Hold, status: ReviewStatus, at: strin
   return deps.reviews.update(state.reviewId, state.round, { status, updatedAt: at }, OUT_OF_QUEUE);
 }
 
+/** Ends the round as escalated: out of its queue, with an audit entry and a metric event saying why. */
+async function recordEscalation(
+  deps: StepDeps,
+  state: Hold,
+  decision: DecisionRecord | undefined,
+  at: string,
+  change: { fromTier: string; toTier: string; reason: string; cause: "sla" | "disagreement" },
+): Promise<void> {
+  await closeRound(deps, state, "escalated", at);
+  await Promise.all([
+    deps.audit.append([
+      {
+        entity: reviewEntity(state.reviewId),
+        at,
+        actor: "review-workflow",
+        action: "escalated",
+        detail: { from: change.fromTier, to: change.toTier, reason: change.reason },
+      },
+    ]),
+    deps.events.publish([
+      {
+        type: "review.escalated",
+        id: `review.escalated:${state.reviewId}:${state.round}`,
+        ...base(state, decision, at),
+        reviewId: state.reviewId,
+        fromTier: change.fromTier,
+        toTier: change.toTier,
+        reason: change.cause,
+      },
+    ]),
+  ]);
+}
+
 /** A new hold round of the same item: a new token, a new deadline, one more round. */
 function nextRound(state: Hold, changes: Partial<Hold>, now: Date): Hold {
   const slaSeconds = Math.max(1, Math.round(changes.slaSeconds ?? state.slaSeconds));
@@ -75,30 +108,13 @@ export async function escalate(deps: StepDeps, state: Hold): Promise<Hold> {
     },
     now,
   );
-  await closeRound(deps, state, "escalated", at);
   const decision = await deps.decisions.get(state.decisionId);
-  await Promise.all([
-    deps.audit.append([
-      {
-        entity: reviewEntity(state.reviewId),
-        at,
-        actor: "review-workflow",
-        action: "escalated",
-        detail: { from: from.name, to: to.name, reason },
-      },
-    ]),
-    deps.events.publish([
-      {
-        type: "review.escalated",
-        id: `review.escalated:${state.reviewId}:${state.round}`,
-        ...base(state, decision, at),
-        reviewId: state.reviewId,
-        fromTier: from.name,
-        toTier: to.name,
-        reason: "sla",
-      },
-    ]),
-  ]);
+  await recordEscalation(deps, state, decision, at, {
+    fromTier: from.name,
+    toTier: to.name,
+    reason,
+    cause: "sla",
+  });
   return next;
 }
 
@@ -240,29 +256,12 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
   if (state.requiredVerdicts >= 2 && labels.length > 1) {
     const adjudicationTier = Math.min(state.tierIndex + 1, state.tiers.length - 1);
     const reason = `reviewers disagreed (${verdicts.map((v) => `${v.reviewer}: ${v.label}`).join(", ")}); adjudication needed`;
-    await closeRound(deps, state, "escalated", at);
-    await Promise.all([
-      deps.audit.append([
-        {
-          entity: reviewEntity(state.reviewId),
-          at,
-          actor: "review-workflow",
-          action: "escalated",
-          detail: { reason },
-        },
-      ]),
-      deps.events.publish([
-        {
-          type: "review.escalated",
-          id: `review.escalated:${state.reviewId}:${state.round}`,
-          ...base(state, decision, at),
-          reviewId: state.reviewId,
-          fromTier: state.tiers[state.tierIndex]?.name ?? "tier-1",
-          toTier: ADJUDICATION_QUEUE_SUFFIX,
-          reason: "disagreement",
-        },
-      ]),
-    ]);
+    await recordEscalation(deps, state, decision, at, {
+      fromTier: state.tiers[state.tierIndex]?.name ?? "tier-1",
+      toTier: ADJUDICATION_QUEUE_SUFFIX,
+      reason,
+      cause: "disagreement",
+    });
     return nextRound(
       state,
       {
