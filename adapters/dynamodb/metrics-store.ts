@@ -354,7 +354,7 @@ export class DynamoMetricsStore {
 }
 
 /** `ADD #n0 :v0, #n1 :v1, …` on one counter item. */
-function addExpression(key: Parameters<typeof keyId>[0], counters: Counters) {
+export function addExpression(key: Parameters<typeof keyId>[0], counters: Counters) {
   const names: Record<string, string> = {};
   const values: Record<string, number> = {};
   const parts: string[] = [];
