@@ -258,8 +258,13 @@ function validationProblem(definition: JsonObject): string | undefined {
   return problem;
 }
 
-function hang(): Promise<never> {
-  return new Promise<never>(() => {});
+/**
+ * What a task of an aborted run answers: a rejection the library ignores (it stops before the next
+ * state once aborted). Never a promise that stays pending: the library's own task timer (60 s by
+ * default) is cleared only when the task settles, and would keep the process alive.
+ */
+function abortedTask(): Promise<never> {
+  return Promise.reject(new Error("the execution was stopped"));
 }
 
 function nextMacrotask(): Promise<void> {
@@ -850,10 +855,10 @@ class LocalStepFunctions implements StepFunctionsService {
   }
 
   private async runTask(run: Run, stateName: string, input: Json): Promise<Json> {
-    if (run.aborted) return hang();
+    if (run.aborted) return abortedTask();
     // The library reports StateEntered (with the raw input) just before calling us; let it arrive.
     await nextMacrotask();
-    if (run.aborted) return hang();
+    if (run.aborted) return abortedTask();
     const spec = run.machine.prepared.tasks.get(stateName);
     if (spec === undefined) throw new StatesRuntimeFailure(`unknown Task state '${stateName}'`);
     const resource = parseResource(spec.resource);
@@ -918,14 +923,14 @@ class LocalStepFunctions implements StepFunctionsService {
     timedOut.catch(() => {});
     try {
       const result = await Promise.race([callIntegration(resource, input, this.integrationEnv()), timedOut]);
-      if (run.aborted) return hang();
+      if (run.aborted) return abortedTask();
       appendHistory(record, lambda ? "LambdaFunctionSucceeded" : "TaskSucceeded", {
         ...(lambda ? {} : resourceDetails(resource)),
         output: JSON.stringify(result),
       });
       return result;
     } catch (error) {
-      if (run.aborted) return hang();
+      if (run.aborted) return abortedTask();
       const name = error instanceof Error ? error.name : "Error";
       const timeout = name === "States.Timeout";
       const type = lambda
@@ -1031,7 +1036,7 @@ class LocalStepFunctions implements StepFunctionsService {
           this.store.save(record);
         }
       } catch (error) {
-        if (run.aborted) return hang();
+        if (run.aborted) return abortedTask();
         if (this.waiters.has(token)) {
           const failure = error instanceof Error ? error : new TaskError("Error", String(error));
           appendHistory(record, "TaskFailed", {
@@ -1045,7 +1050,7 @@ class LocalStepFunctions implements StepFunctionsService {
       }
     }
     const value = await result;
-    if (run.aborted) return hang();
+    if (run.aborted) return abortedTask();
     return value;
   }
 
