@@ -3,10 +3,17 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { openTokenStore } from "./auth";
 import { startDynamoDbLocal } from "./dynamodb";
-import { type SqsPoller, sqsMappingSpecs, startSqsPoller } from "./event-sources";
+import {
+  type DynamoDbStreamPoller,
+  eventSourceMappings,
+  type SqsPoller,
+  startSqsPoller,
+  startStreamPollers,
+} from "./event-sources";
 import { apiSpecs, type HttpApiServer, startHttpApi } from "./http-api";
 import { createLambdaRuntime, functionSpecs, type InvocationReport, type LambdaRuntime } from "./lambda";
 import { type LocalSchedules, schedulesFromTemplates } from "./schedules";
@@ -252,11 +259,11 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     markReady(lambda);
     const resumed = await stepFunctions.resumePending();
 
-    const mappings = sqsMappingSpecs(resolver, assembly);
+    const mappings = eventSourceMappings(resolver, assembly);
     const queueByArn = new Map(queues.map((queue) => [queue.arn, queue]));
     const pollerRows: SummaryRow[] = [];
-    const pollers: SqsPoller[] = [];
-    for (const mapping of mappings.specs) {
+    const pollers: Array<SqsPoller | DynamoDbStreamPoller> = [];
+    for (const mapping of mappings.sqs) {
       const queue = queueByArn.get(mapping.queueArn);
       const describe = `${queue?.name ?? mapping.queueArn} → ${mapping.functionName}`;
       if (!queue || !lambda.has(mapping.functionName) || !mapping.enabled) {
@@ -293,6 +300,26 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
         local: describe,
       });
     }
+    // DynamoDB stream mappings: one poller each, reading DynamoDB Local's Streams API.
+    const streamsClient = new DynamoDBStreamsClient({ ...clientConfig(), endpoint: dynamodb.endpoint });
+    teardown.add("DynamoDB Streams client", () => streamsClient.destroy());
+    const streamPollers = startStreamPollers({
+      mappings: mappings.streams,
+      streams: streamsClient,
+      tables,
+      queues,
+      sqs: sqsClient,
+      functions: {
+        has: (fn) => lambda.has(fn),
+        invoke: (fn, event) => lambda.invoke(fn, event),
+        arnOf: (fn) => specs.find((spec) => spec.name === fn)?.arn ?? fn,
+      },
+      region,
+      checkpointDir: under("event-sources"),
+      log,
+    });
+    pollers.push(...streamPollers.pollers);
+    pollerRows.push(...streamPollers.rows);
     // Added after the functions' teardown so pollers stop (and finish their batch) first.
     teardown.add("pollers", () => Promise.all(pollers.map((poller) => poller.stop())).then(() => undefined));
     const schedules = schedulesFromTemplates(resolver, assembly, {

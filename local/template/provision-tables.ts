@@ -25,6 +25,8 @@ export interface ProvisionedTable {
   readonly ref: ResourceRef;
   readonly name: string;
   readonly created: boolean;
+  /** The table's stream (DynamoDB Local's LatestStreamArn) when the template asks for one. */
+  readonly streamArn?: string;
 }
 
 interface Index {
@@ -121,6 +123,33 @@ async function addMissingIndexes(
   }
 }
 
+/**
+ * The stream the template asks for, on a table that may predate it (a persisted `.hitl`): enabled,
+ * or switched to the template's view type (a new stream, as on AWS). A stream the template no
+ * longer asks for is left alone: nothing reads it.
+ */
+async function ensureStream(
+  client: DynamoDBClient,
+  input: CreateTableCommandInput,
+  table: TableDescription,
+): Promise<string | undefined> {
+  const wanted = input.StreamSpecification?.StreamViewType;
+  if (!wanted) return undefined;
+  const current = table.StreamSpecification?.StreamEnabled
+    ? table.StreamSpecification.StreamViewType
+    : undefined;
+  if (current === wanted && table.LatestStreamArn) return table.LatestStreamArn;
+  const update = (StreamEnabled: boolean) =>
+    client.send(
+      new UpdateTableCommand({
+        TableName: input.TableName,
+        StreamSpecification: StreamEnabled ? { StreamEnabled, StreamViewType: wanted } : { StreamEnabled },
+      }),
+    );
+  if (current) await update(false);
+  return (await update(true)).TableDescription?.LatestStreamArn;
+}
+
 async function enableTtl(client: DynamoDBClient, name: string, spec: unknown): Promise<void> {
   if (!isRecord(spec) || spec.Enabled === false || typeof spec.AttributeName !== "string") return;
   const current = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
@@ -134,7 +163,7 @@ async function enableTtl(client: DynamoDBClient, name: string, spec: unknown): P
   );
 }
 
-/** Creates every table of the templates that does not exist yet, with its indexes and TTL. */
+/** Creates every table of the templates that does not exist yet, with its indexes, stream and TTL. */
 export async function provisionTables(
   resolver: TemplateResolver,
   assembly: CloudAssembly,
@@ -148,10 +177,18 @@ export async function provisionTables(
       const input = createTableInput(resolver, ref);
       const name = input.TableName as string;
       const existing = await describeTable(client, name);
-      if (existing) await addMissingIndexes(client, input, existing);
-      else await client.send(new CreateTableCommand(input));
+      let streamArn: string | undefined;
+      if (existing) {
+        await addMissingIndexes(client, input, existing);
+        streamArn = await ensureStream(client, input, existing);
+      } else {
+        const created = await client.send(new CreateTableCommand(input));
+        streamArn = created.TableDescription?.LatestStreamArn;
+      }
       await enableTtl(client, name, resolver.property(ref, "TimeToLiveSpecification"));
-      return { ref, name, created: !existing };
+      // Fn::GetAtt [Table, StreamArn] (and imports of it) now name the stream that really exists.
+      if (streamArn) resolver.override(ref.stack, ref.logicalId, { attrs: { StreamArn: streamArn } });
+      return { ref, name, created: !existing, ...(streamArn ? { streamArn } : {}) };
     }),
   );
 }
