@@ -1,7 +1,8 @@
 import { type Stack, Validations } from "aws-cdk-lib";
+import type { IConstruct } from "constructs";
 import type { RouterStateMachine } from "./constructs/router-state-machine";
 
-const ack = (scope: Stack | RouterStateMachine, id: string, reason: string) =>
+const ack = (scope: Stack | RouterStateMachine | IConstruct, id: string, reason: string) =>
   Validations.of(scope).acknowledge({ id, reason });
 
 /**
@@ -13,6 +14,11 @@ export function acknowledgeStatefulFindings(stack: Stack): void {
     stack,
     "AwsSolutions-COG8",
     "The Plus feature plan (threat protection) is billed per active user; tokens are short-lived and MFA is required. Turn it on per deployment if the threat model asks for it.",
+  );
+  ack(
+    stack.node.findChild("DecisionStreamFailures"),
+    "AwsSolutions-SQS3",
+    "This queue is itself a dead-letter destination: the decisions stream's event source sends it the shard and sequence range of a batch it gave up on. It is alarmed like every dead-letter queue.",
   );
 }
 

@@ -2,8 +2,8 @@ import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as kms from "aws-cdk-lib/aws-kms";
-import type * as sqs from "aws-cdk-lib/aws-sqs";
-import type { Construct } from "constructs";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
 import { ROLES } from "../core/roles";
 import { QueueWithDlq } from "./constructs/queue-with-dlq";
 
@@ -32,6 +32,7 @@ export class StatefulStack extends Stack {
   readonly outcomesQueue: QueueWithDlq;
   readonly feedbackQueue: QueueWithDlq;
   readonly deploymentSightingsQueue: QueueWithDlq;
+  readonly decisionStreamFailures: sqs.Queue;
   readonly userPool: cognito.UserPool;
   /** App clients whose tokens the API accepts (the JWT authorizer's audience). */
   readonly apiClients: cognito.UserPoolClient[];
@@ -63,8 +64,11 @@ export class StatefulStack extends Stack {
     this.experiments = table("ExperimentsTable");
     // Decisions: pk = decision id, sk = "DECISION". No per-experiment index: it would add a write to every
     // routed decision, and only rare rebuilds need that listing (they scan).
+    // Its stream (new images) feeds the routed-decision counter: one INSERT per decision, in order per
+    // shard, so counting from it needs no dedupe item per decision (docs/metrics.md).
     this.decisions = table("DecisionsTable", {
       timeToLiveAttribute: "expiresAt",
+      dynamoStream: dynamodb.StreamViewType.NEW_IMAGE,
       globalSecondaryIndexes: [
         {
           // Feedback records (pk = feedback id, sk = "FEEDBACK") in the order they were produced.
@@ -104,6 +108,14 @@ export class StatefulStack extends Stack {
     this.feedbackQueue = queue("FeedbackQueue", Duration.seconds(60));
     // Decisions that arrive with a model version awaiting deployment confirmation (docs/feedback.md).
     this.deploymentSightingsQueue = queue("DeploymentSightingsQueue", Duration.seconds(180));
+    // Where the decisions stream's event source reports a batch it gave up on (shard and sequence
+    // range, not the records): alarmed like a dead-letter queue; `hitl metrics rebuild` recounts.
+    this.decisionStreamFailures = new sqs.Queue(new Construct(this, "DecisionStreamFailures"), "Dlq", {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
 
     this.userPool = new cognito.UserPool(this, "UserPool", {
       selfSignUpEnabled: false,
@@ -157,6 +169,8 @@ export class StatefulStack extends Stack {
       this.outcomesQueue,
       this.feedbackQueue,
       this.deploymentSightingsQueue,
-    ].map((q) => q.dlq);
+    ]
+      .map((q) => q.dlq)
+      .concat(this.decisionStreamFailures);
   }
 }

@@ -106,16 +106,12 @@ export class StatelessStack extends Stack {
       "RouteDecision",
       "route-decision",
       "Assigns the arm, applies its policy, records the decision",
-      {
-        ...tables,
-        METRICS_QUEUE_URL: data.metricsQueue.queue.queueUrl,
-      },
+      tables,
     );
     data.experiments.grantReadData(routeDecision);
     data.decisions.grant(routeDecision, "dynamodb:GetItem", "dynamodb:PutItem");
     data.key.grantEncryptDecrypt(routeDecision);
     appendAudit(routeDecision);
-    data.metricsQueue.queue.grantSendMessages(routeDecision);
     const feedbackApi = new FeedbackApi(this, "Feedback", {
       decisions: data.decisions,
       reviews: data.reviews,
@@ -274,6 +270,8 @@ export class StatelessStack extends Stack {
       metricsQueue: data.metricsQueue.queue,
       deadLetterQueue: data.metricsQueue.dlq,
       metricsTable: data.metrics,
+      decisionsTable: data.decisions,
+      streamFailures: data.decisionStreamFailures,
       key: data.key,
     });
 

@@ -3,7 +3,7 @@ import type { DecisionRecord } from "../../core/decisions/record";
 import type { DecisionStore } from "../../core/ports";
 import { isConditionFailure } from "./client";
 
-const SK = "DECISION";
+export const SK = "DECISION";
 
 /** Decisions table: pk = decision id, sk = "DECISION". */
 export class DynamoDecisionStore implements DecisionStore {

@@ -32,7 +32,7 @@ import { fromReviewItem, REVIEW_SK } from "./review-store";
  */
 
 const DEDUPE_SK = "D";
-const UNIT_SK = "U";
+export const UNIT_SK = "U";
 const MAX_ACTIONS = 100;
 /** Keeps each UpdateExpression far below DynamoDB's 4 KB expression limit. */
 const MAX_COUNTERS_PER_UPDATE = 100;

@@ -32,7 +32,9 @@ export const TARGET_USD_PER_MILLION = 5;
 export function aggregatorMeasured(ctx: BenchContext, invocations: Record<string, unknown>): boolean {
   return Object.keys(invocations).some((name) => {
     const info = ctx.app.functions[name];
-    return /MetricsQueue/.test(info?.eventSource ?? "") || /aggregat/i.test(info?.label ?? name);
+    return (
+      /MetricsQueue/.test(info?.eventSource ?? "") || /aggregat|RoutedCounter/i.test(info?.label ?? name)
+    );
   });
 }
 

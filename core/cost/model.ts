@@ -82,12 +82,12 @@ export type Path = "auto" | "human" | "audit";
 /**
  * Activities of one decision on each path, without escalations, fallbacks or feedback (those are
  * counted as they happen). "audit" is what an audit adds on top of an automated decision.
- * Metric events: auto = decision.routed; human = routed, enqueued, verdict, outcome; audit =
- * enqueued, verdict, outcome.
+ * Routed decisions are counted from the decisions stream (routedCount); the metrics queue carries
+ * human = enqueued, verdict, outcome; audit = enqueued, verdict, outcome.
  */
 export const PATH_ACTIVITIES: Readonly<Record<Path, Partial<Record<Activity, number>>>> = {
-  auto: { route: 1, metricEvent: 1 },
-  human: { route: 1, holdRound: 1, verdict: 1, settle: 1, metricEvent: 4 },
+  auto: { route: 1, routedCount: 1 },
+  human: { route: 1, routedCount: 1, holdRound: 1, verdict: 1, settle: 1, metricEvent: 3 },
   audit: { holdRound: 1, verdict: 1, settle: 1, metricEvent: 3 },
 };
 

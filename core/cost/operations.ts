@@ -50,6 +50,12 @@ export interface Assumptions {
   counterItemKb: number;
   /** Share of routed events whose unit was not seen before (a unit item is written for those). */
   newUnitShare: number;
+  /** Decisions per routed-counter batch (the decisions stream delivers up to 1,000 per second). */
+  streamBatchSize: number;
+  /** One routed-counter invocation handling a batch. */
+  streamBatchMs: number;
+  /** Counter items one routed-counter batch updates: one counter shard per stream shard, so arms × hours. */
+  streamCounterKeysPerBatch: number;
   decisionItemKb: number;
   reviewItemKb: number;
   feedbackItemKb: number;
@@ -70,6 +76,9 @@ export const DEFAULT_ASSUMPTIONS: Readonly<Assumptions> = Object.freeze({
   counterKeysPerBatch: 8,
   counterItemKb: 3,
   newUnitShare: 0.5,
+  streamBatchSize: 100,
+  streamBatchMs: 120,
+  streamCounterKeysPerBatch: 2,
   decisionItemKb: 1,
   reviewItemKb: 3,
   feedbackItemKb: 2,
@@ -78,6 +87,7 @@ export const DEFAULT_ASSUMPTIONS: Readonly<Assumptions> = Object.freeze({
 
 export const ACTIVITIES = [
   "route",
+  "routedCount",
   "metricEvent",
   "holdRound",
   "verdict",
@@ -134,13 +144,22 @@ export function operationsOf(activity: Activity, a: Assumptions = DEFAULT_ASSUMP
         expressRequests: 1,
         expressDurationMs: a.expressMs,
         // decisions.create (conditional PutItem, written first: no read before it), one audit item
-        // holding "created" and "routed" (adapters/dynamodb/audit-log.ts groups them);
-        // the aggregator's first-seen unit item (transactional put) for new units.
-        dynamoWriteUnits: decisionWrite + AUDIT_PUT + a.newUnitShare * 2,
-        // The aggregator's BatchGetItem of the unit item.
-        dynamoReadUnits: EVENTUAL_READ,
-        // events.publish: one SendMessageBatch with the decision.routed event.
-        sqsRequests: 1,
+        // holding "created" and "routed" (adapters/dynamodb/audit-log.ts groups them). No metric
+        // message: the decisions stream carries the record to the routed counter.
+        dynamoWriteUnits: decisionWrite + AUDIT_PUT,
+      };
+    case "routedCount":
+      // functions/routed-counter via adapters/dynamodb/stream-counter.ts, per batch of the decisions
+      // stream (reading a stream from a Lambda trigger is free): the shard's mark (consistent GetItem)
+      // and one transaction moving it (2 WRU) with an ADD per counter item; per decision the unit
+      // item's consistent BatchGetItem and, for a new unit, its conditional PutItem (1 WRU).
+      return {
+        ...NO_OPERATIONS,
+        lambda: [run("routed-counter", a.streamBatchMs, 1 / a.streamBatchSize)],
+        dynamoWriteUnits:
+          a.newUnitShare * 1 +
+          (2 + a.streamCounterKeysPerBatch * 2 * kb(a.counterItemKb)) / a.streamBatchSize,
+        dynamoReadUnits: 1 + 1 / a.streamBatchSize,
       };
     case "metricEvent":
       // functions/metrics-aggregator via adapters/dynamodb/metrics-store.ts: per event a dedupe item

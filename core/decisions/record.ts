@@ -27,6 +27,8 @@ export interface DecisionRecord {
   outcomeAt?: string;
   /** Fingerprint of the request, so a reused decision id with another body is refused. */
   requestHash: string;
+  /** When the request reached hitl-lab: the automated answer's latency is measured from it. */
+  receivedAt?: string;
   createdAt: string;
   updatedAt: string;
 }

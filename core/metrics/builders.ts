@@ -3,6 +3,7 @@ import type { DecisionRecord } from "../decisions/record";
 import type { FeedbackRecord } from "../feedback/record";
 import type { ReviewItem, Verdict } from "../review/item";
 import type {
+  DecisionRoutedEvent,
   FeedbackAcknowledgedEvent,
   FeedbackStage,
   GroundTruthAttachedEvent,
@@ -14,6 +15,37 @@ import type {
  * acknowledgements, ground truth). The id of each is fixed here, so a retried request produces the
  * same id and the aggregator counts it once; the rebuild uses the same builders.
  */
+
+export const routedEventId = (decisionId: string) => `decision.routed:${decisionId}`;
+
+/**
+ * What routing one decision adds to the metrics, read from its stored record (the decisions
+ * table's stream delivers it). Latency only for automated decisions that kept their receipt time.
+ */
+export function routedEvent(
+  record: DecisionRecord,
+  options: { latency?: boolean } = {},
+): DecisionRoutedEvent {
+  const latencyMs =
+    options.latency !== false && record.route === "auto" && record.receivedAt
+      ? Math.max(0, Date.parse(record.createdAt) - Date.parse(record.receivedAt))
+      : undefined;
+  return {
+    type: "decision.routed",
+    id: routedEventId(record.decisionId),
+    at: record.createdAt,
+    experimentId: record.experimentId,
+    arm: record.arm,
+    enrolled: record.enrolled,
+    decisionId: record.decisionId,
+    unitId: record.unitId,
+    route: record.route,
+    audit: record.audit,
+    modelCostUsd: record.prediction.costUsd ?? 0,
+    ...(record.prediction.modelVersion ? { modelVersion: record.prediction.modelVersion } : {}),
+    ...(latencyMs !== undefined && Number.isFinite(latencyMs) ? { latencyMs } : {}),
+  };
+}
 
 export const verdictEventId = (reviewId: string, round: number, reviewer: string) =>
   `review.verdict:${reviewId}:${round}:${reviewer}`;

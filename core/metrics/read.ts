@@ -203,7 +203,10 @@ export function costOf(counters: Counters, options: ReadOptions = {}): Omit<Cost
   const infrastructure = infrastructureCost(
     {
       route: c(C.decisions),
-      metricEvent: c(C.events),
+      // Routed decisions are counted from the decisions stream, every other event off the queue
+      // (linear in the counters on purpose: core/report/sums.ts prices each counter on its own).
+      routedCount: c(C.decisions),
+      metricEvent: c(C.events) - c(C.decisions),
       holdRound: c(C.enqueued) + c(C.auditEnqueued),
       verdict: c(C.verdicts) + c(C.auditVerdicts),
       settle: c(C.humanOutcomes) + c(C.auditedCount) + c(C.disagreements),

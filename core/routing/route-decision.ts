@@ -6,9 +6,8 @@ import type { DecisionRequest, DecisionResponse } from "../decisions/schema";
 import { parseDecisionRequest } from "../decisions/validate";
 import { conflict, DomainError, notFound, validationFailed } from "../errors";
 import type { Experiment } from "../experiments/schema";
-import type { DecisionRoutedEvent } from "../metrics/events";
 import { evaluatePolicy } from "../policy/evaluate";
-import type { AuditLog, DecisionStore, EventPublisher, ExperimentStore } from "../ports";
+import type { AuditLog, DecisionStore, ExperimentStore } from "../ports";
 import { buildHold, type Hold } from "../review/hold";
 import { fingerprint } from "../util/fingerprint";
 
@@ -16,7 +15,6 @@ export interface RouteDecisionDeps {
   experiments: Pick<ExperimentStore, "get">;
   decisions: DecisionStore;
   audit: Pick<AuditLog, "append">;
-  events: EventPublisher;
   now: () => Date;
   newId: () => string;
   /** Told each new decision's model version, to confirm deployments (core/feedback/deployment.ts); never rejects. */
@@ -39,7 +37,8 @@ export type RouteDecisionResult =
 /**
  * Routes one decision: validate, assign the unit to an arm, apply the arm's policy, record it once.
  * A repeated decision id returns the first answer (and its hold, so a crashed first attempt still
- * starts its review); the repeat's metric event has the same id, so it is counted once.
+ * starts its review). No metric event is sent from here: the metrics count the record's one INSERT
+ * on the decisions table's stream (functions/routed-counter), which a retry cannot repeat.
  */
 export async function routeDecision(
   deps: RouteDecisionDeps,
@@ -75,7 +74,7 @@ async function route(deps: RouteDecisionDeps, input: RouteDecisionInput): Promis
   if (!isEnrolling(experiment)) {
     // A retry of a decision routed while the experiment ran still gets its first answer.
     const existing = request.decisionId ? await deps.decisions.get(request.decisionId) : undefined;
-    if (existing) return replay(deps, existing, requestHash);
+    if (existing) return replay(existing, requestHash);
     throw conflict(
       "experiment_not_running",
       `experiment "${experiment.id}" is ${experiment.status}; only running experiments take decisions`,
@@ -84,11 +83,12 @@ async function route(deps: RouteDecisionDeps, input: RouteDecisionInput): Promis
 
   const now = deps.now();
   const record = decide(experiment, request, request.decisionId ?? deps.newId(), requestHash, now);
+  if (input.receivedAt) record.receivedAt = input.receivedAt;
   // Create first (conditional on the id being new) rather than read first: a retry is rare, and the
   // common path then costs one write and no read.
   if ((await deps.decisions.create(record)) === "exists") {
     const first = await deps.decisions.get(record.decisionId);
-    if (first) return replay(deps, first, requestHash);
+    if (first) return replay(first, requestHash);
   }
   await Promise.all([
     deps.audit.append([
@@ -111,7 +111,6 @@ async function route(deps: RouteDecisionDeps, input: RouteDecisionInput): Promis
         detail: { arm: record.arm, route: record.route, reason: record.reason, audit: record.audit },
       },
     ]),
-    deps.events.publish([routedEvent(record, input.receivedAt)]),
     ...(deps.modelVersions && record.prediction.modelVersion
       ? [deps.modelVersions.seen(record.prediction.modelVersion, record.decisionId, record.createdAt)]
       : []),
@@ -124,19 +123,13 @@ async function route(deps: RouteDecisionDeps, input: RouteDecisionInput): Promis
   };
 }
 
-async function replay(
-  deps: RouteDecisionDeps,
-  existing: DecisionRecord,
-  requestHash: string,
-): Promise<RouteDecisionResult> {
+function replay(existing: DecisionRecord, requestHash: string): RouteDecisionResult {
   if (existing.requestHash !== requestHash) {
     throw conflict(
       "decision_id_reused",
       `decisionId "${existing.decisionId}" was already used for a different request; use a new id for a new decision`,
     );
   }
-  // Publishing again is safe (same event id) and covers a first attempt that died before publishing.
-  await deps.events.publish([routedEvent(existing)]);
   const pending = existing.status === "held" || (existing.audit && existing.status === "automated");
   return {
     ok: true,
@@ -195,27 +188,5 @@ function decide(
     requestHash,
     createdAt: at,
     updatedAt: at,
-  };
-}
-
-function routedEvent(record: DecisionRecord, receivedAt?: string): DecisionRoutedEvent {
-  const latencyMs =
-    record.route === "auto" && receivedAt
-      ? Math.max(0, Date.parse(record.createdAt) - Date.parse(receivedAt))
-      : undefined;
-  return {
-    type: "decision.routed",
-    id: `decision.routed:${record.decisionId}`,
-    at: record.createdAt,
-    experimentId: record.experimentId,
-    arm: record.arm,
-    enrolled: record.enrolled,
-    decisionId: record.decisionId,
-    unitId: record.unitId,
-    route: record.route,
-    audit: record.audit,
-    modelCostUsd: record.prediction.costUsd ?? 0,
-    ...(record.prediction.modelVersion ? { modelVersion: record.prediction.modelVersion } : {}),
-    ...(latencyMs !== undefined ? { latencyMs } : {}),
   };
 }

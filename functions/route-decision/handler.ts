@@ -10,7 +10,6 @@ const useCase = {
   experiments: deps.cachedExperiments(),
   decisions: deps.decisions(),
   audit: deps.audit(),
-  events: deps.metrics(),
   now: deps.now,
   newId: deps.newId,
   modelVersions: deploymentWatchFromEnv(),

@@ -118,13 +118,15 @@ const CONSUMED = ["IngestQueue/Queue", "ReviewIntakeQueue/Queue", "MetricsQueue/
 
 /**
  * A snapshot taken once background work has gone quiet: the consumed queues are empty (a message
- * held in an event source's batching window counts as in flight) and two snapshots agree.
+ * held in an event source's batching window counts as in flight) and two snapshots agree. They are
+ * taken 1.5 s apart because a decision's stream record reaches the routed counter only after the
+ * stream poller's interval (0.25 s) and the mapping's 1 s batching window.
  */
 export async function settledSnapshot(timeoutMs = 30_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   let previous = await snapshot();
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     const current = await snapshot();
     const idle = CONSUMED.every((queue) => {
       const counts = current[queue] as Record<string, string> | undefined;

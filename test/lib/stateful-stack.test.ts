@@ -28,10 +28,25 @@ describe("the stateful stack", () => {
     const work = queues.filter((q) => q.Properties.RedrivePolicy);
 
     // Assert
-    expect(queues).toHaveLength(12);
+    expect(queues).toHaveLength(13);
     expect(work).toHaveLength(6);
     for (const q of work) expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
     for (const q of queues) expect(q.Properties.KmsMasterKeyId).toBeDefined();
+  });
+
+  it("streams new images of the decisions table, and of no other table", () => {
+    // Arrange
+    const tables = Object.entries(data.findResources("AWS::DynamoDB::GlobalTable"));
+
+    // Act
+    const streamed = tables.filter(([, t]) => t.Properties.StreamSpecification).map(([id]) => id);
+
+    // Assert
+    expect(streamed).toHaveLength(1);
+    expect(streamed[0]).toMatch(/^DecisionsTable/);
+    expect(data.toJSON().Resources[streamed[0] ?? ""].Properties.StreamSpecification).toEqual({
+      StreamViewType: "NEW_IMAGE",
+    });
   });
 
   it("rotates the data key", () => {
@@ -60,6 +75,6 @@ describe("the stateful stack", () => {
     );
 
     // Assert
-    expect(denies).toHaveLength(12);
+    expect(denies).toHaveLength(13);
   });
 });

@@ -50,6 +50,7 @@ const FUNCTIONS = [
   "ExperimentsApi",
   "ReviewIntake",
   "ReviewSteps",
+  "MetricsRoutedCounter",
 ];
 
 describe("the stateless stack", () => {
@@ -137,6 +138,35 @@ describe("the stateless stack", () => {
     expect(byKey["GET /console"]?.AuthorizationType).toBe("NONE");
   });
 
+  it("counts routed decisions from the decisions stream: decision inserts only, one ordered batch per shard, with a failure destination", () => {
+    // Arrange
+    const mappings = Object.values(resources).filter(
+      (r) =>
+        r.Type === "AWS::Lambda::EventSourceMapping" &&
+        JSON.stringify(r.Properties.EventSourceArn).includes("StreamArn"),
+    );
+
+    // Act
+    const [mapping] = mappings;
+    const filters = (mapping?.Properties.FilterCriteria ?? { Filters: [] }) as {
+      Filters: { Pattern: string }[];
+    };
+
+    // Assert
+    expect(mappings).toHaveLength(1);
+    expect(JSON.stringify(mapping?.Properties.FunctionName)).toContain("MetricsRoutedCounter");
+    expect(mapping?.Properties).toMatchObject({
+      StartingPosition: "TRIM_HORIZON",
+      ParallelizationFactor: 1,
+      TumblingWindowInSeconds: 60,
+    });
+    expect(JSON.parse(filters.Filters[0]?.Pattern ?? "null")).toEqual({
+      eventName: ["INSERT"],
+      dynamodb: { NewImage: { sk: { S: ["DECISION"] } } },
+    });
+    expect(JSON.stringify(mapping?.Properties.DestinationConfig)).toContain("DecisionStreamFailures");
+  });
+
   it("alarms on every dead-letter queue and on failed and timed-out executions", () => {
     // Arrange
     const alarms = Object.values(resources).filter((r) => r.Type === "AWS::CloudWatch::Alarm");
@@ -145,7 +175,8 @@ describe("the stateless stack", () => {
     const metrics = alarms.map((a) => a.Properties.MetricName);
 
     // Assert
-    expect(metrics.filter((m) => m === "ApproximateNumberOfMessagesVisible")).toHaveLength(6);
+    // Six dead-letter queues and the decisions stream's failure destination.
+    expect(metrics.filter((m) => m === "ApproximateNumberOfMessagesVisible")).toHaveLength(7);
     expect(metrics.filter((m) => m === "ExecutionsFailed")).toHaveLength(2);
     expect(metrics.filter((m) => m === "ExecutionsTimedOut")).toHaveLength(2);
   });
@@ -212,6 +243,41 @@ describe("the stateless stack", () => {
 
       // Assert
       expect(decisionActions.sort()).toEqual(["dynamodb:GetItem", "dynamodb:PutItem"]);
+    });
+
+    it("lets the routed counter read the decisions stream and write counters, and nothing else of the tables", () => {
+      // Act
+      const statements = statementsOf("MetricsRoutedCounter");
+      const onStream = statements.filter((s) => mentions(s, "StreamArn")).flatMap(actions);
+      const onMetrics = statements.filter((s) => mentions(s, "MetricsTable")).flatMap(actions);
+      const onOtherTables = statements
+        .filter((s) =>
+          ["DecisionsTable", "ReviewsTable", "AuditTable", "ExperimentsTable"].some(
+            (t) => mentions(s, `${t}2`) || mentions(s, `${t}1`),
+          ),
+        )
+        .filter((s) => !mentions(s, "StreamArn"))
+        .flatMap(actions);
+
+      // Assert
+      expect(onStream).toContain("dynamodb:GetRecords");
+      expect(onMetrics.sort()).toEqual([
+        "dynamodb:BatchGetItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+      ]);
+      expect(onOtherTables).toEqual([]);
+    });
+
+    it("no longer lets the router function send to the metrics queue: routed decisions are counted from the stream", () => {
+      // Act
+      const sends = statementsOf("RouteDecision")
+        .filter((s) => mentions(s, "MetricsQueue"))
+        .flatMap(actions);
+
+      // Assert
+      expect(sends).toEqual([]);
     });
 
     it("keeps the ingest function away from every table", () => {

@@ -4,16 +4,20 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoAuditLog } from "../../../adapters/dynamodb/audit-log";
-import { DynamoDecisionStore } from "../../../adapters/dynamodb/decision-store";
+import { DynamoDecisionStore, toItem } from "../../../adapters/dynamodb/decision-store";
+import type { DecisionStreamRecord } from "../../../adapters/dynamodb/decision-stream";
 import { DynamoExperimentStore } from "../../../adapters/dynamodb/experiment-store";
 import { DynamoFeedbackStore, FEEDBACK_SK } from "../../../adapters/dynamodb/feedback-store";
 import { counterPk, DynamoMetricsStore, loadRebuildInput } from "../../../adapters/dynamodb/metrics-store";
 import { DynamoReviewStore } from "../../../adapters/dynamodb/review-store";
+import { DynamoStreamCounter } from "../../../adapters/dynamodb/stream-counter";
 import { registerMetrics } from "../../../cli/commands/metrics";
 import { tierPrice } from "../../../core/cost/human";
+import type { DecisionRecord } from "../../../core/decisions/record";
 import { createExperiment } from "../../../core/experiments/manage";
 import type { Experiment } from "../../../core/experiments/schema";
 import type { FeedbackRecord } from "../../../core/feedback/record";
@@ -28,6 +32,7 @@ import type { Verdict } from "../../../core/review/item";
 import { escalate, fallback, settle } from "../../../core/review/steps";
 import { routeDecision } from "../../../core/routing/route-decision";
 import { processBatch } from "../../../functions/metrics-aggregator/handler";
+import { countBatch } from "../../../functions/routed-counter/handler";
 import { seededRandom } from "../../core/stats/random";
 import { type CliRun, runCli } from "../../support/cli";
 import { createMetricsTable, createRecordTables, type LocalDynamo, startLocalDynamo } from "./local-tables";
@@ -90,12 +95,34 @@ class ForwardingPublisher implements EventPublisher {
 }
 
 /**
+ * Stands in for the decisions table's stream: each decision record the store creates becomes an
+ * INSERT with the next sequence number, delivered to the routed counter as its handler would.
+ */
+class StreamedDecisionStore extends DynamoDecisionStore {
+  readonly inserts: DecisionStreamRecord[] = [];
+  private sequence = 200_000_000_000_000_000_000n;
+  override async create(record: DecisionRecord): Promise<"created" | "exists"> {
+    const result = await super.create(record);
+    if (result === "created")
+      this.inserts.push({
+        eventName: "INSERT",
+        dynamodb: { SequenceNumber: String(this.sequence++), NewImage: marshall(toItem(record)) },
+      });
+    return result;
+  }
+  /** Delivers every insert so far in order, as one shard's batches of up to 25 records. */
+  async deliver(counter = new DynamoStreamCounter(local.db, tables.metrics)): Promise<void> {
+    for (let i = 0; i < this.inserts.length; i += 25)
+      await countBatch({ shardId: "shardId-test", Records: this.inserts.slice(i, i + 25) }, counter);
+  }
+}
+
+/**
  * A small claims experiment through the real use cases on DynamoDB: routing (with replays), intake,
  * verdicts as the reviews API will record them, double review with adjudication, an SLA chain to the
  * fallback, feedback and its acknowledgement. Events reach the aggregator as they are published.
  */
-async function runScenario(publisher: ForwardingPublisher) {
-  const decisions = new DynamoDecisionStore(local.db, tables.decisions);
+async function runScenario(publisher: ForwardingPublisher, decisions: StreamedDecisionStore) {
   const reviews = new DynamoReviewStore(local.db, tables.reviews);
   const experiments = new DynamoExperimentStore(local.db, tables.experiments);
   const audit = new DynamoAuditLog(local.db, tables.audit);
@@ -148,6 +175,7 @@ async function runScenario(publisher: ForwardingPublisher) {
   }
   // A producer retries five requests: same ids, answered from the records, counted once.
   for (const request of requests.slice(0, 5)) await routeDecision(routeDeps, { request });
+  await decisions.deliver();
 
   const random = seededRandom(4);
   /** Records verdicts on the item and publishes their events, as POST /v1/reviews/{id}/verdict will. */
@@ -231,13 +259,17 @@ async function runScenario(publisher: ForwardingPublisher) {
   }
 }
 
-/** At-least-once delivery: half of all events again, shuffled, through three aggregators at once. */
-async function redeliver(events: readonly MetricEvent[]) {
+/**
+ * At-least-once delivery: half of all events again, shuffled, through three aggregators at once,
+ * while the whole stream is delivered again.
+ */
+async function redeliver(events: readonly MetricEvent[], stream: StreamedDecisionStore) {
   const random = seededRandom(9);
   const again = events.filter(() => random() < 0.5).sort(() => random() - 0.5);
   const aggregators = [0, 1, 2].map(() => new DynamoMetricsStore(local.db, tables.metrics));
-  await Promise.all(
-    aggregators.map(async (aggregator, a) => {
+  await Promise.all([
+    stream.deliver(),
+    ...aggregators.map(async (aggregator, a) => {
       const mine = again.filter((_, i) => i % 3 === a);
       for (let i = 0; i < mine.length; i += 100) {
         const { batchItemFailures } = await processBatch(
@@ -248,7 +280,7 @@ async function redeliver(events: readonly MetricEvent[]) {
         expect(batchItemFailures).toEqual([]);
       }
     }),
-  );
+  ]);
 }
 
 async function hitl(args: string[]): Promise<CliRun> {
@@ -274,8 +306,9 @@ describe("rebuilding counters from the records", () => {
   it("matches the live counters after duplicates, replays and concurrent aggregators", async () => {
     // Arrange
     const publisher = new ForwardingPublisher();
-    await runScenario(publisher);
-    await redeliver(publisher.published);
+    const decisions = new StreamedDecisionStore(local.db, tables.decisions);
+    await runScenario(publisher, decisions);
+    await redeliver(publisher.published, decisions);
 
     // Act
     const [input, rows] = await Promise.all([

@@ -10,19 +10,19 @@ import { DEFAULT_ASSUMPTIONS, operationsOf } from "../../../core/cost/operations
 import { DEFAULT_PRICES, withPrices } from "../../../core/cost/prices";
 
 describe("the infrastructure cost model", () => {
-  it("prices an automated decision at the hand-computed $6.81 per million", () => {
-    // Arrange: per decision, by service (route-decision 256 MB, decisions-api 128 MB, 120/40 ms, 70 ms Express, 100-event batches)
+  it("prices an automated decision at the hand-computed $4.62 per million", () => {
+    // Arrange: per decision, by service (route-decision 256 MB, decisions-api 128 MB, 120/40 ms, 70 ms Express, stream batches of 100)
     const httpApi = 1e-6;
     const lambda =
       0.2e-6 +
       0.125 * 0.12 * 0.0000133334 + // decisions-api
       (0.2e-6 + 0.25 * 0.04 * 0.0000133334) + // route-decision
-      0.01 * (0.2e-6 + 0.25 * 0.15 * 0.0000133334); // a hundredth of an aggregator batch
+      0.01 * (0.2e-6 + 0.25 * 0.12 * 0.0000133334); // a hundredth of a routed-counter batch
     const express = 1e-6 + 0.0625 * 0.1 * 0.00001667; // one 100 ms unit at 64 MB
-    const sqs = (1 + 0.2) * 0.4e-6; // publish + receive/delete shares
-    // WRU: decision 1 KB (no index), 1 audit item, half a unit item ×2, dedupe item ×2, 8 counter items × 3 KB × 2 / 100;
-    // RRU: the aggregator's unit read (routing writes first, so it reads nothing)
-    const dynamodb = (1 + 1 + 1 + 2 + 0.48) * 0.625e-6 + 0.5 * 0.125e-6;
+    // WRU: decision 1 KB (no index), 1 audit item, half a 1-WRU unit item, and per batch of 100 the
+    // mark (2) and 2 counter items × 3 KB × 2 in one transaction. RRU: the unit read (consistent) and
+    // a hundredth of the mark read. No SQS: the stream carries the decision, and a trigger reads it free.
+    const dynamodb = (1 + 1 + 0.5 + (2 + 12) / 100) * 0.625e-6 + (1 + 0.01) * 0.125e-6;
 
     // Act
     const million = perMillion("auto");
@@ -32,9 +32,9 @@ describe("the infrastructure cost model", () => {
     expect(million.lambda).toBeCloseTo(lambda * 1e6, 9);
     expect(million.stepFunctionsExpress).toBeCloseTo(express * 1e6, 9);
     expect(million.stepFunctionsStandard).toBe(0);
-    expect(million.sqs).toBeCloseTo(sqs * 1e6, 9);
+    expect(million.sqs).toBe(0);
     expect(million.dynamodb).toBeCloseTo(dynamodb * 1e6, 9);
-    expect(million.total).toBeCloseTo(1 + 0.740335 + 1.1041875 + 0.48 + 3.4875, 5);
+    expect(million.total).toBeCloseTo(4.62, 2);
   });
 
   it("bills Express in 100 ms units: 101 ms costs two units", () => {
@@ -49,17 +49,18 @@ describe("the infrastructure cost model", () => {
     expect(standardPathPerMillion() - perMillion("auto").total).toBeCloseTo(100, 9);
   });
 
-  it("prices a held decision as routing, a hold round, a verdict, a settle step and four metric events", () => {
+  it("prices a held decision as routing, its stream count, a hold round, a verdict, a settle step and three metric events", () => {
     // Act
     const held = infrastructureCostPerDecision("human");
 
     // Assert: the parts, each hand-checked by its own operations
     const parts =
       infrastructureCost({ route: 1 }).total +
+      infrastructureCost({ routedCount: 1 }).total +
       infrastructureCost({ holdRound: 1 }).total +
       infrastructureCost({ verdict: 1 }).total +
       infrastructureCost({ settle: 1 }).total +
-      4 * infrastructureCost({ metricEvent: 1 }).total;
+      3 * infrastructureCost({ metricEvent: 1 }).total;
     expect(held).toBeCloseTo(parts, 15);
     // Standard: 1 (Hold) + 3 (Settle, AfterSettle, Done) transitions at $25 per million
     expect(perMillion("human").stepFunctionsStandard).toBeCloseTo(100, 9);

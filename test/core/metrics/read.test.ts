@@ -141,10 +141,12 @@ describe("armMetrics", () => {
     // Act
     const m = armMetrics("a", "run", counters, { modelPriceUsd: { m2: 0.001 } });
 
-    // Assert: model $0.02 + 10 × $0.001; human $15; infrastructure from the operation model
+    // Assert: model $0.02 + 10 × $0.001; human $15; infrastructure from the operation model, the 100
+    // routed decisions counted from the stream and the other 200 events from the metrics queue
     const infra = infrastructureCost({
       route: 100,
-      metricEvent: 300,
+      routedCount: 100,
+      metricEvent: 200,
       holdRound: 24,
       verdict: 20,
       settle: 28,

@@ -2,23 +2,16 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { assignArm } from "../../../core/assignment/assign";
 import { routeDecision } from "../../../core/routing/route-decision";
 import { experiment } from "../../support/experiments";
-import {
-  MemoryAudit,
-  MemoryDecisions,
-  MemoryEvents,
-  MemoryExperiments,
-  manualClock,
-} from "../../support/memory";
+import { MemoryAudit, MemoryDecisions, MemoryExperiments, manualClock } from "../../support/memory";
 
 function setup() {
   const experiments = new MemoryExperiments();
   const decisions = new MemoryDecisions();
   const audit = new MemoryAudit();
-  const events = new MemoryEvents();
   const clock = manualClock();
   let n = 0;
-  const deps = { experiments, decisions, audit, events, now: clock.now, newId: () => `gen-${++n}` };
-  return { deps, experiments, decisions, audit, events, clock };
+  const deps = { experiments, decisions, audit, now: clock.now, newId: () => `gen-${++n}` };
+  return { deps, experiments, decisions, audit, clock };
 }
 
 /** A unit id the experiment assigns to `arm` (found by hashing, not hard-coded). */
@@ -119,7 +112,17 @@ describe("routeDecision", () => {
     expect(second.replayed).toBe(true);
     expect(second.hold).toEqual(first.hold);
     expect(ctx.decisions.items.size).toBe(1);
-    expect(new Set(ctx.events.events.map((e) => e.id)).size).toBe(1);
+  });
+
+  it("keeps the request's receipt time on the record, for the latency the stream counter measures", async () => {
+    // Act
+    await routeDecision(ctx.deps, {
+      request: body({ decisionId: "d-timed" }),
+      receivedAt: "2026-11-25T11:59:59.900Z",
+    });
+
+    // Assert
+    expect(ctx.decisions.items.get("d-timed")?.receivedAt).toBe("2026-11-25T11:59:59.900Z");
   });
 
   it("refuses a reused decision id with a different body and changes nothing", async () => {
@@ -147,7 +150,6 @@ describe("routeDecision", () => {
       error: { status: 404, message: 'experiment "nope" does not exist' },
     });
     expect(ctx.decisions.items.size).toBe(0);
-    expect(ctx.events.events).toEqual([]);
     expect(ctx.audit.entries).toEqual([]);
   });
 

@@ -1,0 +1,248 @@
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { fnv1a32 } from "../../core/assignment/hash";
+import { aggregate, DEFAULT_SHARDS, unitKeyOf } from "../../core/metrics/aggregate";
+import type { MetricEvent } from "../../core/metrics/events";
+import { chunkForCommit, type StreamRecord } from "../../core/metrics/stream-batches";
+import { assertInOrder, recordsAfter } from "../../core/metrics/stream-position";
+import { addExpression, UNIT_SK, unitPk } from "./metrics-store";
+
+/**
+ * Counts events read from a DynamoDB stream shard into the metrics table's counters, exactly once,
+ * without a dedupe item per event (docs/metrics.md, "Counting from the stream").
+ *
+ * Per shard one mark item (pk `STREAM#<shardId>`, sk `M`) holds the sequence number of the last
+ * record counted. Each transaction adds a run of consecutive records' counters and moves the mark to
+ * the run's last record, on condition that the mark is still where it was read. A redelivered batch
+ * (a retry after a timeout, a second invocation) finds the mark past its records and counts nothing.
+ *
+ * Distinct units: a unit item (the same one the queue aggregator writes) is created once with the id
+ * of the event that first saw the unit; the unit is counted in the transaction that counts that
+ * event. The unit item is written before that transaction, so a crash in between is harmless: the
+ * retried batch finds the item naming its own event and counts the unit then.
+ */
+
+const MARK_SK = "M";
+const MAX_ACTIONS = 100;
+const MAX_COUNTERS_PER_UPDATE = 100;
+const BATCH_GET_LIMIT = 100;
+/** Stream records live 24 hours; a mark older than that can never be needed again. */
+const MARK_TTL_SECONDS = 2 * 24 * 3600;
+const RETRYABLE = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
+
+export const markPk = (shardId: string) => `STREAM#${shardId}`;
+
+export interface StreamCounterOptions {
+  /** Counter items per (experiment, arm, hour), as the metrics store. Default 4. */
+  shards?: number;
+  /** Transaction attempts on write conflicts before the batch fails (and Lambda retries it). Default 10. */
+  maxAttempts?: number;
+  now?: () => Date;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Test seam: fewer counter items per transaction than DynamoDB allows. */
+  maxItemsPerTransaction?: number;
+}
+
+export interface StreamCountResult {
+  /** Events whose counters this call added. */
+  counted: number;
+  /** Records at or before the shard's mark: counted by an earlier delivery. */
+  alreadyCounted: number;
+  /** Distinct units this call counted. */
+  newUnits: number;
+  transactions: number;
+  /** Transactions refused because the mark had moved (a concurrent delivery of the same records). */
+  markMoved: number;
+}
+
+interface Cancellation {
+  name?: string;
+  CancellationReasons?: { Code?: string }[];
+}
+
+export class DynamoStreamCounter {
+  private readonly shards: number;
+  private readonly maxAttempts: number;
+  private readonly maxItems: number;
+  private readonly now: () => Date;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    options: StreamCounterOptions = {},
+  ) {
+    this.shards = options.shards ?? DEFAULT_SHARDS;
+    this.maxAttempts = options.maxAttempts ?? 10;
+    this.maxItems = Math.min(MAX_ACTIONS - 1, options.maxItemsPerTransaction ?? MAX_ACTIONS - 1);
+    this.now = options.now ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Counts one batch of a shard's records (in shard order); safe to call again with the same records. */
+  async count(shardId: string, records: readonly StreamRecord[]): Promise<StreamCountResult> {
+    assertInOrder(records);
+    const result: StreamCountResult = {
+      counted: 0,
+      alreadyCounted: 0,
+      newUnits: 0,
+      transactions: 0,
+      markMoved: 0,
+    };
+    if (records.length === 0) return result;
+    // One stream shard writes one counter shard: a batch then touches one item per (experiment, arm, hour).
+    const counterShard = fnv1a32(shardId) % this.shards;
+    const shardOf = () => counterShard;
+    let mark = await this.readMark(shardId);
+    let pending = recordsAfter(records, mark);
+    result.alreadyCounted = records.length - pending.length;
+    const firstOf = await this.claimUnits(pending.flatMap((r) => (r.event ? [r.event] : [])));
+    let attempt = 0;
+    while (pending.length > 0) {
+      const [chunk] = chunkForCommit(pending, {
+        shardOf,
+        shards: this.shards,
+        maxItems: this.maxItems,
+        maxCountersPerItem: MAX_COUNTERS_PER_UPDATE,
+      });
+      if (!chunk) break;
+      const units = new Set(chunk.events.filter((e) => firstOf.has(e.id)).map((e) => e.id));
+      const deltas = aggregate(chunk.events, shardOf, this.shards, { firstSeenUnits: units });
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Update: this.markUpdate(shardId, mark, chunk.last) },
+              ...deltas.map((d) => ({
+                Update: { TableName: this.table, ...addExpression(d.key, d.counters) },
+              })),
+            ],
+          }),
+        );
+        result.counted += chunk.events.length;
+        result.newUnits += units.size;
+        result.transactions++;
+        mark = chunk.last;
+        pending = recordsAfter(pending, mark);
+        attempt = 0;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        if (codes[0] === "ConditionalCheckFailed") {
+          // Another delivery of these records moved the mark: count only what it did not.
+          result.markMoved++;
+          mark = await this.readMark(shardId);
+          const left = recordsAfter(pending, mark);
+          result.alreadyCounted += pending.length - left.length;
+          pending = left;
+          continue;
+        }
+        attempt++;
+        if (!codes.some((code) => code && RETRYABLE.has(code)) || attempt >= this.maxAttempts) throw error;
+        // Full jitter: the queue aggregator may be updating the same counter item.
+        await this.sleep(this.random() * Math.min(1000, 25 * 2 ** attempt));
+      }
+    }
+    return result;
+  }
+
+  private async readMark(shardId: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: markPk(shardId), sk: MARK_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.sequence === "string" ? Item.sequence : undefined;
+  }
+
+  private markUpdate(shardId: string, mark: string | undefined, last: string) {
+    return {
+      TableName: this.table,
+      Key: { pk: markPk(shardId), sk: MARK_SK },
+      UpdateExpression: "SET #s = :last, expiresAt = :ttl",
+      ConditionExpression: mark === undefined ? "attribute_not_exists(pk)" : "#s = :mark",
+      ExpressionAttributeNames: { "#s": "sequence" },
+      ExpressionAttributeValues: {
+        ":last": last,
+        ":ttl": Math.floor(this.now().getTime() / 1000) + MARK_TTL_SECONDS,
+        ...(mark === undefined ? {} : { ":mark": mark }),
+      },
+    };
+  }
+
+  /**
+   * Ids of the events that count a distinct unit: for each unit of the batch, the event named by its
+   * unit item, creating the item (naming this batch's first event of the unit) where there is none.
+   */
+  private async claimUnits(events: readonly MetricEvent[]): Promise<Set<string>> {
+    const firstInBatch = new Map<string, string>();
+    for (const event of events) {
+      const unit = unitKeyOf(event);
+      if (unit && !firstInBatch.has(unit)) firstInBatch.set(unit, event.id);
+    }
+    const owner = new Map<string, string>();
+    const keys = [...firstInBatch.keys()];
+    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
+        {
+          [this.table]: {
+            Keys: keys.slice(i, i + BATCH_GET_LIMIT).map((u) => ({ pk: unitPk(u), sk: UNIT_SK })),
+            ConsistentRead: true,
+          },
+        };
+      while (request && Object.keys(request).length > 0) {
+        const page = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of page.Responses?.[this.table] ?? [])
+          owner.set(String(item.pk).slice("UNIT#".length), String(item.firstEventId ?? ""));
+        request = page.UnprocessedKeys as typeof request;
+        if (request && Object.keys(request).length > 0) await this.sleep(20 + this.random() * 50);
+      }
+    }
+    await Promise.all(
+      [...firstInBatch]
+        .filter(([unit]) => !owner.has(unit))
+        .map(async ([unit, eventId]) => owner.set(unit, await this.createUnit(unit, eventId))),
+    );
+    const ids = new Set(events.map((e) => e.id));
+    return new Set([...owner.values()].filter((id) => ids.has(id)));
+  }
+
+  /** Creates a unit item naming `eventId`, or returns the event a concurrent writer named first. */
+  private async createUnit(unit: string, eventId: string): Promise<string> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: unitPk(unit), sk: UNIT_SK, firstEventId: eventId },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return eventId;
+    } catch (error) {
+      if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+      const { Item } = await this.db.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { pk: unitPk(unit), sk: UNIT_SK },
+          ConsistentRead: true,
+        }),
+      );
+      return String(Item?.firstEventId ?? "");
+    }
+  }
+}
+
+const cancellationCodes = (error: unknown): (string | undefined)[] | undefined =>
+  (error as Cancellation)?.name === "TransactionCanceledException"
+    ? ((error as Cancellation).CancellationReasons ?? []).map((r) => r.Code)
+    : undefined;

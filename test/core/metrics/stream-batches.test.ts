@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { countersOf } from "../../../core/metrics/aggregate";
+import { C } from "../../../core/metrics/counters";
+import type { MetricEvent } from "../../../core/metrics/events";
+import { chunkForCommit, type StreamRecord } from "../../../core/metrics/stream-batches";
+import { routed } from "./events";
+
+const limits = { shardOf: () => 0, shards: 1, maxItems: 99, maxCountersPerItem: 100 };
+const seq = (i: number) => String(1000 + i);
+
+describe("chunkForCommit", () => {
+  it("commits a small batch in one chunk that moves the mark to its last record", () => {
+    // Arrange
+    const records: StreamRecord[] = [0, 1, 2].map((i) => ({
+      sequence: seq(i),
+      event: routed({ id: `e${i}`, decisionId: `d${i}` }),
+    }));
+
+    // Act
+    const chunks = chunkForCommit(records, limits);
+
+    // Assert
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]?.events.map((e) => e.id)).toEqual(["e0", "e1", "e2"]);
+    expect(chunks[0]?.last).toBe(seq(2));
+  });
+
+  it("moves the mark past records that count nothing, even when no event is left", () => {
+    // Arrange
+    const records: StreamRecord[] = [{ sequence: seq(0) }, { sequence: seq(1) }];
+
+    // Act
+    const chunks = chunkForCommit(records, limits);
+
+    // Assert
+    expect(chunks).toEqual([{ events: [], last: seq(1) }]);
+  });
+
+  it("splits where one more counter item would exceed a transaction, keeping shard order", () => {
+    // Arrange: every event in its own hour, so each needs its own counter item.
+    const records: StreamRecord[] = [0, 1, 2, 3, 4].map((i) => ({
+      sequence: seq(i),
+      event: routed({ id: `e${i}`, at: `2026-11-25T1${i}:00:00.000Z` }),
+    }));
+
+    // Act
+    const chunks = chunkForCommit(records, { ...limits, maxItems: 2 });
+
+    // Assert
+    expect(chunks.map((c) => c.events.map((e) => e.id))).toEqual([["e0", "e1"], ["e2", "e3"], ["e4"]]);
+    expect(chunks.map((c) => c.last)).toEqual([seq(1), seq(3), seq(4)]);
+  });
+
+  it("splits where one item's update would name too many counters", () => {
+    // Arrange: distinct latency buckets widen the same item's update.
+    const records: StreamRecord[] = [1, 10, 100, 1000, 10000].map((latencyMs, i) => ({
+      sequence: seq(i),
+      event: routed({ id: `e${i}`, latencyMs }),
+    }));
+    const width = (events: readonly MetricEvent[]) =>
+      new Set(events.flatMap((e) => [...Object.keys(countersOf(e)), C.units])).size;
+
+    // Act
+    const chunks = chunkForCommit(records, { ...limits, maxCountersPerItem: 8 });
+
+    // Assert
+    expect(width(records.flatMap((r) => (r.event ? [r.event] : [])))).toBeGreaterThan(8);
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) expect(width(chunk.events)).toBeLessThanOrEqual(8);
+    expect(chunks.flatMap((c) => c.events.map((e) => e.id))).toEqual(["e0", "e1", "e2", "e3", "e4"]);
+  });
+
+  it("returns nothing for an empty batch", () => {
+    // Act & Assert
+    expect(chunkForCommit([], limits)).toEqual([]);
+  });
+});
