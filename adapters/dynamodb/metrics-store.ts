@@ -1,9 +1,12 @@
+import { gunzipSync, gzipSync } from "node:zlib";
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
+  PutCommand,
   QueryCommand,
   ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { DecisionRecord } from "../../core/decisions/record";
 import type { Experiment } from "../../core/experiments/schema";
@@ -13,6 +16,18 @@ import type { Counters } from "../../core/metrics/counters";
 import type { MetricEvent } from "../../core/metrics/events";
 import type { CounterRow } from "../../core/metrics/read";
 import type { RebuildInput } from "../../core/metrics/rebuild";
+import {
+  type DayRollup,
+  DEFAULT_SEAL_AFTER_HOURS,
+  hourlyFrom,
+  planRollup,
+  type RollupResult,
+  type RollupWriter,
+  rollUpDays,
+  rowsFromRollups,
+  type StoredRollup,
+  type Watermark,
+} from "../../core/metrics/rollup";
 import type { ReviewItem } from "../../core/review/item";
 import { fromItem as decisionFromItem } from "./decision-store";
 import { DynamoExperimentStore } from "./experiment-store";
@@ -21,14 +36,27 @@ import { allPages } from "./pages";
 import { fromReviewItem, REVIEW_SK } from "./review-store";
 
 /**
- * The metrics table (pk/sk strings, TTL on `expiresAt`) holds three kinds of item:
+ * The metrics table (pk/sk strings, TTL on `expiresAt`) holds five kinds of item:
  * - counters: pk `EXP#<experimentId>#S<shard>`, sk `<hour>#<arm>`, one number attribute per counter;
  * - dedupe items: pk `DEDUPE#<eventId>`, sk `D`, expiring `dedupeTtlSeconds` after they were written;
- * - first-seen units: pk `UNIT#<experimentId>#<arm>#<unitId>`, sk `U`, kept for the experiment's life.
+ * - first-seen units: pk `UNIT#<experimentId>#<arm>#<unitId>`, sk `U`, kept for the experiment's life;
+ * - daily roll-ups of sealed days: pk `ROLLUP#<experimentId>`, sk `DAY#<day>#<arm>#<hh>`, attributes
+ *   `day`, `arm`, `epoch` and `hours` (gzipped JSON of that arm's hourly rows of the day, summed over
+ *   shards, from hour `hh` on: one item per (day, arm) unless it would pass MAX_ROLLUP_BYTES);
+ * - one roll-up watermark per experiment: pk `ROLLUP#<experimentId>`, sk `WATERMARK`, `epoch` and
+ *   `through` (every day up to it is rolled up). One Query on `ROLLUP#<id>` returns both kinds.
  *
  * Exactly once: every transaction puts the dedupe item of each of its events with
  * `attribute_not_exists(pk)` and ADDs exactly those events' counters. Either all of it commits or
  * none does, so an event's counters are added iff its dedupe item is created, which happens once.
+ *
+ * Roll-ups (core/metrics/rollup.ts): a sealed hour never changes, so a sealed day's rows are written
+ * once (a Put of rows that cannot change: idempotent), then the watermark moves, on condition that
+ * it moves forward and its epoch is the one the rows were read under. A reader takes roll-ups of the
+ * watermark's epoch up to its day and hourly items after it. Whatever rewrites counters of a sealed
+ * hour (a repair) must call `resetRollups` afterwards: it raises the epoch, so older roll-ups are
+ * ignored and a roll-up run that read the old counters can neither overwrite newer roll-ups nor move
+ * the watermark.
  */
 
 const DEDUPE_SK = "D";
@@ -37,10 +65,18 @@ const MAX_ACTIONS = 100;
 /** Keeps each UpdateExpression far below DynamoDB's 4 KB expression limit. */
 const MAX_COUNTERS_PER_UPDATE = 100;
 const BATCH_GET_LIMIT = 100;
+const WATERMARK_SK = "WATERMARK";
+/** A roll-up item's gzipped rows stay below this (DynamoDB items: 400 KB); a larger day is split by hours. */
+const MAX_ROLLUP_BYTES = 300_000;
+/** Roll-up Puts in flight at once. */
+const ROLLUP_WRITERS = 8;
 
 export const counterPk = (experimentId: string, shard: number) => `EXP#${experimentId}#S${shard}`;
 export const dedupePk = (eventId: string) => `DEDUPE#${eventId}`;
 export const unitPk = (unitKey: string) => `UNIT#${unitKey}`;
+export const rollupPk = (experimentId: string) => `ROLLUP#${experimentId}`;
+const rollupSk = (day: string, arm: string, firstHour: string) =>
+  `DAY#${day}#${arm}#${firstHour.slice(11, 13)}`;
 
 export interface MetricsStoreOptions {
   /** Counter items per (experiment, arm, hour); only ever raise it (readers read this many). Default 4. */
@@ -59,6 +95,21 @@ export interface MetricsStoreOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Test seam: fewer actions per transaction than DynamoDB's 100. */
   maxActionsPerTransaction?: number;
+  /**
+   * Hours after which an hour's counters are final, so its day can be rolled up. Default 7 days + 2
+   * hours; at least the oldest accepted event's age + 1 hour (the hour itself).
+   */
+  sealAfterHours?: number;
+  /** Test seam: a roll-up item's largest gzipped size before the day is split by hours. */
+  maxRollupBytes?: number;
+  /** Test seam: runs after a roll-up run read the hourly rows and before it writes anything. */
+  beforeRollupWrite?: () => Promise<void>;
+}
+
+/** Items the reads of this store fetched (for tests and the benchmark). */
+export interface ReadStats {
+  counterItems: number;
+  rollupItems: number;
 }
 
 export interface WriteResult {
@@ -97,8 +148,10 @@ const cancellationCodes = (error: unknown): (string | undefined)[] | undefined =
 
 const RETRYABLE_CODES = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
 
-export class DynamoMetricsStore {
+export class DynamoMetricsStore implements RollupWriter {
   readonly shards: number;
+  readonly sealAfterHours: number;
+  readonly reads: ReadStats = { counterItems: 0, rollupItems: 0 };
   private readonly ttlSeconds: number;
   private readonly maxAgeSeconds: number;
   private readonly maxAttempts: number;
@@ -106,6 +159,8 @@ export class DynamoMetricsStore {
   private readonly now: () => Date;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly maxRollupBytes: number;
+  private readonly beforeRollupWrite: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -123,6 +178,13 @@ export class DynamoMetricsStore {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    // An hour can gain events until it ended maxEventAgeSeconds ago: seal after that, with skew to spare.
+    this.sealAfterHours =
+      options.sealAfterHours ?? Math.max(DEFAULT_SEAL_AFTER_HOURS, Math.ceil(this.maxAgeSeconds / 3600) + 3);
+    if (!(this.sealAfterHours * 3600 >= this.maxAgeSeconds + 3600))
+      throw new RangeError("sealAfterHours must cover maxEventAgeSeconds + 1 hour");
+    this.maxRollupBytes = options.maxRollupBytes ?? MAX_ROLLUP_BYTES;
+    this.beforeRollupWrite = options.beforeRollupWrite;
   }
 
   private readonly shardOf = (eventId: string) => shardFor(eventId, this.shards);
@@ -311,17 +373,188 @@ export class DynamoMetricsStore {
   }
 
   /**
-   * Every counter row of an experiment (or only those from `fromHour` on): one Query per shard,
-   * summed over shards per (arm, hour).
+   * Every counter row of an experiment, summed over shards per (arm, hour), in (hour, arm) order:
+   * the roll-ups up to the watermark (one Query), then one Query per shard for the hours after it.
+   * With `fromHour`, only the rows from that hour on, from the hourly items.
    */
   async readExperiment(experimentId: string, options: { fromHour?: string } = {}): Promise<CounterRow[]> {
+    if (options.fromHour !== undefined) return this.readHours(experimentId, options.fromHour);
+    const { watermark, rollups } = await this.readRollups(experimentId);
+    const rolled = rowsFromRollups(rollups, watermark);
+    const recent = await this.readHours(experimentId, hourlyFrom(watermark));
+    return [...rolled, ...recent];
+  }
+
+  /** The roll-up epoch of an experiment: it changes when `resetRollups` is called (0 before any). */
+  async rollupEpoch(experimentId: string): Promise<number> {
+    return (await this.getWatermark(experimentId))?.epoch ?? 0;
+  }
+
+  /**
+   * Rolls up the sealed days after the watermark and moves it: reads their hourly rows, puts one
+   * item per (day, arm), then moves the watermark. Safe to run concurrently and to repeat.
+   */
+  async rollUp(experimentId: string): Promise<RollupResult> {
+    const watermark = await this.getWatermark(experimentId);
+    const plan = planRollup(watermark?.through, this.now(), this.sealAfterHours);
+    const base = { experimentId, ...(watermark?.through ? { through: watermark.through } : {}) };
+    if (!plan) return { ...base, rollups: 0, items: 0, outcome: "up-to-date" };
+    const rows = await this.readHours(experimentId, plan.fromHour, plan.beforeHour);
+    await this.beforeRollupWrite?.();
+    const epoch = watermark?.epoch ?? 0;
+    const rollups = rollUpDays(rows, plan);
+    const items = rollups.flatMap((r) => this.rollupItems(experimentId, r, epoch));
+    let next = 0;
+    let superseded = false;
+    const worker = async () => {
+      while (next < items.length && !superseded) {
+        const item = items[next++] as Record<string, unknown>;
+        // Never over a roll-up of a newer epoch: this run may have read counters since rewritten.
+        const ok = await conditional(() =>
+          this.db.send(
+            new PutCommand({
+              TableName: this.table,
+              Item: item,
+              ConditionExpression: "attribute_not_exists(pk) OR epoch <= :e",
+              ExpressionAttributeValues: { ":e": epoch },
+            }),
+          ),
+        );
+        if (!ok) superseded = true;
+      }
+    };
+    await Promise.all(Array.from({ length: ROLLUP_WRITERS }, worker));
+    if (superseded || !(await this.advanceWatermark(experimentId, watermark, plan.through)))
+      return { ...base, rollups: 0, items: 0, outcome: "superseded" };
+    return {
+      experimentId,
+      through: plan.through,
+      rollups: rollups.length,
+      items: items.length,
+      outcome: "rolled-up",
+    };
+  }
+
+  /**
+   * Forgets every roll-up of an experiment: raises the watermark's epoch and drops its day. Call it
+   * after rewriting counters of sealed hours; the next `rollUp` rolls every sealed day up again.
+   */
+  async resetRollups(experimentId: string): Promise<number> {
+    const result = await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: rollupPk(experimentId), sk: WATERMARK_SK },
+        UpdateExpression: "SET epoch = if_not_exists(epoch, :zero) + :one REMOVE through",
+        ExpressionAttributeValues: { ":zero": 0, ":one": 1 },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    );
+    return Number(result.Attributes?.epoch ?? 0);
+  }
+
+  /** Moves the watermark to `through` if it is still where it was read (same epoch, not past it). */
+  private advanceWatermark(experimentId: string, read: Watermark | undefined, through: string) {
+    const Key = { pk: rollupPk(experimentId), sk: WATERMARK_SK };
+    return conditional(() =>
+      read
+        ? this.db.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key,
+              UpdateExpression: "SET through = :d",
+              ConditionExpression: "epoch = :e AND (attribute_not_exists(through) OR through < :d)",
+              ExpressionAttributeValues: { ":d": through, ":e": read.epoch },
+            }),
+          )
+        : this.db.send(
+            new PutCommand({
+              TableName: this.table,
+              Item: { ...Key, epoch: 0, through },
+              ConditionExpression: "attribute_not_exists(pk)",
+            }),
+          ),
+    );
+  }
+
+  /** A Query, not a GetItem: readers of the metrics table are granted Query only. */
+  private async getWatermark(experimentId: string): Promise<Watermark | undefined> {
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: "pk = :pk AND sk = :sk",
+        ExpressionAttributeValues: { ":pk": rollupPk(experimentId), ":sk": WATERMARK_SK },
+        ConsistentRead: true,
+      }),
+    );
+    const item = Items?.[0];
+    return item ? watermarkOf(item) : undefined;
+  }
+
+  /** The watermark and every roll-up of an experiment: one (strongly consistent) Query. */
+  private async readRollups(
+    experimentId: string,
+  ): Promise<{ watermark: Watermark | undefined; rollups: StoredRollup[] }> {
+    const items = await allPages((start) =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": rollupPk(experimentId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    this.reads.rollupItems += items.length;
+    let watermark: Watermark | undefined;
+    const rollups: StoredRollup[] = [];
+    for (const item of items) {
+      if (item.sk === WATERMARK_SK) watermark = watermarkOf(item);
+      else rollups.push(decodeRollup(item));
+    }
+    return { watermark, rollups };
+  }
+
+  /** A roll-up's items: one, or several covering consecutive hours when one would be too large. */
+  private rollupItems(experimentId: string, rollup: DayRollup, epoch: number): Record<string, unknown>[] {
+    const hours = encodeRows(rollup.rows);
+    if (hours.length > this.maxRollupBytes && rollup.rows.length > 1) {
+      const half = Math.ceil(rollup.rows.length / 2);
+      return [rollup.rows.slice(0, half), rollup.rows.slice(half)].flatMap((rows) =>
+        this.rollupItems(experimentId, { ...rollup, rows }, epoch),
+      );
+    }
+    const first = rollup.rows[0]?.hour ?? `${rollup.day}T00`;
+    return [
+      {
+        pk: rollupPk(experimentId),
+        sk: rollupSk(rollup.day, rollup.arm, first),
+        day: rollup.day,
+        arm: rollup.arm,
+        epoch,
+        hours,
+      },
+    ];
+  }
+
+  /**
+   * Hourly rows from `fromHour` (inclusive) to `beforeHour` (exclusive), either end open: one Query
+   * per shard, summed per (arm, hour), counters in name order (so float sums over them, such as an
+   * hour's cost, come out the same whichever shard or roll-up the counters came from).
+   */
+  private async readHours(
+    experimentId: string,
+    fromHour?: string,
+    beforeHour?: string,
+  ): Promise<CounterRow[]> {
     const rows = new Map<string, CounterRow>();
     const pages = await Promise.all(
       Array.from({ length: this.shards }, (_, shard) =>
-        this.queryAll(counterPk(experimentId, shard), options.fromHour),
+        this.queryHours(counterPk(experimentId, shard), fromHour, beforeHour),
       ),
     );
     for (const item of pages.flat()) {
+      this.reads.counterItems++;
       const sk = String(item.sk);
       const cut = sk.indexOf("#");
       const hour = sk.slice(0, cut);
@@ -335,22 +568,72 @@ export class DynamoMetricsStore {
       }
       rows.set(sk, row);
     }
-    return [...rows.values()].sort((a, b) => a.hour.localeCompare(b.hour) || a.arm.localeCompare(b.arm));
+    return [...rows.values()]
+      .map((row) => ({ ...row, counters: sortedCounters(row.counters) }))
+      .sort((a, b) => a.hour.localeCompare(b.hour) || a.arm.localeCompare(b.arm));
   }
 
-  private queryAll(pk: string, fromHour?: string): Promise<Record<string, unknown>[]> {
+  private queryHours(pk: string, fromHour?: string, beforeHour?: string): Promise<Record<string, unknown>[]> {
+    // sk is "<hour>#<arm>": sk >= an hour selects that hour and every later one; sk < an hour every
+    // earlier one. BETWEEN is inclusive, but no sk equals a bare hour, so it excludes `beforeHour`.
+    const range =
+      fromHour !== undefined && beforeHour !== undefined
+        ? " AND sk BETWEEN :from AND :before"
+        : fromHour !== undefined
+          ? " AND sk >= :from"
+          : beforeHour !== undefined
+            ? " AND sk < :before"
+            : "";
     return allPages((start) =>
       this.db.send(
         new QueryCommand({
           TableName: this.table,
-          // sk is "<hour>#<arm>": sk >= an hour selects that hour and every later one.
-          KeyConditionExpression: fromHour ? "pk = :pk AND sk >= :from" : "pk = :pk",
-          ExpressionAttributeValues: { ":pk": pk, ...(fromHour ? { ":from": fromHour } : {}) },
+          KeyConditionExpression: `pk = :pk${range}`,
+          ExpressionAttributeValues: {
+            ":pk": pk,
+            ...(fromHour !== undefined ? { ":from": fromHour } : {}),
+            ...(beforeHour !== undefined ? { ":before": beforeHour } : {}),
+          },
           ExclusiveStartKey: start,
         }),
       ),
     );
   }
+}
+
+/** Runs a conditional write; false when its condition failed. */
+async function conditional(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if ((error as { name?: string })?.name === "ConditionalCheckFailedException") return false;
+    throw error;
+  }
+}
+
+const sortedCounters = (counters: Counters): Counters =>
+  Object.fromEntries(Object.entries(counters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+const watermarkOf = (item: Record<string, unknown>): Watermark => ({
+  epoch: Number(item.epoch ?? 0),
+  ...(typeof item.through === "string" ? { through: item.through } : {}),
+});
+
+/** `[[hour, counters], …]` as gzipped JSON: one binary attribute reads far faster than hundreds of numbers. */
+function encodeRows(rows: readonly CounterRow[]): Uint8Array {
+  return gzipSync(JSON.stringify(rows.map((r) => [r.hour, r.counters])));
+}
+
+function decodeRollup(item: Record<string, unknown>): StoredRollup {
+  const arm = String(item.arm);
+  const pairs = JSON.parse(gunzipSync(item.hours as Uint8Array).toString("utf8")) as [string, Counters][];
+  return {
+    day: String(item.day),
+    arm,
+    epoch: Number(item.epoch ?? 0),
+    rows: pairs.map(([hour, counters]) => ({ arm, hour, counters })),
+  };
 }
 
 /** `ADD #n0 :v0, #n1 :v1, …` on one counter item. */

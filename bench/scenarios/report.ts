@@ -1,9 +1,11 @@
 /**
- * Issue 5 §5: the experiment report of a pre-aggregated experiment, through the HTTP API of the
- * local cloud (API → reports function → one Query per shard of the metrics table → core/report).
+ * Issue 5 §5: the experiment report of a pre-aggregated experiment with one million decisions over
+ * 30 days, through the HTTP API of the local cloud (API → reports function → metrics table →
+ * core/report), with and without the daily roll-ups of sealed days (docs/metrics.md §4.1).
  * Synthetic counter items are written straight into the metrics table with the store's key scheme
  * (pk `EXP#<id>#S<shard>`, sk `<hour>#<arm>`), so a million decisions take seconds to set up. The
- * sizes show the time follows arms × hours × shards (counter items), not decisions.
+ * same counters go to several experiments: half are rolled up (by the store's `rollUp`, the code the
+ * guardrail function runs every 15 minutes), half are not; requests alternate between them.
  */
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { counterPk, DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
@@ -12,12 +14,17 @@ import type { Counters } from "../../core/metrics/counters";
 import { LogHistogram } from "../../core/metrics/histogram";
 import { buildReport, type ExperimentReport } from "../../core/report";
 import type { BenchContext, Scenario, ScenarioResult } from "../context";
-import { markdown, num } from "../render";
-import { summarize } from "../stats";
+import { barChart, markdown, num } from "../render";
+import { type Summary, summarize } from "../stats";
 
 const PHASE = "report";
 const ARMS = ["conservative", "aggressive"] as const;
-const CALLS = 7;
+/** Requests after the first, per experiment. */
+const WARM_CALLS = 5;
+/** Experiments per variant: each gives one cold request (`--quick`: 1). */
+const SAMPLES = 3;
+/** In-process reads per variant. */
+const READ_RUNS = 3;
 
 interface Size {
   label: string;
@@ -25,11 +32,7 @@ interface Size {
   days: number;
 }
 
-const SIZES: readonly Size[] = [
-  { label: "10k decisions, 30 days", decisions: 10_000, days: 30 },
-  { label: "1M decisions, 30 days", decisions: 1_000_000, days: 30 },
-  { label: "1M decisions, 7 days", decisions: 1_000_000, days: 7 },
-];
+const SIZE: Size = { label: "1M decisions, 30 days", decisions: 1_000_000, days: 30 };
 
 /**
  * One counter item's counters for `n` decisions of an arm: the counters a real item carries
@@ -129,63 +132,114 @@ async function seed(
   return items.length;
 }
 
+type Variant = "hourly" | "roll-ups";
+const VARIANTS: readonly Variant[] = ["hourly", "roll-ups"];
+
 interface Measured {
-  size: Size;
-  items: number;
-  /** The first request: the function reads every counter item. */
-  firstMs: number;
-  /** Later requests: hours older than the dedupe window come from the function's sealed-hours cache. */
-  http: ReturnType<typeof summarize>;
-  /** The same read and computation in the benchmark's own process, split. */
-  readMs: number;
+  variant: Variant;
+  experiments: string[];
+  /** First request per experiment: its container has never read it (empty sealed-hours cache). */
+  cold: Summary;
+  /** Requests after the first (sealed hours from the function's cache, the rest read again). */
+  warm: Summary;
+  /** `readExperiment` in the benchmark's process (no cache), and the items it fetched. */
+  read: Summary;
+  counterItems: number;
+  rollupItems: number;
   computeMs: number;
-  reportDecisions: number;
+  /** The roll-up run per experiment (roll-ups variant only). */
+  rollUp?: Summary;
+  rollups: number;
+  report?: ExperimentReport;
 }
+
+/** What may differ between two experiments' reports with the same counters. */
+const comparable = ({ experimentId: _e, generatedAt: _g, ...rest }: ExperimentReport) => JSON.stringify(rest);
+
+const ms = (x: number) => num(x, 0);
 
 export const report: Scenario = {
   name: "report",
-  title: "Experiment report of a pre-aggregated experiment",
+  title: "Experiment report of a 1M-decision, 30-day experiment, with and without daily roll-ups",
   description:
-    "GET /v1/experiments/{id}/report for 10k and 1M decisions: time follows arms × hours, not decisions",
+    "GET /v1/experiments/{id}/report of 1M pre-aggregated decisions over 30 days: cold and warm, hourly items vs daily roll-ups",
   async run(ctx: BenchContext): Promise<ScenarioResult> {
     const table = ctx.app.tables.MetricsTable;
     if (!table) throw new Error("the templates have no MetricsTable");
     const db = DynamoDBDocumentClient.from(ctx.dynamodb);
     const store = new DynamoMetricsStore(db, table);
-    const sizes = ctx.options.quick ? SIZES.filter((s) => s.days === 7 || s.decisions === 10_000) : SIZES;
-    const measured: Measured[] = [];
-    for (const [i, size] of sizes.entries()) {
-      const experimentId = `bench-report-${ctx.runId}-${i}`;
-      await ctx.http.call("POST", "/v1/experiments", ctx.cloud.tokens.admin, {
-        id: experimentId,
-        status: "running",
-        control: "conservative",
-        labels: ["approve", "deny"],
-        arms: ARMS.map((id) => ({
-          id,
-          weight: 0.5,
-          policy: { autoAcceptAbove: id === "aggressive" ? 0.8 : 0.95 },
-        })),
-      });
-      ctx.progress(`report: writing ${size.label} as counter items...`);
-      const items = await seed(db, table, experimentId, size);
-      const path = `/v1/experiments/${experimentId}/report`;
-      // The first call reads every counter item (and, for the first size, starts the function's worker).
-      const firstStart = performance.now();
-      await ctx.http.call<ExperimentReport>("GET", path, ctx.cloud.tokens.analyst);
-      const firstMs = performance.now() - firstStart;
-      ctx.recorder.begin(PHASE);
-      const times: number[] = [];
-      let body: ExperimentReport | undefined;
-      for (let c = 0; c < CALLS; c++) {
-        const started = performance.now();
-        body = await ctx.http.call<ExperimentReport>("GET", path, ctx.cloud.tokens.analyst);
-        times.push(performance.now() - started);
+    const samples = ctx.options.quick ? 1 : SAMPLES;
+    const ids: Record<Variant, string[]> = { hourly: [], "roll-ups": [] };
+    const rolledUp: number[] = [];
+    let rollups = 0;
+    let items = 0;
+    for (let i = 0; i < samples; i++)
+      for (const variant of VARIANTS) {
+        const experimentId = `bench-report-${ctx.runId}-${variant}-${i}`;
+        await ctx.http.call("POST", "/v1/experiments", ctx.cloud.tokens.admin, {
+          id: experimentId,
+          status: "running",
+          control: "conservative",
+          labels: ["approve", "deny"],
+          arms: ARMS.map((id) => ({
+            id,
+            weight: 0.5,
+            policy: { autoAcceptAbove: id === "aggressive" ? 0.8 : 0.95 },
+          })),
+        });
+        ctx.progress(`report: writing ${SIZE.label} as counter items (${variant} ${i + 1}/${samples})...`);
+        items = await seed(db, table, experimentId, SIZE);
+        if (variant === "roll-ups") {
+          const started = performance.now();
+          const result = await store.rollUp(experimentId);
+          rolledUp.push(performance.now() - started);
+          rollups = result.rollups;
+        }
+        ids[variant].push(experimentId);
       }
-      ctx.recorder.begin(undefined);
-      const readStart = performance.now();
-      const rows = await store.readExperiment(experimentId);
-      const readMs = performance.now() - readStart;
+
+    // Alternating variants (and which goes first), so drift on the shared machine hits both alike.
+    const times: Record<Variant, { cold: number[]; warm: number[] }> = {
+      hourly: { cold: [], warm: [] },
+      "roll-ups": { cold: [], warm: [] },
+    };
+    const bodies: Partial<Record<Variant, ExperimentReport>> = {};
+    // A fresh container first: a 404 starts the reports function (bundle, SDK, connections), so that
+    // neither variant's first request pays for it.
+    const startStart = performance.now();
+    await ctx.http
+      .call("GET", `/v1/experiments/bench-report-${ctx.runId}-none/report`, ctx.cloud.tokens.analyst)
+      .catch(() => undefined);
+    const containerStartMs = performance.now() - startStart;
+    ctx.recorder.begin(PHASE);
+    for (let i = 0; i < samples; i++)
+      for (const variant of i % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
+        const path = `/v1/experiments/${ids[variant][i]}/report`;
+        for (let c = 0; c <= WARM_CALLS; c++) {
+          const started = performance.now();
+          const body = await ctx.http.call<ExperimentReport>("GET", path, ctx.cloud.tokens.analyst);
+          (c === 0 ? times[variant].cold : times[variant].warm).push(performance.now() - started);
+          bodies[variant] ??= body;
+        }
+      }
+    ctx.recorder.begin(undefined);
+
+    const measured: Measured[] = [];
+    for (const variant of VARIANTS) {
+      const experimentId = ids[variant][0] as string;
+      const reads: number[] = [];
+      let counted = { counterItems: 0, rollupItems: 0 };
+      let rows: Awaited<ReturnType<typeof store.readExperiment>> = [];
+      for (let r = 0; r < READ_RUNS; r++) {
+        const before = { ...store.reads };
+        const started = performance.now();
+        rows = await store.readExperiment(experimentId);
+        reads.push(performance.now() - started);
+        counted = {
+          counterItems: store.reads.counterItems - before.counterItems,
+          rollupItems: store.reads.rollupItems - before.rollupItems,
+        };
+      }
       const experiment = await ctx.http.call<Parameters<typeof buildReport>[0]["experiment"]>(
         "GET",
         `/v1/experiments/${experimentId}`,
@@ -194,57 +248,95 @@ export const report: Scenario = {
       const computeStart = performance.now();
       buildReport({ experiment, rows, now: new Date() });
       const computeMs = performance.now() - computeStart;
-      const reportDecisions = (body?.arms ?? []).reduce((s, a) => s + a.decisions, 0);
-      if (reportDecisions !== size.decisions)
-        throw new Error(`the report counts ${reportDecisions} decisions, ${size.decisions} were written`);
-      measured.push({ size, items, firstMs, http: summarize(times), readMs, computeMs, reportDecisions });
-      ctx.progress(`report: ${size.label}: p50 ${num(summarize(times).p50, 0)} ms over ${CALLS} calls`);
+      const body = bodies[variant];
+      const decisions = (body?.arms ?? []).reduce((s, a) => s + a.decisions, 0);
+      if (decisions !== SIZE.decisions)
+        throw new Error(
+          `the ${variant} report counts ${decisions} decisions, ${SIZE.decisions} were written`,
+        );
+      measured.push({
+        variant,
+        experiments: ids[variant],
+        cold: summarize(times[variant].cold),
+        warm: summarize(times[variant].warm),
+        read: summarize(reads),
+        ...counted,
+        computeMs,
+        ...(variant === "roll-ups" ? { rollUp: summarize(rolledUp) } : {}),
+        rollups: variant === "roll-ups" ? rollups : 0,
+        ...(body ? { report: body } : {}),
+      });
     }
+    const [hourly, rolled] = measured as [Measured, Measured];
+    const identical =
+      hourly.report !== undefined &&
+      rolled.report !== undefined &&
+      comparable(hourly.report) === comparable(rolled.report);
+    if (!identical) throw new Error("the reports with and without roll-ups differ");
+    const ratio = (pick: (m: Measured) => number) => num(pick(hourly) / pick(rolled), 1);
+
     const rowsOut = measured.map((m) => [
-      m.size.label,
-      m.reportDecisions.toLocaleString("en-US"),
-      m.items.toLocaleString("en-US"),
-      num(m.firstMs, 0),
-      num(m.http.p50, 0),
-      num(m.http.max, 0),
-      num(m.readMs, 0),
-      num(m.computeMs, 0),
+      m.variant === "hourly" ? "hourly items only" : `daily roll-ups (${m.rollups} + watermark)`,
+      `${m.counterItems.toLocaleString("en-US")} + ${m.rollupItems.toLocaleString("en-US")}`,
+      `**${ms(m.cold.p50)}**`,
+      ms(m.cold.max),
+      `**${ms(m.warm.p50)}**`,
+      ms(m.warm.max),
+      ms(m.read.p50),
+      ms(m.computeMs),
     ]);
+    rowsOut.push([
+      "ratio hourly ÷ roll-ups",
+      num((hourly.counterItems + hourly.rollupItems) / (rolled.counterItems + rolled.rollupItems), 1),
+      `**${ratio((m) => m.cold.p50)}×**`,
+      ratio((m) => m.cold.max),
+      `**${ratio((m) => m.warm.p50)}×**`,
+      ratio((m) => m.warm.max),
+      ratio((m) => m.read.p50),
+      "",
+    ]);
+    const chart = barChart(
+      measured.flatMap((m) => [
+        { label: `${m.variant}, cold`, value: m.cold.p50 },
+        { label: `${m.variant}, warm`, value: m.warm.p50 },
+      ]),
+      { unit: "ms", digits: 0 },
+    );
     const text = [
       `## ${report.title}`,
       "",
-      `${ARMS.length} arms, ${DEFAULT_SHARDS} shards, runs ending at the current hour. "first" is the first request (the function reads every counter item); "p50"/"max" are the ${CALLS} requests after it, where the hours older than the dedupe window come from the function's sealed-hours cache. "read all" and "compute" repeat the function's two steps in the benchmark process, without the cache.`,
+      `${SIZE.decisions.toLocaleString("en-US")} decisions over ${SIZE.days} days ending at the current hour (${ARMS.length} arms, ${DEFAULT_SHARDS} shards: ${items.toLocaleString("en-US")} counter items per experiment), ${samples} experiment(s) per variant with the same counters, requests alternating between the variants. "cold" is each experiment's first request (the function has never read it: its sealed-hours cache is empty; the container itself is running); "warm" the ${WARM_CALLS} requests after it. "read" is \`readExperiment\` in the benchmark's process (no cache, median of ${READ_RUNS}), "items" what it fetched: counter items + roll-up items.`,
       "",
       markdown(
         [
-          "size",
-          "decisions",
-          "counter items",
-          "first (ms)",
-          "p50 (ms)",
-          "max (ms)",
-          "read all (ms)",
+          "variant",
+          "items read",
+          "cold p50 (ms)",
+          "cold max (ms)",
+          "warm p50 (ms)",
+          "warm max (ms)",
+          "read (ms)",
           "compute (ms)",
         ],
         rowsOut,
         ["left", "right", "right", "right", "right", "right", "right", "right"],
       ),
       "",
-      "The time follows the counter items (arms × hours × shards), not the decisions they count.",
+      "```",
+      chart,
+      "```",
+      "",
+      `Reports identical with and without roll-ups (every field but the id and time): ${identical ? "yes" : "no"}. Rolling up the sealed days once took ${ms(rolled.rollUp?.p50 ?? Number.NaN)} ms per experiment (p50; the guardrail run does it every 15 minutes, one day at a time after the first). Starting a fresh container of the reports function (its first request, a 404, before the measured ones) took ${ms(containerStartMs)} ms: a cold request that also starts a container adds about that.`,
     ].join("\n");
     return {
       markdown: text,
       data: {
-        sizes: measured.map((m) => ({
-          label: m.size.label,
-          decisions: m.reportDecisions,
-          days: m.size.days,
-          counterItems: m.items,
-          firstMs: m.firstMs,
-          httpMs: m.http,
-          readMs: m.readMs,
-          computeMs: m.computeMs,
-        })),
+        size: SIZE,
+        counterItemsPerExperiment: items,
+        containerStartMs,
+        samples,
+        identical,
+        variants: measured.map(({ report: _r, ...m }) => m),
         invocations: ctx.recorder.phase(PHASE).invocations,
       },
     };

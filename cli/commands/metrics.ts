@@ -3,7 +3,12 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Command } from "commander";
 import { DynamoExperimentStore } from "../../adapters/dynamodb/experiment-store";
 import { DynamoMetricsStore, loadRebuildInput } from "../../adapters/dynamodb/metrics-store";
-import { type ArmMetrics, type ExperimentMetrics, experimentMetrics } from "../../core/metrics/read";
+import {
+  type ArmMetrics,
+  type CounterRow,
+  type ExperimentMetrics,
+  experimentMetrics,
+} from "../../core/metrics/read";
 import {
   type CounterDifference,
   diffCounters,
@@ -11,6 +16,7 @@ import {
   NOT_REBUILDABLE,
   rebuildCounters,
 } from "../../core/metrics/rebuild";
+import { hourlyFrom, type RollupResult } from "../../core/metrics/rollup";
 import { type CliEnvironment, requireTable, resolveEnvironment } from "../environment";
 
 /** Exit code when the live counters differ from the records. */
@@ -127,13 +133,33 @@ function setup(options: CommonOptions) {
   return { environment, db, store };
 }
 
+/** One line about a roll-up run. */
+export function rollupLine(result: RollupResult): string {
+  const through = result.through ? ` through ${result.through}` : "";
+  if (result.outcome === "rolled-up")
+    return `roll-ups: ${result.rollups} day × arm roll-up(s) written (${result.items} item(s)); rolled up${through}`;
+  if (result.outcome === "up-to-date") return `roll-ups: up to date${through || " (no sealed day yet)"}`;
+  return "roll-ups: another writer (or a reset) moved the watermark first; nothing stale is read";
+}
+
+/** Rows of the days a roll-up run covered: sealed, so two reads of them must agree. */
+const sealedPart = (rows: readonly CounterRow[], through: string | undefined) => {
+  const before = hourlyFrom(through === undefined ? undefined : { epoch: 0, through });
+  return before === undefined ? [] : rows.filter((r) => r.hour < before);
+};
+
 /**
  * `hitl metrics show --experiment ID`: per-arm metrics for the whole run (and `--daily`).
- * `hitl metrics rebuild --experiment ID`: recomputes the counters from the records and prints every
- * difference from the live counters; exits 0 when there is none, 1 otherwise.
+ * `hitl metrics rebuild --experiment ID`: rewrites the experiment's daily roll-ups from its hourly
+ * counters, recomputes the counters from the records and prints every difference from the live
+ * counters; exits 0 when there is none, 1 otherwise.
+ * `hitl metrics rollup --experiment ID [--reset]`: rolls up the newly sealed days now (the guardrail
+ * run does it every 15 minutes); `--reset` first forgets every roll-up, after counters were repaired.
  */
 export function registerMetrics(program: Command): void {
-  const metrics = program.command("metrics").description("exactly-once experiment metrics: show, rebuild");
+  const metrics = program
+    .command("metrics")
+    .description("exactly-once experiment metrics: show, rebuild, rollup");
 
   common(metrics.command("show").description("per-arm metrics: automation, quality, SLA, latency, cost"))
     .option("--daily", "also show each UTC day")
@@ -176,6 +202,10 @@ export function registerMetrics(program: Command): void {
     const writeErr = out.writeErr ?? ((s: string) => process.stderr.write(s));
     try {
       const { environment, db, store } = setup(options);
+      // Roll-ups copy sealed hours; rewrite them so nothing read from them can predate the counters.
+      const previous = await store.readExperiment(options.experiment);
+      await store.resetRollups(options.experiment);
+      const rolled = await store.rollUp(options.experiment);
       const [input, rows] = await Promise.all([
         loadRebuildInput(
           db,
@@ -189,10 +219,14 @@ export function registerMetrics(program: Command): void {
         store.readExperiment(options.experiment),
       ]);
       const differences = diffCounters(liveCounters(rows), rebuildCounters(input));
+      const stale =
+        JSON.stringify(sealedPart(previous, rolled.through)) !==
+        JSON.stringify(sealedPart(rows, rolled.through));
       const skipped = [...new Set(NOT_REBUILDABLE.map((n) => `${n.name}${n.prefix ? "*" : ""}`))].join(", ");
       const lines = [
         `experiment ${options.experiment}: ${input.decisions.length} decisions, ${input.reviews.length} review items, ${input.feedback.length} feedback records`,
         `not compared (not determined by the records; see docs/metrics.md): ${skipped}`,
+        `${rollupLine(rolled)}${stale ? " (the previous roll-ups differed from the hourly counters: replaced)" : ""}`,
         differences.length === 0
           ? "no differences: every counter matches the records"
           : `${differences.length} counter(s) differ:`,
@@ -205,4 +239,23 @@ export function registerMetrics(program: Command): void {
       process.exitCode = EXIT_FAILED;
     }
   });
+
+  common(metrics.command("rollup").description("roll up the newly sealed days of an experiment now"))
+    .option("--reset", "forget every roll-up first (after counters of sealed hours were repaired)")
+    .action(async function (this: Command, options: CommonOptions & { reset?: boolean }) {
+      const out = this.configureOutput();
+      const writeOut = out.writeOut ?? ((s: string) => process.stdout.write(s));
+      const writeErr = out.writeErr ?? ((s: string) => process.stderr.write(s));
+      try {
+        const { store } = setup(options);
+        if (options.reset) {
+          const epoch = await store.resetRollups(options.experiment);
+          writeOut(`roll-ups of ${options.experiment} reset (epoch ${epoch})\n`);
+        }
+        writeOut(`${rollupLine(await store.rollUp(options.experiment))}\n`);
+      } catch (error) {
+        writeErr(`metrics rollup: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = EXIT_FAILED;
+      }
+    });
 }

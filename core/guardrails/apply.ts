@@ -4,6 +4,10 @@
  * `arms[i].paused = true`, saved with the store's version condition so a concurrent change is never
  * overwritten, (2) an `arm-paused` entry in the experiment's audit trail, (3) an announcement. The
  * order matters: the config change is what protects users, so it comes first.
+ *
+ * The same run first rolls up the newly sealed days of **every** experiment it visits, whatever its
+ * status (docs/metrics.md §4.1): a stopped experiment's report is read too, and an experiment with
+ * nothing newly sealed costs one GetItem. Its checks then read the fresh roll-ups.
  */
 
 import { experimentEntity } from "../audit/entry";
@@ -11,6 +15,7 @@ import { DomainError } from "../errors";
 import type { Experiment } from "../experiments/schema";
 import { applyChange, parseExperiment } from "../experiments/validate";
 import { experimentMetrics } from "../metrics/read";
+import type { RollupWriter } from "../metrics/rollup";
 import type { AuditLog, ExperimentStore } from "../ports";
 import type { CounterReader } from "../report/get-report";
 import { type ArmGuardrail, checkGuardrails, type GuardrailCheck, type GuardrailOptions } from "./check";
@@ -42,6 +47,8 @@ export interface GuardrailDeps {
   audit: Pick<AuditLog, "append">;
   announcer: Announcer;
   now: () => Date;
+  /** Rolls up sealed days (the metrics store); absent: no roll-ups. */
+  rollups?: RollupWriter;
 }
 
 export interface GuardrailRunOptions extends GuardrailOptions {
@@ -54,8 +61,10 @@ export interface GuardrailRun {
   checked: number;
   checks: GuardrailCheck[];
   paused: { experimentId: string; arm: string; version: number }[];
-  /** Experiments the check failed on (the others are still checked). */
+  /** Experiments the check or the roll-up failed on (the others are still checked). */
   errors: { experimentId: string; message: string }[];
+  /** Experiments whose roll-ups moved on, and the (day, arm) roll-ups written. */
+  rolledUp: { experiments: number; rollups: number };
 }
 
 export const GUARDRAIL_ACTOR = "guardrail";
@@ -164,6 +173,27 @@ async function guardOne(
   }
 }
 
+/** Rolls up the sealed days of each experiment; a failure is reported and the others go on. */
+async function rollUpAll(deps: GuardrailDeps, experiments: readonly Experiment[], run: GuardrailRun) {
+  const writer = deps.rollups;
+  if (!writer) return;
+  for (const experiment of experiments) {
+    try {
+      const result = await writer.rollUp(experiment.id);
+      if (result.outcome === "rolled-up") {
+        run.rolledUp.experiments++;
+        run.rolledUp.rollups += result.rollups;
+      }
+    } catch (error) {
+      // Without roll-ups reads are only slower: report it (the run fails and alarms), check anyway.
+      run.errors.push({
+        experimentId: experiment.id,
+        message: `roll-up: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+}
+
 /** Checks every running experiment (or the given ones) and pauses what fails; never throws per experiment. */
 export async function runGuardrails(
   deps: GuardrailDeps,
@@ -176,7 +206,14 @@ export async function runGuardrails(
       )
     : await deps.experiments.list();
   const running = all.filter((e) => e.status === "running");
-  const run: GuardrailRun = { checked: running.length, checks: [], paused: [], errors: [] };
+  const run: GuardrailRun = {
+    checked: running.length,
+    checks: [],
+    paused: [],
+    errors: [],
+    rolledUp: { experiments: 0, rollups: 0 },
+  };
+  await rollUpAll(deps, all, run);
   for (const experiment of running) {
     try {
       await guardOne(deps, experiment, checkOptions, run);

@@ -17,7 +17,11 @@ import {
 import type { FeedbackStage } from "./events";
 import { LogHistogram } from "./histogram";
 
-/** Counters of one arm in one hour, summed over shards (what the metrics store returns). */
+/**
+ * Counters of one arm in one hour, summed over shards (what the metrics store returns). Sealed days
+ * come from daily roll-ups that keep each hour's row (docs/metrics.md §4.1), so every hourly use
+ * below (the run-rate window, the report's arm-hour tests) sees the same rows with or without them.
+ */
 export interface CounterRow {
   arm: string;
   hour: string;
@@ -318,6 +322,8 @@ export function experimentMetrics(
   const arms = build(() => "run");
   const daily = build((hour) => hour.slice(0, 10));
 
+  // The run rate's window is hourly (168 hours ending at the latest hour with data), exact over
+  // rolled-up days too: their rows are still one per hour.
   const hours = rows.map((r) => hourMs(r.hour)).filter(Number.isFinite);
   const last = hours.length ? Math.max(...hours) : 0;
   const first = hours.length ? Math.min(...hours) : 0;

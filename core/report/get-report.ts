@@ -6,7 +6,10 @@ import type { ExperimentStore } from "../ports";
 import { buildReport } from "./build";
 import { CORRECTIONS, type Correction, type ExperimentReport, type ReportOptions } from "./types";
 
-/** Reads every counter row of an experiment (the metrics store: one Query per shard). */
+/**
+ * Reads every counter row of an experiment, one per (arm, hour): the metrics store reads its daily
+ * roll-ups of sealed days and one Query per shard for the hours after them.
+ */
 export interface CounterReader {
   readExperiment(experimentId: string): Promise<CounterRow[]>;
 }
@@ -45,7 +48,7 @@ export function parseReportQuery(query: Record<string, string>): Partial<ReportO
   };
 }
 
-/** The report of one experiment: its current config and every counter row, in two reads. */
+/** The report of one experiment: its current config and every counter row, read at once. */
 export async function getReport(
   deps: ReportDeps,
   experimentId: string,

@@ -4,33 +4,45 @@
  * store refuses events older than its dedupe window (7 days − 1 hour, docs/metrics.md §5.6), and an
  * event counts in the hour of its own time, so an hour's counters are final once it ended more than
  * that long ago. The default seals hours after 7 days + 2 hours (one hour of clock skew to spare).
+ *
+ * The store's daily roll-ups make the first read of a container cheap; this cache saves the rest of
+ * the sealed hours (the roll-ups, and the day or so of sealed hours not rolled up yet) on later reads.
+ * A counter repair that rewrites sealed hours resets the roll-ups (a new epoch); a reader that tells
+ * its epoch makes the cache drop what it kept from before, so the repair reaches warm containers too.
  */
 
 import type { CounterRow } from "../metrics/read";
+import { DEFAULT_SEAL_AFTER_HOURS, sealedUntil } from "../metrics/rollup";
 import type { CounterReader } from "./get-report";
+
+export { DEFAULT_SEAL_AFTER_HOURS };
 
 /** A reader that can skip old hours; a reader that ignores `fromHour` is still correct, only slower. */
 export interface RangeCounterReader {
   readExperiment(experimentId: string, options?: { fromHour?: string }): Promise<CounterRow[]>;
+  /** Changes whenever sealed hours were rewritten (the store's roll-up epoch). */
+  rollupEpoch?(experimentId: string): Promise<number>;
+  /** The reader's own seal age, when it knows one. */
+  readonly sealAfterHours?: number;
 }
 
-export const DEFAULT_SEAL_AFTER_HOURS = 7 * 24 + 2;
-const HOUR_MS = 3_600_000;
-
 export interface SealedCacheOptions {
-  /** Hours after which an hour's counters are final. Default 7 days + 2 hours. */
+  /** Hours after which an hour's counters are final. Default: the reader's, else 7 days + 2 hours. */
   sealAfterHours?: number;
   /** Experiments kept (least recently read go first). Default 50. */
   maxExperiments?: number;
   now?: () => Date;
 }
 
-/** `2026-11-25T12` for the hour containing `ms`. */
-const hourAt = (ms: number) => new Date(ms).toISOString().slice(0, 13);
+interface Sealed {
+  until: string;
+  epoch: number | undefined;
+  rows: CounterRow[];
+}
 
 export class SealedCounterCache implements CounterReader {
-  private readonly sealed = new Map<string, { until: string; rows: CounterRow[] }>();
-  private readonly sealAfterMs: number;
+  private readonly sealed = new Map<string, Sealed>();
+  private readonly sealAfterHours: number;
   private readonly maxExperiments: number;
   private readonly now: () => Date;
   /** Reads that used the cache, and rows they did not have to fetch (for logs and tests). */
@@ -40,27 +52,38 @@ export class SealedCounterCache implements CounterReader {
     private readonly reader: RangeCounterReader,
     options: SealedCacheOptions = {},
   ) {
-    this.sealAfterMs = (options.sealAfterHours ?? DEFAULT_SEAL_AFTER_HOURS) * HOUR_MS;
+    this.sealAfterHours = options.sealAfterHours ?? reader.sealAfterHours ?? DEFAULT_SEAL_AFTER_HOURS;
     this.maxExperiments = options.maxExperiments ?? 50;
     this.now = options.now ?? (() => new Date());
   }
 
   async readExperiment(experimentId: string): Promise<CounterRow[]> {
-    // Hours before `until` are final (ISO hours sort as strings).
-    const until = hourAt(this.now().getTime() - this.sealAfterMs);
+    const until = sealedUntil(this.now(), this.sealAfterHours);
     const cached = this.sealed.get(experimentId);
-    let rows: CounterRow[];
+    let rows: CounterRow[] | undefined;
+    let epoch: number | undefined;
     if (cached) {
-      const fresh = await this.reader.readExperiment(experimentId, { fromHour: cached.until });
-      rows = [...cached.rows, ...fresh.filter((r) => r.hour >= cached.until)];
-      this.stats.hits++;
-      this.stats.rowsSaved += cached.rows.length;
+      // Both at once: an unchanged epoch read now says the kept rows were still current then.
+      const [fresh, current] = await Promise.all([
+        this.reader.readExperiment(experimentId, { fromHour: cached.until }),
+        this.reader.rollupEpoch?.(experimentId),
+      ]);
+      epoch = current;
+      if (current === cached.epoch) {
+        rows = [...cached.rows, ...fresh.filter((r) => r.hour >= cached.until)];
+        this.stats.hits++;
+        this.stats.rowsSaved += cached.rows.length;
+      }
     } else {
+      // Before the rows, so a reset during the read leaves a newer epoch for the next request to see.
+      epoch = await this.reader.rollupEpoch?.(experimentId);
+    }
+    if (!rows) {
       rows = await this.reader.readExperiment(experimentId);
       this.stats.misses++;
     }
     this.sealed.delete(experimentId);
-    this.sealed.set(experimentId, { until, rows: rows.filter((r) => r.hour < until) });
+    this.sealed.set(experimentId, { until, epoch, rows: rows.filter((r) => r.hour < until) });
     if (this.sealed.size > this.maxExperiments) {
       const oldest = this.sealed.keys().next().value;
       if (oldest !== undefined) this.sealed.delete(oldest);

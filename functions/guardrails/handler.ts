@@ -9,11 +9,16 @@ import { LogAnnouncer, SnsAnnouncer, snsReachable } from "./announcer";
 let guard: Parameters<typeof runGuardrails>[0] | undefined;
 
 function wiring(): Parameters<typeof runGuardrails>[0] {
-  guard ??= {
+  if (guard) return guard;
+  const metrics = new DynamoMetricsStore(documentClient(), requireEnv("METRICS_TABLE"), {
+    shards: Number(process.env.METRICS_SHARDS ?? "") || undefined,
+    now: deps.now,
+  });
+  guard = {
     experiments: deps.experiments(),
-    counters: new DynamoMetricsStore(documentClient(), requireEnv("METRICS_TABLE"), {
-      shards: Number(process.env.METRICS_SHARDS ?? "") || undefined,
-    }),
+    counters: metrics,
+    // Every 15 minutes: a day is rolled up within a quarter of an hour of being sealed.
+    rollups: metrics,
     audit: deps.audit(),
     announcer: snsReachable(process.env)
       ? new SnsAnnouncer(countOperations(new SNSClient({})), requireEnv("GUARDRAIL_TOPIC_ARN"))
@@ -30,8 +35,9 @@ function experimentIdsOf(event: unknown): string[] | undefined {
 }
 
 /**
- * Runs every 15 minutes (EventBridge rule, lib/constructs/guardrails.ts): checks each running
- * experiment's quality guardrail and pauses failing arms. Fails the invocation when an experiment
+ * Runs every 15 minutes (EventBridge rule, lib/constructs/guardrails.ts): rolls up the newly sealed
+ * days of every experiment (docs/metrics.md §4.1), then checks each running experiment's quality
+ * guardrail and pauses failing arms. Fails the invocation when an experiment
  * could not be checked, so the Lambda error alarm and EventBridge's retries apply (pausing is idempotent).
  */
 export const handler = async (event: unknown): Promise<Omit<GuardrailRun, "checks"> & { keep: number }> => {
@@ -45,6 +51,7 @@ export const handler = async (event: unknown): Promise<Omit<GuardrailRun, "check
     checked: run.checked,
     paused: run.paused,
     errors: run.errors,
+    rolledUp: run.rolledUp,
     keep: run.checks.flatMap((c) => c.arms).filter((a) => a.action === "keep").length,
   };
   console.info(JSON.stringify({ level: run.errors.length ? "error" : "info", guardrail: summary }));

@@ -6,7 +6,9 @@ import { httpApi } from "../shared/http";
 
 const report = {
   experiments: deps.experiments(),
-  // Hours older than the dedupe window never change: a warm container re-reads only the last week.
+  // The store reads sealed days from their daily roll-ups (written by the guardrail run); hours older
+  // than the dedupe window never change, so a warm container re-reads only the last week, and drops
+  // what it kept when the roll-ups' epoch says sealed hours were rewritten.
   counters: new SealedCounterCache(
     new DynamoMetricsStore(documentClient(), requireEnv("METRICS_TABLE"), {
       shards: Number(process.env.METRICS_SHARDS ?? "") || undefined,
@@ -15,7 +17,10 @@ const report = {
   now: deps.now,
 };
 
-/** The experiment report (docs/report.md): two reads, then pure computation in core/report. */
+/**
+ * The experiment report (docs/report.md): the config and the counters (roll-ups + recent hours),
+ * then pure computation in core/report. Read-only: it never writes roll-ups itself.
+ */
 export const handler = httpApi({
   "GET /v1/experiments/{id}/report": {
     roles: ["analyst", "admin"],

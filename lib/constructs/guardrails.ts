@@ -2,6 +2,7 @@ import { Duration } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as sns from "aws-cdk-lib/aws-sns";
@@ -54,6 +55,15 @@ export class Guardrails extends Construct {
     // PutItem is the versioned save (a transaction of two conditional Puts).
     props.experimentsTable.grant(fn, "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem");
     props.metricsTable.grant(fn, "dynamodb:Query");
+    // Daily roll-ups (docs/metrics.md §4.1): Put the roll-up items, Put/Update the watermark; only
+    // items whose partition key starts with ROLLUP#, never a counter, dedupe or unit item.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+        resources: [props.metricsTable.tableArn],
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["ROLLUP#*"] } },
+      }),
+    );
     // The audit trail is append-only: PutItem with attribute_not_exists, nothing else.
     props.auditTable.grant(fn, "dynamodb:PutItem");
     props.key.grant(fn, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*");

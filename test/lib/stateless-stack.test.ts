@@ -280,6 +280,28 @@ describe("the stateless stack", () => {
       expect(sends).toEqual([]);
     });
 
+    it("lets the guardrail function write only roll-up items of the metrics table", () => {
+      // Arrange
+      const writes = [
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+      ];
+
+      // Act
+      const onMetrics = statementsOf("GuardrailsCheck").filter((s) => mentions(s, "MetricsTable"));
+      const writing = onMetrics.filter((s) => actions(s).some((a) => writes.includes(a)));
+
+      // Assert
+      expect(writing.flatMap(actions).sort()).toEqual(["dynamodb:PutItem", "dynamodb:UpdateItem"]);
+      for (const s of writing)
+        expect((s as Statement & { Condition?: unknown }).Condition).toEqual({
+          "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["ROLLUP#*"] },
+        });
+      expect(onMetrics.flatMap(actions)).toContain("dynamodb:Query");
+    });
+
     it("keeps the ingest function away from every table", () => {
       // Act
       const tableActions = statementsOf("Ingest")

@@ -4,6 +4,7 @@ import { conflict } from "../../../core/errors";
 import type { Experiment } from "../../../core/experiments/schema";
 import { type ArmPausedNotice, type GuardrailDeps, runGuardrails } from "../../../core/guardrails";
 import type { CounterRow } from "../../../core/metrics/read";
+import type { RollupResult } from "../../../core/metrics/rollup";
 import { experiment, rows } from "../report/fixtures";
 
 /** Versioned like the DynamoDB store: saving version v needs v − 1 to be current. */
@@ -159,5 +160,52 @@ describe("the scheduled guardrail", () => {
 
     // Assert
     expect(run.paused.map((p) => p.experimentId)).toEqual(["other"]);
+  });
+
+  it("rolls up the sealed days of every experiment it visits, whatever its status, before checking", async () => {
+    // Arrange
+    const stopped = experiment({ id: "stopped", status: "stopped" });
+    const { deps } = setup([experiment(), stopped], { claims: badArm() });
+    const order: string[] = [];
+    const read = deps.counters.readExperiment;
+    deps.counters = {
+      readExperiment: async (id) => {
+        order.push(`read ${id}`);
+        return read(id);
+      },
+    };
+    deps.rollups = {
+      rollUp: async (experimentId): Promise<RollupResult> => {
+        order.push(`roll up ${experimentId}`);
+        return experimentId === "claims"
+          ? { experimentId, through: "2026-11-01", rollups: 2, items: 2, outcome: "rolled-up" }
+          : { experimentId, through: "2026-11-01", rollups: 0, items: 0, outcome: "up-to-date" };
+      },
+    };
+
+    // Act
+    const run = await runGuardrails(deps);
+
+    // Assert
+    expect(order).toEqual(["roll up claims", "roll up stopped", "read claims"]);
+    expect(run.rolledUp).toEqual({ experiments: 1, rollups: 2 });
+    expect(run.checked).toBe(1);
+  });
+
+  it("reports a failed roll-up as an error and still checks that experiment", async () => {
+    // Arrange
+    const { deps } = setup([experiment()], { claims: badArm() });
+    deps.rollups = {
+      rollUp: async () => {
+        throw new Error("throttled");
+      },
+    };
+
+    // Act
+    const run = await runGuardrails(deps);
+
+    // Assert
+    expect(run.errors).toEqual([{ experimentId: "claims", message: "roll-up: throttled" }]);
+    expect(run.paused.map((p) => p.experimentId)).toEqual(["claims"]);
   });
 });

@@ -72,4 +72,42 @@ describe("the sealed-hours cache of the reports function", () => {
     // Assert
     expect(calls).toEqual([undefined, undefined, undefined]);
   });
+
+  it("drops what it kept when the reader's roll-up epoch changes (sealed hours were rewritten)", async () => {
+    // Arrange: a reader whose epoch a repair raises after rewriting a sealed hour
+    const { rows, calls, reader } = setup();
+    let epoch = 0;
+    const repaired = { ...reader, rollupEpoch: async () => epoch };
+    const cache = new SealedCounterCache(repaired, { now: () => new Date(Date.UTC(2026, 10, 11, 0)) });
+    await cache.readExperiment("e");
+    const first = rows[0];
+    if (first) first.counters.decisions = 1000;
+    epoch = 1;
+
+    // Act
+    const after = await cache.readExperiment("e");
+    const again = await cache.readExperiment("e");
+
+    // Assert
+    expect(after[0]?.counters.decisions).toBe(1000);
+    expect(again).toEqual(rows);
+    expect(calls).toEqual([undefined, "2026-11-03T22", undefined, "2026-11-03T22"]);
+    expect(cache.stats).toEqual({ hits: 1, misses: 2, rowsSaved: 70 });
+  });
+
+  it("seals after the reader's own seal age when it has one", async () => {
+    // Arrange: a store with a 24-hour dedupe window seals hours after 27 hours
+    const { calls, reader } = setup();
+    const cache = new SealedCounterCache(
+      { ...reader, sealAfterHours: 27 },
+      { now: () => new Date(Date.UTC(2026, 10, 11, 0)) },
+    );
+
+    // Act
+    await cache.readExperiment("e");
+    await cache.readExperiment("e");
+
+    // Assert
+    expect(calls).toEqual([undefined, "2026-11-09T21"]);
+  });
 });
