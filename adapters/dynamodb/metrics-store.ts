@@ -34,6 +34,7 @@ import { DynamoExperimentStore } from "./experiment-store";
 import { FEED_PARTITION } from "./feedback-store";
 import { allPages } from "./pages";
 import { fromReviewItem, REVIEW_SK } from "./review-store";
+import { cancellationCodes, RETRYABLE_CANCELLATIONS } from "./transactions";
 
 /**
  * The metrics table (pk/sk strings, TTL on `expiresAt`) holds five kinds of item:
@@ -135,18 +136,6 @@ interface Chunk {
   /** Event id → unit key, for events that count a first-seen unit. */
   units: Map<string, string>;
 }
-
-interface Cancellation {
-  name?: string;
-  CancellationReasons?: { Code?: string }[];
-}
-
-const cancellationCodes = (error: unknown): (string | undefined)[] | undefined =>
-  (error as Cancellation)?.name === "TransactionCanceledException"
-    ? ((error as Cancellation).CancellationReasons ?? []).map((r) => r.Code)
-    : undefined;
-
-const RETRYABLE_CODES = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
 
 export class DynamoMetricsStore implements RollupWriter {
   readonly shards: number;
@@ -364,7 +353,7 @@ export class DynamoMetricsStore implements RollupWriter {
           for (const id of duplicates) units.delete(id);
           continue;
         }
-        if (!codes.some((code) => code && RETRYABLE_CODES.has(code)) || attempt >= this.maxAttempts)
+        if (!codes.some((code) => code && RETRYABLE_CANCELLATIONS.has(code)) || attempt >= this.maxAttempts)
           throw error;
         // Full jitter: concurrent writers on the same counter item stop colliding in lockstep.
         await this.sleep(this.random() * Math.min(1000, 25 * 2 ** attempt));

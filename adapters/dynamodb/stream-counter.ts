@@ -11,6 +11,7 @@ import type { MetricEvent } from "../../core/metrics/events";
 import { chunkForCommit, type StreamRecord } from "../../core/metrics/stream-batches";
 import { assertInOrder, recordsAfter } from "../../core/metrics/stream-position";
 import { addExpression, UNIT_SK, unitPk } from "./metrics-store";
+import { cancellationCodes, RETRYABLE_CANCELLATIONS } from "./transactions";
 
 /**
  * Counts events read from a DynamoDB stream shard into the metrics table's counters, exactly once,
@@ -33,7 +34,6 @@ const MAX_COUNTERS_PER_UPDATE = 100;
 const BATCH_GET_LIMIT = 100;
 /** Stream records live 24 hours; a mark older than that can never be needed again. */
 const MARK_TTL_SECONDS = 2 * 24 * 3600;
-const RETRYABLE = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
 
 export const markPk = (shardId: string) => `STREAM#${shardId}`;
 
@@ -59,11 +59,6 @@ export interface StreamCountResult {
   transactions: number;
   /** Transactions refused because the mark had moved (a concurrent delivery of the same records). */
   markMoved: number;
-}
-
-interface Cancellation {
-  name?: string;
-  CancellationReasons?: { Code?: string }[];
 }
 
 export class DynamoStreamCounter {
@@ -146,7 +141,8 @@ export class DynamoStreamCounter {
           continue;
         }
         attempt++;
-        if (!codes.some((code) => code && RETRYABLE.has(code)) || attempt >= this.maxAttempts) throw error;
+        if (!codes.some((code) => code && RETRYABLE_CANCELLATIONS.has(code)) || attempt >= this.maxAttempts)
+          throw error;
         // Full jitter: the queue aggregator may be updating the same counter item.
         await this.sleep(this.random() * Math.min(1000, 25 * 2 ** attempt));
       }
@@ -241,8 +237,3 @@ export class DynamoStreamCounter {
     }
   }
 }
-
-const cancellationCodes = (error: unknown): (string | undefined)[] | undefined =>
-  (error as Cancellation)?.name === "TransactionCanceledException"
-    ? ((error as Cancellation).CancellationReasons ?? []).map((r) => r.Code)
-    : undefined;

@@ -4,9 +4,9 @@ import type { Experiment } from "../experiments/schema";
 import type { FeedbackRecord } from "../feedback/record";
 import type { ReviewItem, Verdict } from "../review/item";
 import { aggregate, unitKeyOf } from "./aggregate";
-import { feedbackAcknowledgedEvent, verdictEvent } from "./builders";
+import { feedbackAcknowledgedEvent, routedEvent, verdictEvent } from "./builders";
 import { addCounters, C, type Counters, P } from "./counters";
-import type { DecisionOutcomeEvent, DecisionRoutedEvent, MetricEvent } from "./events";
+import type { DecisionOutcomeEvent, MetricEvent } from "./events";
 import type { CounterRow } from "./read";
 
 /**
@@ -24,7 +24,11 @@ export interface RebuildInput {
 
 /** Counters the records do not determine, with the reason; the rebuild leaves them out. */
 export const NOT_REBUILDABLE: readonly { name: string; prefix: boolean; reason: string }[] = [
-  { name: P.autoLatency, prefix: true, reason: "the request's receipt time is not stored on the decision" },
+  {
+    name: P.autoLatency,
+    prefix: true,
+    reason: "decisions routed before receivedAt was stored do not keep the request's receipt time",
+  },
   { name: C.queueMs, prefix: false, reason: "a round's queue entry time is not kept once the round ends" },
   {
     name: C.auditQueueMs,
@@ -40,23 +44,6 @@ export const NOT_REBUILDABLE: readonly { name: string; prefix: boolean; reason: 
 
 export function isRebuildable(counter: string): boolean {
   return !NOT_REBUILDABLE.some((n) => (n.prefix ? counter.startsWith(n.name) : counter === n.name));
-}
-
-function routed(d: DecisionRecord): DecisionRoutedEvent {
-  return {
-    type: "decision.routed",
-    id: `decision.routed:${d.decisionId}`,
-    at: d.createdAt,
-    experimentId: d.experimentId,
-    arm: d.arm,
-    enrolled: d.enrolled,
-    decisionId: d.decisionId,
-    unitId: d.unitId,
-    route: d.route,
-    audit: d.audit,
-    modelCostUsd: d.prediction.costUsd ?? 0,
-    ...(d.prediction.modelVersion ? { modelVersion: d.prediction.modelVersion } : {}),
-  };
 }
 
 function outcome(
@@ -108,7 +95,7 @@ export function rebuildEvents(input: RebuildInput): MetricEvent[] {
   const decisions = new Map(input.decisions.map((d) => [d.decisionId, d]));
   const events: MetricEvent[] = [];
   for (const d of input.decisions) {
-    events.push(routed(d));
+    events.push(routedEvent(d, { latency: false }));
     const item = d.reviewId ? reviews.get(d.reviewId) : undefined;
     const base = { at: d.createdAt, experimentId: d.experimentId, arm: d.arm, enrolled: d.enrolled };
     if (d.route === "human" && d.outcomeAt && d.outcome !== undefined) {

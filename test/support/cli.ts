@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 
 export interface CliRun {
@@ -39,4 +40,31 @@ export async function runCli(register: (program: Command) => void, argv: string[
   } finally {
     process.exitCode = previous;
   }
+}
+
+/** The tables a `--dev-file` for the metrics commands names, by logical id prefix. */
+export interface MetricsTables {
+  decisions: string;
+  reviews: string;
+  experiments: string;
+  metrics: string;
+}
+
+/** Writes a `.hitl/dev.json`-shaped file pointing the CLI at a DynamoDB Local and its tables. */
+export function writeDevFile(file: string, dynamodbEndpoint: string, tables: MetricsTables): string {
+  writeFileSync(
+    file,
+    JSON.stringify({
+      region: "us-east-1",
+      endpoints: { dynamodb: dynamodbEndpoint },
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      resources: {
+        DecisionsTable: tables.decisions,
+        ReviewsTable: tables.reviews,
+        ExperimentsTable: tables.experiments,
+        MetricsTable: tables.metrics,
+      },
+    }),
+  );
+  return file;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,7 +34,7 @@ import { routeDecision } from "../../../core/routing/route-decision";
 import { processBatch } from "../../../functions/metrics-aggregator/handler";
 import { countBatch } from "../../../functions/routed-counter/handler";
 import { seededRandom } from "../../core/stats/random";
-import { type CliRun, runCli } from "../../support/cli";
+import { type CliRun, runCli, writeDevFile } from "../../support/cli";
 import { createMetricsTable, createRecordTables, type LocalDynamo, startLocalDynamo } from "./local-tables";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -284,21 +284,7 @@ async function redeliver(events: readonly MetricEvent[], stream: StreamedDecisio
 }
 
 async function hitl(args: string[]): Promise<CliRun> {
-  const devFile = path.join(dir, "dev.json");
-  writeFileSync(
-    devFile,
-    JSON.stringify({
-      region: "us-east-1",
-      endpoints: { dynamodb: local.server.endpoint },
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-      resources: {
-        DecisionsTable: tables.decisions,
-        ReviewsTable: tables.reviews,
-        ExperimentsTable: tables.experiments,
-        MetricsTable: tables.metrics,
-      },
-    }),
-  );
+  const devFile = writeDevFile(path.join(dir, "dev.json"), local.server.endpoint, tables);
   return runCli(registerMetrics, ["metrics", ...args, "--dev-file", devFile]);
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
@@ -16,7 +16,7 @@ import { experimentMetrics } from "../../../core/metrics/read";
 import { dayOf, hourAt, lastSealedDay } from "../../../core/metrics/rollup";
 import { buildReport } from "../../../core/report";
 import { experiment } from "../../core/report/fixtures";
-import { runCli } from "../../support/cli";
+import { runCli, writeDevFile } from "../../support/cli";
 import { counterItems, putItems } from "../../support/counter-items";
 import { createMetricsTable, createRecordTables, type LocalDynamo, startLocalDynamo } from "./local-tables";
 
@@ -288,21 +288,10 @@ describe("rewriting counters of sealed hours (a repair), then resetting the roll
     // Arrange: roll-ups, then a sealed hour rewritten behind them
     const { store, table, experimentId } = await seeded(12);
     const records = await createRecordTables(local.client);
-    const devFile = path.join(dir, `dev-${experimentId}.json`);
-    writeFileSync(
-      devFile,
-      JSON.stringify({
-        region: "us-east-1",
-        endpoints: { dynamodb: local.server.endpoint },
-        credentials: { accessKeyId: "local", secretAccessKey: "local" },
-        resources: {
-          DecisionsTable: records.decisions,
-          ReviewsTable: records.reviews,
-          ExperimentsTable: records.experiments,
-          MetricsTable: table,
-        },
-      }),
-    );
+    const devFile = writeDevFile(path.join(dir, `dev-${experimentId}.json`), local.server.endpoint, {
+      ...records,
+      metrics: table,
+    });
     const hitl = (...args: string[]) =>
       runCli(registerMetrics, ["metrics", ...args, "--experiment", experimentId, "--dev-file", devFile]);
     expect((await hitl("rollup")).stdout).toMatch(/roll-ups: \d+ day × arm roll-up\(s\) written/);
