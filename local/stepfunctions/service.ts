@@ -776,7 +776,13 @@ class LocalStepFunctions implements StepFunctionsService {
       run.abortLibrary();
     }
     run.cancelTimeout?.();
-    for (const waiter of [...this.waiters.values()]) if (waiter.run === run) this.closeWaiter(waiter);
+    for (const waiter of [...this.waiters.values()]) {
+      if (waiter.run !== run) continue;
+      this.closeWaiter(waiter);
+      // Settle the library's pending task too: it clears its own task timer (the SLA, up to hours)
+      // only then, and the run is aborted, so it acts on nothing after this.
+      waiter.reject(new Error("the execution ended while the task waited for its token"));
+    }
     this.runs.delete(run.record.executionArn);
     this.settleRecord(run.record, outcome);
     run.markArmed();
