@@ -134,7 +134,10 @@ export class DynamoStreamCounter {
         if (codes[0] === "ConditionalCheckFailed") {
           // Another delivery of these records moved the mark: count only what it did not.
           result.markMoved++;
-          mark = await this.readMark(shardId);
+          const moved = await this.readMark(shardId);
+          // Refused although nobody moved it: retrying would loop forever, so fail the batch instead.
+          if (moved === mark) throw error;
+          mark = moved;
           const left = recordsAfter(pending, mark);
           result.alreadyCounted += pending.length - left.length;
           pending = left;
