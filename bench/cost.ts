@@ -33,6 +33,8 @@ export interface Measurement {
   ops: OperationTotals;
   /** Metric events per item whose aggregation is modelled with core/cost (0 when it was measured). */
   modelledMetricEvents: number;
+  /** Routed decisions per item whose stream counting is modelled with core/cost (0 when measured). */
+  modelledRoutedCounts?: number;
 }
 
 const sumOf = (map: Readonly<Record<string, number>>, predicate: (key: string) => boolean): number =>
@@ -73,14 +75,7 @@ export function measuredOperations(m: Measurement): Operations {
 
 /** core/cost's model of aggregating `events` metric events (the aggregator is not measured). */
 export function modelledAggregation(events: number): Operations {
-  const one = operationsOf("metricEvent");
-  return {
-    ...NO_OPERATIONS,
-    lambda: one.lambda.map((run) => ({ ...run, invocations: run.invocations * events })),
-    sqsRequests: one.sqsRequests * events,
-    dynamoWriteUnits: one.dynamoWriteUnits * events,
-    dynamoReadUnits: one.dynamoReadUnits * events,
-  };
+  return scaled(operationsOf("metricEvent"), events);
 }
 
 export interface CostLine {
@@ -107,6 +102,8 @@ export function costReport(m: Measurement, prices: Prices = DEFAULT_PRICES): Cos
   const ops = measuredOperations(m);
   const measured = costOfOperations(ops, prices);
   const aggregation = modelledAggregation(m.modelledMetricEvents);
+  const routedCounts = m.modelledRoutedCounts ?? 0;
+  const counting = costOfOperations(scaled(operationsOf("routedCount"), routedCounts), prices);
   const modelled = costOfOperations(aggregation, prices);
   const lambdaRequests = costOfOperations(
     { ...NO_OPERATIONS, lambda: ops.lambda.map((run) => ({ ...run, durationMs: 0 })) },
@@ -176,5 +173,30 @@ export function costReport(m: Measurement, prices: Prices = DEFAULT_PRICES): Cos
       source: "modelled",
     });
   }
-  return { lines, measured, modelled, totalPerItem: measured.total + modelled.total, operations: ops };
+  if (routedCounts > 0) {
+    lines.push({
+      service: "Routed-decision counting",
+      basis: `${f2(routedCounts)} decisions (core/cost "routedCount": the counter did not run in the phase)`,
+      usdPerItem: counting.total,
+      source: "modelled",
+    });
+  }
+  return {
+    lines,
+    measured,
+    modelled,
+    totalPerItem: measured.total + modelled.total + counting.total,
+    operations: ops,
+  };
+}
+
+/** `times` of an activity's operations. */
+function scaled(one: Operations, times: number): Operations {
+  return {
+    ...NO_OPERATIONS,
+    lambda: one.lambda.map((run) => ({ ...run, invocations: run.invocations * times })),
+    sqsRequests: one.sqsRequests * times,
+    dynamoWriteUnits: one.dynamoWriteUnits * times,
+    dynamoReadUnits: one.dynamoReadUnits * times,
+  };
 }

@@ -23,7 +23,7 @@ import {
   unitsPerItem,
   waitFor,
 } from "./common";
-import { aggregatorMeasured } from "./routing";
+import { aggregatorMeasured, routedCounterMeasured } from "./routing";
 
 const PHASE = "review";
 /** The human side of a held item, for scale: issue 3's example rate and a quick decision. */
@@ -212,6 +212,7 @@ export const review: Scenario = {
       stateMachineSqsSends: sqsSends,
       ops: phase.ops,
       modelledMetricEvents: modelledEvents,
+      modelledRoutedCounts: routedCounterMeasured(ctx, phase.invocations) ? 0 : 1,
     };
     const cost = costReport(measurement);
     const human = humanCostPerItem();

@@ -32,10 +32,15 @@ export const TARGET_USD_PER_MILLION = 5;
 export function aggregatorMeasured(ctx: BenchContext, invocations: Record<string, unknown>): boolean {
   return Object.keys(invocations).some((name) => {
     const info = ctx.app.functions[name];
-    return (
-      /MetricsQueue/.test(info?.eventSource ?? "") || /aggregat|RoutedCounter/i.test(info?.label ?? name)
-    );
+    return /MetricsQueue/.test(info?.eventSource ?? "") || /aggregat/i.test(info?.label ?? name);
   });
+}
+
+/** Whether the routed-decision counter (decisions stream) ran in the phase (then its cost was measured). */
+export function routedCounterMeasured(ctx: BenchContext, invocations: Record<string, unknown>): boolean {
+  return Object.keys(invocations).some((name) =>
+    /RoutedCounter/.test(ctx.app.functions[name]?.label ?? name),
+  );
 }
 
 export const routing: Scenario = {
@@ -135,6 +140,7 @@ export const routing: Scenario = {
         stateMachineSqsSends: 0,
         ops: phase.ops,
         modelledMetricEvents: modelledEvents,
+        modelledRoutedCounts: routedCounterMeasured(ctx, phase.invocations) ? 0 : 1,
       };
       const cost = costReport(measurement);
       const perMillionUsd = cost.totalPerItem * 1e6;

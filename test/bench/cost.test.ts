@@ -104,6 +104,27 @@ describe("cost report", () => {
     );
   });
 
+  it("adds core/cost's routed-counting model when the routed counter did not run", () => {
+    // Arrange
+    const m = { ...automated(), modelledRoutedCounts: 1 };
+    const expected = costOfOperations(
+      {
+        ...operationsOf("routedCount"),
+        expressRequests: 0,
+        httpApiRequests: 0,
+      },
+      DEFAULT_PRICES,
+    ).total;
+
+    // Act
+    const report = costReport(m);
+
+    // Assert
+    expect(report.lines.at(-1)).toMatchObject({ service: "Routed-decision counting", source: "modelled" });
+    expect(report.totalPerItem).toBeCloseTo(report.measured.total + expected, 15);
+    expect(costReport(automated()).lines.map((l) => l.service)).not.toContain("Routed-decision counting");
+  });
+
   it("bills Standard transitions at $25 per million", () => {
     const held: Measurement = { ...automated(), standardTransitions: 4000, httpRequests: 0, functions: [] };
     const line = costReport(held).lines.find((l) => l.service === "Step Functions Standard");
