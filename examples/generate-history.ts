@@ -9,6 +9,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { seededRandom } from "../core/simulation/random";
 
 const LINES = 2000;
 const SEED = 20_240_605;
@@ -21,19 +22,8 @@ const TOPICS: [topic: string, weight: number][] = [
   ["legal", 0.04],
 ];
 
-/** mulberry32: tiny, fast and good enough for synthetic data; the seed makes the file reproducible. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = mulberry32(SEED);
+// The simulator's seeded generator (mulberry32): the seed makes the file reproducible.
+const random = seededRandom(SEED);
 
 /** Box–Muller; 1 − u keeps the logarithm finite. */
 function normal(): number {

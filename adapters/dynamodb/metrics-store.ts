@@ -1,6 +1,5 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
@@ -11,7 +10,14 @@ import {
 import type { DecisionRecord } from "../../core/decisions/record";
 import type { Experiment } from "../../core/experiments/schema";
 import type { FeedbackRecord } from "../../core/feedback/record";
-import { aggregate, DEFAULT_SHARDS, keyId, keyOf, shardFor, unitKeyOf } from "../../core/metrics/aggregate";
+import {
+  aggregate,
+  DEFAULT_SHARDS,
+  firstEventPerUnit,
+  keyId,
+  keyOf,
+  shardFor,
+} from "../../core/metrics/aggregate";
 import type { Counters } from "../../core/metrics/counters";
 import type { MetricEvent } from "../../core/metrics/events";
 import type { CounterRow } from "../../core/metrics/read";
@@ -32,7 +38,7 @@ import type { ReviewItem } from "../../core/review/item";
 import { fromItem as decisionFromItem } from "./decision-store";
 import { DynamoExperimentStore } from "./experiment-store";
 import { FEED_PARTITION } from "./feedback-store";
-import { allPages } from "./pages";
+import { allPages, batchGetAll } from "./pages";
 import { fromReviewItem, REVIEW_SK } from "./review-store";
 import { cancellationCodes, RETRYABLE_CANCELLATIONS } from "./transactions";
 
@@ -65,7 +71,6 @@ export const UNIT_SK = "U";
 const MAX_ACTIONS = 100;
 /** Keeps each UpdateExpression far below DynamoDB's 4 KB expression limit. */
 const MAX_COUNTERS_PER_UPDATE = 100;
-const BATCH_GET_LIMIT = 100;
 const WATERMARK_SK = "WATERMARK";
 /** A roll-up item's gzipped rows stay below this (DynamoDB items: 400 KB); a larger day is split by hours. */
 const MAX_ROLLUP_BYTES = 300_000;
@@ -207,27 +212,14 @@ export class DynamoMetricsStore implements RollupWriter {
 
   /** Event id → unit key for the first event of each unit not yet stored (a read saves a cancelled transaction). */
   private async newUnits(events: readonly MetricEvent[]): Promise<Map<string, string>> {
-    const firstEvent = new Map<string, string>();
-    for (const event of events) {
-      const unit = unitKeyOf(event);
-      if (unit && !firstEvent.has(unit)) firstEvent.set(unit, event.id);
-    }
-    const known = new Set<string>();
-    const keys = [...firstEvent.keys()];
-    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.table]: {
-          Keys: keys.slice(i, i + BATCH_GET_LIMIT).map((u) => ({ pk: unitPk(u), sk: UNIT_SK })),
-        },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const page = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of page.Responses?.[this.table] ?? [])
-          known.add(String(item.pk).slice("UNIT#".length));
-        request = page.UnprocessedKeys as typeof request;
-        if (request && Object.keys(request).length > 0) await this.sleep(20 + this.random() * 50);
-      }
-    }
+    const firstEvent = firstEventPerUnit(events);
+    const stored = await batchGetAll(
+      this.db,
+      this.table,
+      [...firstEvent.keys()].map((u) => ({ pk: unitPk(u), sk: UNIT_SK })),
+      { pause: () => this.sleep(20 + this.random() * 50) },
+    );
+    const known = new Set(stored.map((item) => String(item.pk).slice("UNIT#".length)));
     return new Map([...firstEvent].filter(([unit]) => !known.has(unit)).map(([unit, id]) => [id, unit]));
   }
 
@@ -702,21 +694,14 @@ export async function loadRebuildInput(
     return record as unknown as FeedbackRecord;
   });
 
-  const reviews: ReviewItem[] = [];
   const reviewIds = [...new Set(decisions.flatMap((d) => (d.reviewId ? [d.reviewId] : [])))];
-  for (let i = 0; i < reviewIds.length; i += BATCH_GET_LIMIT) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [tables.reviews]: {
-        Keys: reviewIds.slice(i, i + BATCH_GET_LIMIT).map((id) => ({ pk: id, sk: REVIEW_SK })),
-      },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const page = await db.send(new BatchGetCommand({ RequestItems: request }));
-      reviews.push(...(page.Responses?.[tables.reviews] ?? []).map(fromReviewItem));
-      request = page.UnprocessedKeys as typeof request;
-    }
-  }
-
+  const reviews: ReviewItem[] = (
+    await batchGetAll(
+      db,
+      tables.reviews,
+      reviewIds.map((id) => ({ pk: id, sk: REVIEW_SK })),
+    )
+  ).map(fromReviewItem);
   const store = new DynamoExperimentStore(db, tables.experiments);
   const versions = new Map<number, Experiment | undefined>();
   for (const version of new Set(decisions.map((d) => d.configVersion)))

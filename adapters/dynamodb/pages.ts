@@ -1,3 +1,5 @@
+import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+
 /** One page of a Query or Scan. */
 interface Page<T> {
   Items?: T[];
@@ -43,4 +45,36 @@ export function updateExpression(
     .filter(Boolean)
     .join(" ");
   return { expression, names, values };
+}
+
+/** BatchGetItem takes at most 100 keys a call. */
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * The items of `keys` in one table (missing ones are simply absent), through BatchGetItem 100 keys a
+ * call, asking again for the keys DynamoDB left unprocessed (after `pause`, when given).
+ */
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Record<string, unknown>[],
+  options: { consistentRead?: boolean; pause?: () => Promise<void> } = {},
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+    type Request = Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }>;
+    let request: Request | undefined = {
+      [table]: {
+        Keys: keys.slice(i, i + BATCH_GET_LIMIT),
+        ...(options.consistentRead ? { ConsistentRead: true } : {}),
+      },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const page = await db.send(new BatchGetCommand({ RequestItems: request }));
+      items.push(...(page.Responses?.[table] ?? []));
+      request = page.UnprocessedKeys as Request | undefined;
+      if (request && Object.keys(request).length > 0) await options.pause?.();
+    }
+  }
+  return items;
 }

@@ -1,16 +1,16 @@
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { fnv1a32 } from "../../core/assignment/hash";
-import { aggregate, DEFAULT_SHARDS, unitKeyOf } from "../../core/metrics/aggregate";
+import { aggregate, DEFAULT_SHARDS, firstEventPerUnit } from "../../core/metrics/aggregate";
 import type { MetricEvent } from "../../core/metrics/events";
 import { chunkForCommit, type StreamRecord } from "../../core/metrics/stream-batches";
 import { assertInOrder, recordsAfter } from "../../core/metrics/stream-position";
 import { addExpression, UNIT_SK, unitPk } from "./metrics-store";
+import { batchGetAll } from "./pages";
 import { cancellationCodes, RETRYABLE_CANCELLATIONS } from "./transactions";
 
 /**
@@ -31,7 +31,6 @@ import { cancellationCodes, RETRYABLE_CANCELLATIONS } from "./transactions";
 const MARK_SK = "M";
 const MAX_ACTIONS = 100;
 const MAX_COUNTERS_PER_UPDATE = 100;
-const BATCH_GET_LIMIT = 100;
 /** Stream records live 24 hours; a mark older than that can never be needed again. */
 const MARK_TTL_SECONDS = 2 * 24 * 3600;
 
@@ -184,29 +183,16 @@ export class DynamoStreamCounter {
    * unit item, creating the item (naming this batch's first event of the unit) where there is none.
    */
   private async claimUnits(events: readonly MetricEvent[]): Promise<Set<string>> {
-    const firstInBatch = new Map<string, string>();
-    for (const event of events) {
-      const unit = unitKeyOf(event);
-      if (unit && !firstInBatch.has(unit)) firstInBatch.set(unit, event.id);
-    }
-    const owner = new Map<string, string>();
-    const keys = [...firstInBatch.keys()];
-    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
-        {
-          [this.table]: {
-            Keys: keys.slice(i, i + BATCH_GET_LIMIT).map((u) => ({ pk: unitPk(u), sk: UNIT_SK })),
-            ConsistentRead: true,
-          },
-        };
-      while (request && Object.keys(request).length > 0) {
-        const page = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of page.Responses?.[this.table] ?? [])
-          owner.set(String(item.pk).slice("UNIT#".length), String(item.firstEventId ?? ""));
-        request = page.UnprocessedKeys as typeof request;
-        if (request && Object.keys(request).length > 0) await this.sleep(20 + this.random() * 50);
-      }
-    }
+    const firstInBatch = firstEventPerUnit(events);
+    const stored = await batchGetAll(
+      this.db,
+      this.table,
+      [...firstInBatch.keys()].map((u) => ({ pk: unitPk(u), sk: UNIT_SK })),
+      { consistentRead: true, pause: () => this.sleep(20 + this.random() * 50) },
+    );
+    const owner = new Map(
+      stored.map((item) => [String(item.pk).slice("UNIT#".length), String(item.firstEventId ?? "")]),
+    );
     await Promise.all(
       [...firstInBatch]
         .filter(([unit]) => !owner.has(unit))

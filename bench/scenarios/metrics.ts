@@ -11,6 +11,7 @@
  *    over 2 arms × 7 days (and 100M over 30 days): `readExperiment` + `experimentMetrics` follow the
  *    items, not the decisions.
  */
+
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { OperationTotals } from "../../adapters/aws-operations";
@@ -23,6 +24,7 @@ import { feedbackAcknowledgedEvent, verdictEvent } from "../../core/metrics/buil
 import { addCounters, type Counters } from "../../core/metrics/counters";
 import type { MetricEvent } from "../../core/metrics/events";
 import { type CounterRow, experimentMetrics } from "../../core/metrics/read";
+import { seededRandom } from "../../core/simulation/random";
 import type { BenchOptions } from "../args";
 import type { BenchContext, Scenario, ScenarioResult } from "../context";
 import { costReport, type Measurement, modelledAggregation } from "../cost";
@@ -68,18 +70,8 @@ export function eventCount(
   return options.quick ? QUICK_EVENTS : DEFAULT_EVENTS;
 }
 
-/** A small deterministic generator (xorshift32) in [0, 1), so a mix can be reproduced. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 0x1_0000_0000;
-  };
-}
+/** Seeded, so a mix can be reproduced: the simulator's generator. */
+export { seededRandom };
 
 export interface MixOptions {
   experimentId: string;

@@ -52,6 +52,16 @@ export function unitKeyOf(event: MetricEvent): string | undefined {
   return `${event.experimentId}#${event.arm}#${event.unitId}`;
 }
 
+/** Unit key → id of the first event of the batch that routed a decision for that unit. */
+export function firstEventPerUnit(events: readonly MetricEvent[]): Map<string, string> {
+  const first = new Map<string, string>();
+  for (const event of events) {
+    const unit = unitKeyOf(event);
+    if (unit && !first.has(unit)) first.set(unit, event.id);
+  }
+  return first;
+}
+
 /** Audit review ids start with "au-" (see reviewIdFor in core/review/hold.ts). */
 const isAuditReview = (reviewId: string) => reviewId.startsWith("au-");
 

@@ -1,6 +1,7 @@
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { type DecisionStreamRecord, decodeDecisionStream } from "../../adapters/dynamodb/decision-stream";
 import { DynamoStreamCounter } from "../../adapters/dynamodb/stream-counter";
+import type { StreamRecord } from "../../core/metrics/stream-batches";
 
 /** Lambda's DynamoDB stream event with a tumbling window, which is what carries the shard id. */
 export interface DecisionStreamWindowEvent {
@@ -16,7 +17,7 @@ export interface WindowResponse {
 }
 
 export interface ShardCounter {
-  count(shardId: string, records: ReturnType<typeof decodeDecisionStream>["records"]): Promise<unknown>;
+  count(shardId: string, records: readonly StreamRecord[]): Promise<unknown>;
 }
 
 const log = (level: "error", fields: Record<string, unknown>) =>

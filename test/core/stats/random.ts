@@ -1,14 +1,5 @@
-/** Seeded pseudo-random numbers for property tests (mulberry32), so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded pseudo-random numbers for property tests (mulberry32, the simulator's), so failures reproduce. */
+export { seededRandom } from "../../../core/simulation/random";
 
 /** Integer in [min, max]. */
 export function randomInt(random: () => number, min: number, max: number): number {
