@@ -32,9 +32,25 @@ export interface RoundResult {
 
 const ADJUDICATION_QUEUE_SUFFIX = "adjudication";
 
-/** Ends the item's current round: out of its queue, lease dropped, with the round's final status. */
-function closeRound(deps: StepDeps, state: Hold, status: ReviewStatus, at: string): Promise<boolean> {
-  return deps.reviews.update(state.reviewId, state.round, { status, updatedAt: at }, OUT_OF_QUEUE);
+/**
+ * Ends the item's current round: out of its queue, lease dropped, with the round's final status and,
+ * when the round ended on verdicts, all of them. The verdict API also stores them, but only after
+ * SendTaskSuccess and only while the item is still claimed: when this step runs first, that write
+ * is refused, so the verdicts must be written here.
+ */
+function closeRound(
+  deps: StepDeps,
+  state: Hold,
+  status: ReviewStatus,
+  at: string,
+  verdicts?: readonly Verdict[],
+): Promise<boolean> {
+  return deps.reviews.update(
+    state.reviewId,
+    state.round,
+    { status, updatedAt: at, ...(verdicts ? { verdicts: [...verdicts] } : {}) },
+    OUT_OF_QUEUE,
+  );
 }
 
 /** Ends the round as escalated: out of its queue, with an audit entry and a metric event saying why. */
@@ -44,8 +60,9 @@ async function recordEscalation(
   decision: DecisionRecord | undefined,
   at: string,
   change: { fromTier: string; toTier: string; reason: string; cause: "sla" | "disagreement" },
+  verdicts?: readonly Verdict[],
 ): Promise<void> {
-  await closeRound(deps, state, "escalated", at);
+  await closeRound(deps, state, "escalated", at, verdicts);
   await Promise.all([
     deps.audit.append([
       {
@@ -256,12 +273,19 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
   if (state.requiredVerdicts >= 2 && labels.length > 1) {
     const adjudicationTier = Math.min(state.tierIndex + 1, state.tiers.length - 1);
     const reason = `reviewers disagreed (${verdicts.map((v) => `${v.reviewer}: ${v.label}`).join(", ")}); adjudication needed`;
-    await recordEscalation(deps, state, decision, at, {
-      fromTier: state.tiers[state.tierIndex]?.name ?? "tier-1",
-      toTier: ADJUDICATION_QUEUE_SUFFIX,
-      reason,
-      cause: "disagreement",
-    });
+    await recordEscalation(
+      deps,
+      state,
+      decision,
+      at,
+      {
+        fromTier: state.tiers[state.tierIndex]?.name ?? "tier-1",
+        toTier: ADJUDICATION_QUEUE_SUFFIX,
+        reason,
+        cause: "disagreement",
+      },
+      all,
+    );
     return nextRound(
       state,
       {
@@ -282,7 +306,7 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
   const doubled = [...rounds.values()].find((round) => round.length >= 2);
   const pair =
     doubled?.[0] && doubled[1] ? ([doubled[0].label, doubled[1].label] as [string, string]) : undefined;
-  await closeRound(deps, state, "decided", at);
+  await closeRound(deps, state, "decided", at, all);
 
   const events: MetricEvent[] = [];
   const work: Promise<unknown>[] = [];

@@ -159,6 +159,38 @@ describe("settling a verdict", () => {
     expect(w.notify.feedbacks).toHaveLength(1);
   });
 
+  it("stores the round's verdicts on the item when it runs before the verdict API writes them", async () => {
+    // Arrange: the item as the API leaves it between SendTaskSuccess and its own (later) write
+    const w = await reviewWorld();
+    const { hold } = await w.hold({ decisionId: "d-1" });
+
+    // Act
+    await settle(w.steps, { ...hold, verdict: { verdicts: [verdict("alice", "deny")] } });
+
+    // Assert
+    expect(w.reviews.items.get(hold.reviewId)).toMatchObject({
+      status: "decided",
+      verdicts: [{ reviewer: "alice", label: "deny" }],
+    });
+  });
+
+  it("stores both disagreeing verdicts on the item when it sends the round to adjudication", async () => {
+    // Arrange
+    const w = await reviewWorld();
+    const { hold } = await w.hold({ decisionId: "d-1" });
+
+    // Act
+    await settle(w.steps, {
+      ...hold,
+      requiredVerdicts: 2,
+      doubleReview: true,
+      verdict: { verdicts: [verdict("alice", "deny"), verdict("bob", "approve")] },
+    });
+
+    // Assert
+    expect(w.reviews.items.get(hold.reviewId)?.verdicts.map((v) => v.reviewer)).toEqual(["alice", "bob"]);
+  });
+
   it("produces no feedback when the reviewer agrees with the model", async () => {
     // Arrange
     const w = await reviewWorld();
