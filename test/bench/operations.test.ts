@@ -12,6 +12,7 @@ import {
   unitTotal,
 } from "../../adapters/aws-operations";
 import { emptyPhase, recordInvocation, recordLine } from "../../bench/recorder";
+import { fixed } from "../support/clock";
 
 describe("operation counting lines", () => {
   it("round-trips a record through its log line", () => {
@@ -33,7 +34,7 @@ describe("operation counting lines", () => {
     const json = '{"_hitl_ops":{"SQS.SendMessageBatch":1},"_hitl_units":{"SQS.SendMessageBatch requests":1}}';
     for (const line of [
       `[HitlCompute-RouteDecisionFn] ${json}`,
-      `2026-11-25T13:00:00.000Z\t6f1c0e4a-1111-2222-3333-444455556666\tINFO\t${json}`,
+      `${fixed("2026-11-25T13:00:00.000Z")}\t6f1c0e4a-1111-2222-3333-444455556666\tINFO\t${json}`,
     ]) {
       expect(parseOperationLine(line)?.ops).toEqual({ "SQS.SendMessageBatch": 1 });
     }

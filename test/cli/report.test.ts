@@ -7,6 +7,7 @@ import { FINANCE_CSV_HEADER, REPORT_CSV_HEADER } from "../../cli/render/report-t
 import { buildReport, type ExperimentReport } from "../../core/report";
 import { clearWinner, experiment, rows } from "../core/report/fixtures";
 import { type CliRun, runCli } from "../support/cli";
+import { fixed, fixedDate } from "../support/clock";
 
 const dir = mkdtempSync(path.join(tmpdir(), "hitl-report-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +19,7 @@ function twoDays(): ExperimentReport {
     ...rows("conservative", 10, { decisions: 100, auto: 50, audits: 10, auditsCorrect: 10 }, 24),
     ...rows("aggressive", 10, { decisions: 100, auto: 70, audits: 10, auditsCorrect: 10 }, 24),
   ];
-  return buildReport({ experiment: experiment(), rows: data, now: new Date("2026-11-03T00:00:00Z") });
+  return buildReport({ experiment: experiment(), rows: data, now: fixedDate("2026-11-03T00:00:00Z") });
 }
 
 interface Run extends CliRun {
@@ -35,7 +36,7 @@ async function runReport(args: string[], deps: Partial<ReportCommandDeps> = {}):
           paths.push(p);
           return report;
         },
-        now: () => new Date("2026-11-03T00:00:00Z"),
+        now: () => fixedDate("2026-11-03T00:00:00Z"),
         ...deps,
       }),
     ["report", ...args],
@@ -52,7 +53,9 @@ describe("hitl report", () => {
     expect(run.exitCode).toBeUndefined();
     expect(run.paths).toEqual(["/v1/experiments/claims/report"]);
     expect(run.stdout).toMatch(
-      /^Experiment claims · config v1 · running · 2026-11-01T00:00 → 2026-11-02T09:59 UTC \(2 days\)/,
+      new RegExp(
+        `^Experiment claims · config v1 · running · ${fixed("2026-11-01T00:00")} → ${fixed("2026-11-02T09:59")} UTC \\(2 days\\)`,
+      ),
     );
     expect(run.stdout).toContain("Recommendation: Ship aggressive: automation +20.0 pp");
     expect(run.stdout).toMatch(/automation rate\s+50\.0% \(47\.8–52\.2%\)\s+70\.0% \(68\.0–72\.0%\)/);
@@ -123,10 +126,10 @@ describe("hitl report", () => {
     const lines = run.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe(FINANCE_CSV_HEADER.join(","));
     expect(lines.slice(1).map((l) => l.split(",").slice(0, 3).join(","))).toEqual([
-      "2026-11-01,aggressive,1000",
-      "2026-11-01,conservative,1000",
-      "2026-11-02,aggressive,1000",
-      "2026-11-02,conservative,1000",
+      `${fixed("2026-11-01")},aggressive,1000`,
+      `${fixed("2026-11-01")},conservative,1000`,
+      `${fixed("2026-11-02")},aggressive,1000`,
+      `${fixed("2026-11-02")},conservative,1000`,
       "total,conservative,2000",
       "total,aggressive,2000",
       "total,all,4000",

@@ -14,6 +14,7 @@ import {
   predictionBars,
   slaCountdown,
 } from "../../console/src/logic";
+import { fixed, fixedMs } from "../support/clock";
 
 const prediction = {
   label: "approve",
@@ -38,9 +39,9 @@ describe("the SLA countdown", () => {
 
   it("counts down to the deadline while more than a fifth of the tier's time is left", () => {
     // Arrange
-    const enqueuedAt = "2026-11-25T12:00:00.000Z";
-    const deadline = "2026-11-25T13:00:00.000Z";
-    const now = Date.parse("2026-11-25T12:10:00.000Z");
+    const enqueuedAt = fixed("2026-11-25T12:00:00.000Z");
+    const deadline = fixed("2026-11-25T13:00:00.000Z");
+    const now = fixedMs("2026-11-25T12:10:00.000Z");
 
     // Act
     const countdown = slaCountdown(deadline, enqueuedAt, now);
@@ -51,12 +52,12 @@ describe("the SLA countdown", () => {
 
   it("turns near in the last fifth of the tier's time, as the queues' near-SLA count does", () => {
     // Arrange
-    const enqueuedAt = "2026-11-25T12:00:00.000Z";
-    const deadline = "2026-11-25T13:00:00.000Z";
+    const enqueuedAt = fixed("2026-11-25T12:00:00.000Z");
+    const deadline = fixed("2026-11-25T13:00:00.000Z");
 
     // Act
-    const justBefore = slaCountdown(deadline, enqueuedAt, Date.parse("2026-11-25T12:47:59.000Z"));
-    const atTheMark = slaCountdown(deadline, enqueuedAt, Date.parse("2026-11-25T12:48:00.000Z"));
+    const justBefore = slaCountdown(deadline, enqueuedAt, fixedMs("2026-11-25T12:47:59.000Z"));
+    const atTheMark = slaCountdown(deadline, enqueuedAt, fixedMs("2026-11-25T12:48:00.000Z"));
 
     // Assert
     expect(justBefore.state).toBe("ok");
@@ -65,13 +66,13 @@ describe("the SLA countdown", () => {
 
   it("says by how much an item is overdue once the deadline has passed", () => {
     // Arrange
-    const deadline = "2026-11-25T13:00:00.000Z";
+    const deadline = fixed("2026-11-25T13:00:00.000Z");
 
     // Act
     const countdown = slaCountdown(
       deadline,
-      "2026-11-25T12:00:00.000Z",
-      Date.parse("2026-11-25T13:01:05.500Z"),
+      fixed("2026-11-25T12:00:00.000Z"),
+      fixedMs("2026-11-25T13:01:05.500Z"),
     );
 
     // Assert

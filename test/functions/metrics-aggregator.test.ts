@@ -135,7 +135,7 @@ describe("the metrics aggregator handler", () => {
     const store = new DynamoMetricsStore(local.db, table);
     const deadLetter = new RecordingDeadLetter();
     const [fresh] = freshEvents("exp-s", 1);
-    const old = { ...fresh, id: "old", at: "2020-01-01T00:00:00.000Z" };
+    const old = { ...fresh, id: "old", at: new Date(Date.now() - 30 * 86_400_000).toISOString() };
 
     // Act
     const response = await processBatch(

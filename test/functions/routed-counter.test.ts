@@ -7,7 +7,7 @@ import { DynamoStreamCounter } from "../../adapters/dynamodb/stream-counter";
 import type { DecisionRecord } from "../../core/decisions/record";
 import { countBatch } from "../../functions/routed-counter/handler";
 import { createMetricsTable, type LocalDynamo, startLocalDynamo } from "../adapters/dynamodb/local-tables";
-import { NOW } from "../adapters/dynamodb/metric-events";
+import { hoursAgo, NOW } from "../adapters/dynamodb/metric-events";
 
 let local: LocalDynamo;
 
@@ -28,6 +28,10 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** When the test decisions arrived: hours ago on the real clock, which DynamoDB Local's TTL sweeper runs on. */
+const RECEIVED_AT = hoursAgo(3);
+const CREATED_AT = new Date(Date.parse(RECEIVED_AT) + 120).toISOString();
+
 function decision(id: string, overrides: Partial<DecisionRecord> = {}): DecisionRecord {
   return {
     decisionId: id,
@@ -45,9 +49,9 @@ function decision(id: string, overrides: Partial<DecisionRecord> = {}): Decision
     outcome: "approve",
     outcomeSource: "model",
     requestHash: "h",
-    receivedAt: "2026-11-25T12:00:00.000Z",
-    createdAt: "2026-11-25T12:00:00.120Z",
-    updatedAt: "2026-11-25T12:00:00.120Z",
+    receivedAt: RECEIVED_AT,
+    createdAt: CREATED_AT,
+    updatedAt: CREATED_AT,
     ...overrides,
   };
 }

@@ -233,9 +233,9 @@ describe("acknowledging corrections", () => {
   for (const [what, body] of [
     [
       "both feedbackIds and until",
-      { feedbackIds: ["x"], until: "2026-01-01", modelVersion: "m", stage: "training" },
+      { feedbackIds: ["x"], until: new Date().toISOString(), modelVersion: "m", stage: "training" },
     ],
-    ["an unknown stage", { until: "2026-01-01", modelVersion: "m", stage: "production" }],
+    ["an unknown stage", { until: new Date().toISOString(), modelVersion: "m", stage: "production" }],
     ["an until that is not a date", { until: "soon", modelVersion: "m", stage: "training" }],
   ] as const) {
     it(`refuses ${what} with 400, changing nothing`, async () => {

@@ -1,5 +1,6 @@
 import type { Experiment } from "../../core/experiments/schema";
 import { newExperiment, parseExperiment } from "../../core/experiments/validate";
+import { fixed } from "./clock";
 
 /** A valid running experiment (claims triage, two arms), with overrides. */
 export function experiment(overrides: Record<string, unknown> = {}): Experiment {
@@ -23,5 +24,5 @@ export function experiment(overrides: Record<string, unknown> = {}): Experiment 
     ...overrides,
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return newExperiment(parsed.value, "2026-11-25T00:00:00.000Z");
+  return newExperiment(parsed.value, fixed("2026-11-25T00:00:00.000Z"));
 }

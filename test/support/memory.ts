@@ -128,17 +128,6 @@ export class MemoryNotifier implements Notifier {
   }
 }
 
-/** A clock tests move by hand. */
-export function manualClock(start = "2026-11-25T12:00:00.000Z") {
-  let now = Date.parse(start);
-  return {
-    now: () => new Date(now),
-    advance: (seconds: number) => {
-      now += seconds * 1000;
-    },
-  };
-}
-
 /** The reviews table's claim/lease operations, atomic like DynamoDB's conditional writes. */
 export class MemoryDesk implements ReviewDesk {
   constructor(private readonly reviews: MemoryReviews) {}

@@ -1,6 +1,7 @@
 import type { Hold } from "../../core/review/hold";
 import { storeHeldItem } from "../../core/review/intake";
 import { routeDecision } from "../../core/routing/route-decision";
+import { manualClock } from "./clock";
 import { experiment } from "./experiments";
 import {
   MemoryAudit,
@@ -12,7 +13,6 @@ import {
   MemoryNotifier,
   MemoryReviews,
   MemoryWorkflow,
-  manualClock,
 } from "./memory";
 
 /** Every port in memory, wired the way the functions wire them, plus helpers to hold items. */

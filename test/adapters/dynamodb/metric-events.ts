@@ -4,9 +4,19 @@ import type { MetricEvent } from "../../../core/metrics/events";
 import type { CounterRow } from "../../../core/metrics/read";
 import { acknowledged, outcome, routed, verdict } from "../../core/metrics/events";
 import { seededRandom } from "../../core/stats/random";
+import { realHourStart, realNow } from "../../support/clock";
 
-/** The clock the stores run with: the events below are a few hours old, never stale. */
-export const NOW = new Date("2026-11-25T15:00:00Z");
+/**
+ * The clock the stores run with: the real time, frozen when the file loads. It must be real:
+ * DynamoDB Local's TTL sweeper deletes dedupe items and shard marks whose expiry is past on the
+ * real clock. The events below are one to three hours older, never stale.
+ */
+export const NOW = realNow();
+
+/** `minutes` past the start of the hour `hoursBack` hours before NOW's, as ISO text. */
+export function hoursAgo(hoursBack: number, minutes = 0): string {
+  return new Date(realHourStart(hoursBack, NOW.getTime()).getTime() + minutes * 60_000).toISOString();
+}
 
 /** `n` distinct events of several types over two arms and two hours, with repeating units. */
 export function mixedEvents(n: number, experimentId = "exp-1", seed = 1): MetricEvent[] {
@@ -15,7 +25,7 @@ export function mixedEvents(n: number, experimentId = "exp-1", seed = 1): Metric
     const common = {
       experimentId,
       arm: i % 3 === 0 ? "b" : "a",
-      at: `2026-11-25T1${2 + (i % 2)}:${String(i % 60).padStart(2, "0")}:00.000Z`,
+      at: hoursAgo(3 - (i % 2), i % 60),
     };
     switch (i % 5) {
       case 0:

@@ -170,9 +170,9 @@ describe("DynamoMetricsStore on DynamoDB Local", () => {
   it("refuses events older than the dedupe window instead of risking a second count", async () => {
     // Arrange
     const { store } = await newStore({ dedupeTtlSeconds: 3600, maxEventAgeSeconds: 1800 });
-    const old = manyRouted(1, { at: "2026-11-25T14:00:00.000Z" });
+    const old = manyRouted(1, { at: new Date(NOW.getTime() - 3_600_000).toISOString() });
     const fresh = manyRouted(1, {
-      at: "2026-11-25T14:45:00.000Z",
+      at: new Date(NOW.getTime() - 900_000).toISOString(),
       decisionId: "new",
       id: "decision.routed:new",
     });
@@ -197,7 +197,7 @@ describe("DynamoMetricsStore on DynamoDB Local", () => {
     const { Item } = await local.db.send(
       new GetCommand({ TableName: table, Key: { pk: `DEDUPE#${event?.id}`, sk: "D" } }),
     );
-    expect(Item?.expiresAt).toBe(NOW.getTime() / 1000 + 7 * 24 * 3600);
+    expect(Item?.expiresAt).toBe(Math.floor(NOW.getTime() / 1000) + 7 * 24 * 3600);
   });
 
   it("measures events per second and write units per event for full batches", async () => {

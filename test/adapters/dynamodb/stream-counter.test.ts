@@ -6,7 +6,7 @@ import type { MetricEvent } from "../../../core/metrics/events";
 import type { StreamRecord } from "../../../core/metrics/stream-batches";
 import { routed } from "../../core/metrics/events";
 import { createMetricsTable, type LocalDynamo, startLocalDynamo } from "./local-tables";
-import { expectedCounters, liveCounters, NOW } from "./metric-events";
+import { expectedCounters, hoursAgo, liveCounters, NOW } from "./metric-events";
 
 let local: LocalDynamo;
 
@@ -36,7 +36,7 @@ function decisions(n: number, from = 0): MetricEvent[] {
       decisionId: `d${i}`,
       unitId: `u${i % 5 < 2 ? i % 7 : i}`,
       arm: i % 3 === 0 ? "b" : "a",
-      at: `2026-11-25T1${2 + (i % 3)}:00:00.000Z`,
+      at: hoursAgo(3 - (i % 3)),
       latencyMs: (i * 37) % 400,
     });
   });

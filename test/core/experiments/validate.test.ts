@@ -11,6 +11,7 @@ import {
   type ParsedExperiment,
   parseExperiment,
 } from "../../../core/experiments/validate";
+import { fixed } from "../../support/clock";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -292,12 +293,12 @@ describe("parseExperiment", () => {
 
 describe("newExperiment", () => {
   it("starts at version 1 with both timestamps set to now", () => {
-    const exp = newExperiment(parsed(issueExample()), "2026-11-01T10:00:00.000Z");
+    const exp = newExperiment(parsed(issueExample()), fixed("2026-11-01T10:00:00.000Z"));
 
     expect(exp).toMatchObject({
       version: 1,
-      createdAt: "2026-11-01T10:00:00.000Z",
-      updatedAt: "2026-11-01T10:00:00.000Z",
+      createdAt: fixed("2026-11-01T10:00:00.000Z"),
+      updatedAt: fixed("2026-11-01T10:00:00.000Z"),
     });
   });
 
@@ -311,19 +312,19 @@ describe("newExperiment", () => {
 describe("applyChange", () => {
   const created: Experiment = newExperiment(
     parsed({ ...issueExample(), hashSeed: "custom-seed" }),
-    "2026-11-01T10:00:00.000Z",
+    fixed("2026-11-01T10:00:00.000Z"),
   );
 
   it("bumps the version and updatedAt and keeps createdAt", () => {
     const changed = applyChange(
       created,
       parsed(withPolicy({ autoAcceptAbove: 0.85 })),
-      "2026-11-02T10:00:00.000Z",
+      fixed("2026-11-02T10:00:00.000Z"),
     );
 
     expect(changed.version).toBe(2);
-    expect(changed.createdAt).toBe("2026-11-01T10:00:00.000Z");
-    expect(changed.updatedAt).toBe("2026-11-02T10:00:00.000Z");
+    expect(changed.createdAt).toBe(fixed("2026-11-01T10:00:00.000Z"));
+    expect(changed.updatedAt).toBe(fixed("2026-11-02T10:00:00.000Z"));
     expect(changed.arms[1]?.policy.autoAcceptAbove).toBe(0.85);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "../../../core/errors";
 import { acknowledgeFeedback } from "../../../core/feedback/acknowledge";
 import type { FeedbackFeed } from "../../../core/feedback/ports";
+import { fixed, fixedMs } from "../../support/clock";
 import { correction, feedbackWorld } from "./fixtures";
 
 async function errorOf(run: () => Promise<unknown>): Promise<DomainError> {
@@ -18,9 +19,9 @@ async function errorOf(run: () => Promise<unknown>): Promise<DomainError> {
 async function threeCorrections() {
   const w = feedbackWorld();
   await w.add(
-    correction(1, "2026-11-25T10:00:00.000Z"),
-    correction(2, "2026-11-25T11:00:00.000Z"),
-    correction(3, "2026-11-25T13:00:00.000Z"),
+    correction(1, fixed("2026-11-25T10:00:00.000Z")),
+    correction(2, fixed("2026-11-25T11:00:00.000Z")),
+    correction(3, fixed("2026-11-25T13:00:00.000Z")),
   );
   return w;
 }
@@ -41,20 +42,20 @@ describe("acknowledging corrections by id", () => {
     expect(result).toEqual({
       stage: "training",
       modelVersion: "m-8",
-      at: "2026-11-25T12:00:00.000Z",
+      at: fixed("2026-11-25T12:00:00.000Z"),
       acknowledged: 2,
       feedbackIds: ["fb-review-d-1", "fb-review-d-2"],
     });
     expect(w.feed.records.get("fb-review-d-1")?.acks).toEqual([
-      { stage: "training", modelVersion: "m-8", at: "2026-11-25T12:00:00.000Z" },
+      { stage: "training", modelVersion: "m-8", at: fixed("2026-11-25T12:00:00.000Z") },
     ]);
     expect(w.feed.records.get("fb-review-d-3")?.acks).toBeUndefined();
     expect(w.events.events).toEqual([
       expect.objectContaining({
         type: "feedback.acknowledged",
         id: "feedback.acknowledged:fb-review-d-1:training",
-        at: "2026-11-25T12:00:00.000Z",
-        producedAt: "2026-11-25T10:00:00.000Z",
+        at: fixed("2026-11-25T12:00:00.000Z"),
+        producedAt: fixed("2026-11-25T10:00:00.000Z"),
         enrolled: true,
         modelVersion: "m-8",
       }),
@@ -129,8 +130,8 @@ describe("acknowledging corrections by id", () => {
 
     // Assert
     expect(w.feed.records.get("fb-review-d-1")?.acks?.map((a) => `${a.stage}@${a.at}`)).toEqual([
-      "training@2026-11-25T12:00:00.000Z",
-      "evaluation@2026-11-25T13:00:00.000Z",
+      `training@${fixed("2026-11-25T12:00:00.000Z")}`,
+      `evaluation@${fixed("2026-11-25T13:00:00.000Z")}`,
     ]);
   });
 
@@ -177,7 +178,7 @@ describe("acknowledging corrections up to a time", () => {
 
     // Act
     const result = await acknowledgeFeedback(w.ack, {
-      until: "2026-11-25T11:00:00Z",
+      until: fixed("2026-11-25T11:00:00Z"),
       modelVersion: "m-8",
       stage: "training",
     });
@@ -192,7 +193,7 @@ describe("acknowledging corrections up to a time", () => {
     // Arrange
     const w = await threeCorrections();
     await acknowledgeFeedback(w.ack, {
-      until: "2026-11-25T13:00:00Z",
+      until: fixed("2026-11-25T13:00:00Z"),
       modelVersion: "m-8",
       stage: "training",
     });
@@ -200,7 +201,7 @@ describe("acknowledging corrections up to a time", () => {
 
     // Act
     const result = await acknowledgeFeedback(w.ack, {
-      until: "2026-11-25T13:00:00Z",
+      until: fixed("2026-11-25T13:00:00Z"),
       modelVersion: "m-9",
       stage: "training",
     });
@@ -214,16 +215,16 @@ describe("acknowledging corrections up to a time", () => {
     // Arrange
     const w = feedbackWorld();
     for (let i = 0; i < 250; i++)
-      await w.add(correction(i, new Date(Date.UTC(2026, 10, 25, 0, 0, i)).toISOString()));
+      await w.add(correction(i, new Date(fixedMs("2026-11-25") + i * 1000).toISOString()));
 
     // Act
     const result = await acknowledgeFeedback(w.ack, {
-      until: "2026-11-25",
+      until: fixed("2026-11-25"),
       modelVersion: "m-8",
       stage: "evaluation",
     });
     const later = await acknowledgeFeedback(w.ack, {
-      until: "2026-11-26",
+      until: fixed("2026-11-26"),
       modelVersion: "m-8",
       stage: "evaluation",
     });
@@ -261,16 +262,19 @@ describe("what acknowledgements tell deployment confirmation", () => {
 describe("malformed acknowledgements", () => {
   it.each([
     ["feedbackIds", { modelVersion: "m-8", stage: "training" }],
-    ["feedbackIds", { feedbackIds: ["fb-1"], until: "2026-11-25", modelVersion: "m-8", stage: "training" }],
+    [
+      "feedbackIds",
+      { feedbackIds: ["fb-1"], until: fixed("2026-11-25"), modelVersion: "m-8", stage: "training" },
+    ],
     ["feedbackIds", { feedbackIds: [], modelVersion: "m-8", stage: "training" }],
     [
       "feedbackIds",
       { feedbackIds: Array.from({ length: 100 }, (_, i) => `fb-${i}`), modelVersion: "m", stage: "training" },
     ],
     ["until", { until: "last week", modelVersion: "m-8", stage: "training" }],
-    ["stage", { until: "2026-11-25", modelVersion: "m-8", stage: "production" }],
-    ["modelVersion", { until: "2026-11-25", stage: "training" }],
-    ["colour", { until: "2026-11-25", modelVersion: "m-8", stage: "training", colour: "red" }],
+    ["stage", { until: fixed("2026-11-25"), modelVersion: "m-8", stage: "production" }],
+    ["modelVersion", { until: fixed("2026-11-25"), stage: "training" }],
+    ["colour", { until: fixed("2026-11-25"), modelVersion: "m-8", stage: "training", colour: "red" }],
   ])("are refused with a 400 naming %s, and nothing is written", async (field, body) => {
     // Arrange
     const w = await threeCorrections();

@@ -3,6 +3,7 @@ import { acknowledgeFeedback } from "../../../core/feedback/acknowledge";
 import { confirmDeployment, DeploymentWatch, parseSighting } from "../../../core/feedback/deployment";
 import type { ModelVersionRegistry } from "../../../core/feedback/ports";
 import { routeDecision } from "../../../core/routing/route-decision";
+import { fixed, manualClock } from "../../support/clock";
 import { experiment } from "../../support/experiments";
 import {
   MemoryAudit,
@@ -11,7 +12,6 @@ import {
   MemoryExperiments,
   MemoryModelVersions,
   MemorySightings,
-  manualClock,
 } from "../../support/memory";
 import { correction, feedbackWorld } from "./fixtures";
 
@@ -37,10 +37,10 @@ describe("the routing path's deployment watch", () => {
     const watch = new DeploymentWatch({ registry, signal, now: clock.now, ttlSeconds: 60 });
 
     // Act
-    await watch.seen("m-8", "d-1", "2026-11-25T12:00:00.000Z");
-    await watch.seen("m-8", "d-2", "2026-11-25T12:00:01.000Z");
+    await watch.seen("m-8", "d-1", fixed("2026-11-25T12:00:00.000Z"));
+    await watch.seen("m-8", "d-2", fixed("2026-11-25T12:00:01.000Z"));
     clock.advance(61);
-    await watch.seen("m-8", "d-3", "2026-11-25T12:01:01.000Z");
+    await watch.seen("m-8", "d-3", fixed("2026-11-25T12:01:01.000Z"));
 
     // Assert
     expect(reads()).toBe(2);
@@ -51,13 +51,13 @@ describe("the routing path's deployment watch", () => {
     // Arrange
     const { models, registry } = countingRegistry();
     models.flag("m-8");
-    await models.confirmed("m-8", 1, "2026-11-25T11:00:00.000Z");
+    await models.confirmed("m-8", 1, fixed("2026-11-25T11:00:00.000Z"));
     const signal = new MemorySightings();
     const watch = new DeploymentWatch({ registry, signal, now: manualClock().now });
 
     // Act
-    await watch.seen("m-8", "d-1", "2026-11-25T12:00:00.000Z");
-    await watch.seen("m-1", "d-2", "2026-11-25T12:00:00.000Z");
+    await watch.seen("m-8", "d-1", fixed("2026-11-25T12:00:00.000Z"));
+    await watch.seen("m-1", "d-2", fixed("2026-11-25T12:00:00.000Z"));
 
     // Assert
     expect(signal.sightings).toEqual([]);
@@ -83,9 +83,9 @@ describe("the routing path's deployment watch", () => {
     });
 
     // Act
-    await watch.seen("m-8", "d-1", "2026-11-25T12:00:00.000Z");
+    await watch.seen("m-8", "d-1", fixed("2026-11-25T12:00:00.000Z"));
     failing = false;
-    await watch.seen("m-8", "d-2", "2026-11-25T12:00:00.000Z");
+    await watch.seen("m-8", "d-2", fixed("2026-11-25T12:00:00.000Z"));
 
     // Assert
     expect(errors).toHaveLength(1);
@@ -103,7 +103,7 @@ describe("the routing path's deployment watch", () => {
     });
 
     // Act
-    for (const v of ["m-1", "m-2", "m-3", "m-1"]) await watch.seen(v, "d", "2026-11-25T12:00:00.000Z");
+    for (const v of ["m-1", "m-2", "m-3", "m-1"]) await watch.seen(v, "d", fixed("2026-11-25T12:00:00.000Z"));
 
     // Assert
     expect(reads()).toBe(4);
@@ -153,9 +153,9 @@ describe("confirming a deployment", () => {
   async function trained() {
     const w = feedbackWorld();
     await w.add(
-      correction(1, "2026-11-25T10:00:00.000Z"),
-      correction(2, "2026-11-25T11:00:00.000Z"),
-      correction(3, "2026-11-25T11:30:00.000Z"),
+      correction(1, fixed("2026-11-25T10:00:00.000Z")),
+      correction(2, fixed("2026-11-25T11:00:00.000Z")),
+      correction(3, fixed("2026-11-25T11:30:00.000Z")),
     );
     await acknowledgeFeedback(w.ack, {
       feedbackIds: ["fb-review-d-1", "fb-review-d-2"],
@@ -174,14 +174,14 @@ describe("confirming a deployment", () => {
     const result = await confirmDeployment(w.confirm, {
       modelVersion: "m-8",
       decisionId: "d-9",
-      at: "2026-11-25T14:00:00.000Z",
+      at: fixed("2026-11-25T14:00:00.000Z"),
     });
 
     // Assert
     expect(result.confirmed).toEqual(["fb-review-d-1", "fb-review-d-2"]);
     expect(w.feed.records.get("fb-review-d-2")?.acks).toEqual([
-      { stage: "training", modelVersion: "m-8", at: "2026-11-25T12:00:00.000Z" },
-      { stage: "deployed", modelVersion: "m-8", at: "2026-11-25T14:00:00.000Z" },
+      { stage: "training", modelVersion: "m-8", at: fixed("2026-11-25T12:00:00.000Z") },
+      { stage: "deployed", modelVersion: "m-8", at: fixed("2026-11-25T14:00:00.000Z") },
     ]);
     expect(w.feed.records.get("fb-review-d-3")?.acks).toBeUndefined();
     expect(w.events.events.map((e) => e.id)).toEqual([
@@ -190,7 +190,7 @@ describe("confirming a deployment", () => {
     ]);
     expect(w.models.items.get("m-8")).toMatchObject({
       awaitingDeployment: false,
-      deployedAt: "2026-11-25T14:00:00.000Z",
+      deployedAt: fixed("2026-11-25T14:00:00.000Z"),
     });
   });
 
@@ -202,7 +202,7 @@ describe("confirming a deployment", () => {
       modelVersion: "m-7",
       stage: "deployed",
     });
-    const sighting = { modelVersion: "m-8", decisionId: "d-9", at: "2026-11-25T14:00:00.000Z" };
+    const sighting = { modelVersion: "m-8", decisionId: "d-9", at: fixed("2026-11-25T14:00:00.000Z") };
 
     // Act
     const first = await confirmDeployment(w.confirm, sighting);
@@ -235,7 +235,7 @@ describe("confirming a deployment", () => {
     // Act
     const result = await confirmDeployment(
       { ...w.confirm, feed },
-      { modelVersion: "m-8", decisionId: "d-9", at: "2026-11-25T14:00:00.000Z" },
+      { modelVersion: "m-8", decisionId: "d-9", at: fixed("2026-11-25T14:00:00.000Z") },
     );
 
     // Assert
@@ -251,13 +251,13 @@ describe("confirming a deployment", () => {
     await confirmDeployment(w.confirm, {
       modelVersion: "m-8",
       decisionId: "d-9",
-      at: "2026-11-25T11:59:00.000Z",
+      at: fixed("2026-11-25T11:59:00.000Z"),
     });
 
     // Assert
     expect(w.feed.records.get("fb-review-d-1")?.acks?.at(-1)).toMatchObject({
       stage: "deployed",
-      at: "2026-11-25T12:00:00.000Z",
+      at: fixed("2026-11-25T12:00:00.000Z"),
     });
   });
 });
@@ -265,16 +265,18 @@ describe("confirming a deployment", () => {
 describe("sighting messages", () => {
   it("reads a sighting and rejects anything else", () => {
     // Act
-    const good = parseSighting('{"modelVersion":"m-8","decisionId":"d-1","at":"2026-11-25T12:00:00.000Z"}');
+    const good = parseSighting(
+      JSON.stringify({ modelVersion: "m-8", decisionId: "d-1", at: fixed("2026-11-25T12:00:00.000Z") }),
+    );
     const bad = [
       "not json",
       "null",
-      '{"modelVersion":"","decisionId":"d","at":"2026-11-25"}',
+      JSON.stringify({ modelVersion: "", decisionId: "d", at: fixed("2026-11-25") }),
       '{"modelVersion":"m"}',
     ];
 
     // Assert
-    expect(good).toEqual({ modelVersion: "m-8", decisionId: "d-1", at: "2026-11-25T12:00:00.000Z" });
+    expect(good).toEqual({ modelVersion: "m-8", decisionId: "d-1", at: fixed("2026-11-25T12:00:00.000Z") });
     for (const body of bad) expect(parseSighting(body), body).toBeUndefined();
   });
 });

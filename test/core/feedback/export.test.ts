@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../../../core/errors";
 import { decodeCursor, encodeCursor, exportFeedback, toJsonLines } from "../../../core/feedback/export";
+import { fixed } from "../../support/clock";
 import { correction, feedbackWorld } from "./fixtures";
 
 /** Follows the cursor from the first page to the last, collecting feedback ids per page. */
@@ -30,9 +31,9 @@ describe("exporting corrections", () => {
     // Arrange
     const w = feedbackWorld();
     await w.add(
-      correction(3, "2026-11-25T10:00:00.000Z"),
-      correction(1, "2026-11-25T11:00:00.000Z"),
-      correction(2, "2026-11-25T10:00:00.000Z"),
+      correction(3, fixed("2026-11-25T10:00:00.000Z")),
+      correction(1, fixed("2026-11-25T11:00:00.000Z")),
+      correction(2, fixed("2026-11-25T10:00:00.000Z")),
     );
 
     // Act
@@ -45,7 +46,10 @@ describe("exporting corrections", () => {
   it("gives the last page no cursor, so a full page is never followed by an empty one", async () => {
     // Arrange
     const w = feedbackWorld();
-    await w.add(correction(1, "2026-11-25T10:00:00.000Z"), correction(2, "2026-11-25T11:00:00.000Z"));
+    await w.add(
+      correction(1, fixed("2026-11-25T10:00:00.000Z")),
+      correction(2, fixed("2026-11-25T11:00:00.000Z")),
+    );
 
     // Act
     const page = await exportFeedback({ feed: w.feed }, { limit: "2" });
@@ -59,13 +63,13 @@ describe("exporting corrections", () => {
     // Arrange
     const w = feedbackWorld();
     await w.add(
-      correction(1, "2026-11-25T09:59:59.999Z"),
-      correction(2, "2026-11-25T10:00:00.000Z"),
-      correction(3, "2026-11-25T11:00:00.000Z"),
+      correction(1, fixed("2026-11-25T09:59:59.999Z")),
+      correction(2, fixed("2026-11-25T10:00:00.000Z")),
+      correction(3, fixed("2026-11-25T11:00:00.000Z")),
     );
 
     // Act
-    const pages = await allPages(w, { since: "2026-11-25T12:00:00+02:00", limit: "1" });
+    const pages = await allPages(w, { since: fixed("2026-11-25T12:00:00+02:00"), limit: "1" });
 
     // Assert
     expect(pages.flat()).toEqual(["fb-review-d-2", "fb-review-d-3"]);
@@ -74,8 +78,8 @@ describe("exporting corrections", () => {
   it("writes one complete JSON object per line, with the record's fields", async () => {
     // Arrange
     const w = feedbackWorld();
-    const record = correction(1, "2026-11-25T10:00:00.000Z");
-    await w.add(record, correction(2, "2026-11-25T11:00:00.000Z"));
+    const record = correction(1, fixed("2026-11-25T10:00:00.000Z"));
+    await w.add(record, correction(2, fixed("2026-11-25T11:00:00.000Z")));
     const page = await exportFeedback({ feed: w.feed }, {});
 
     // Act
@@ -90,11 +94,11 @@ describe("exporting corrections", () => {
 
   it("hands out cursors that decode to the last record's position", () => {
     // Act
-    const cursor = encodeCursor("2026-11-25T10:00:00.000Z#fb-review-d-1");
+    const cursor = encodeCursor(`${fixed("2026-11-25T10:00:00.000Z")}#fb-review-d-1`);
 
     // Assert
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeCursor(cursor)).toBe("2026-11-25T10:00:00.000Z#fb-review-d-1");
+    expect(decodeCursor(cursor)).toBe(`${fixed("2026-11-25T10:00:00.000Z")}#fb-review-d-1`);
   });
 
   it.each([

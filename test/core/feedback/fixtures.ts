@@ -1,5 +1,6 @@
 import type { DecisionRecord } from "../../../core/decisions/record";
 import type { FeedbackRecord } from "../../../core/feedback/record";
+import { fixed, manualClock } from "../../support/clock";
 import {
   MemoryAudit,
   MemoryDecisions,
@@ -8,7 +9,6 @@ import {
   MemoryGroundTruth,
   MemoryNotifier,
   MemoryReviews,
-  manualClock,
 } from "../../support/memory";
 
 /** A correction produced at `producedAt` for decision `d-<n>`. */
@@ -49,15 +49,15 @@ export function decision(id: string, extra: Partial<DecisionRecord> = {}): Decis
     prediction: { label: "approve", confidence: 0.9, modelVersion: "m-7" },
     outcome: "approve",
     outcomeSource: "model",
-    outcomeAt: "2026-11-25T10:00:00.000Z",
+    outcomeAt: fixed("2026-11-25T10:00:00.000Z"),
     requestHash: "h",
-    createdAt: "2026-11-25T10:00:00.000Z",
-    updatedAt: "2026-11-25T10:00:00.000Z",
+    createdAt: fixed("2026-11-25T10:00:00.000Z"),
+    updatedAt: fixed("2026-11-25T10:00:00.000Z"),
     ...extra,
   };
 }
 
-/** In-memory ports wired for the feedback use cases, with a clock at 2026-11-25T12:00Z. */
+/** In-memory ports wired for the feedback use cases, with a manual clock at noon UTC. */
 export function feedbackWorld() {
   const feed = new MemoryFeedbackFeed();
   const decisions = new MemoryDecisions();

@@ -3,6 +3,7 @@ import { DomainError } from "../../../core/errors";
 import { attachGroundTruth } from "../../../core/feedback/ground-truth";
 import type { DecisionWithGroundTruth } from "../../../core/feedback/ports";
 import type { ReviewItem } from "../../../core/review/item";
+import { fixed } from "../../support/clock";
 import { decision, feedbackWorld } from "./fixtures";
 
 async function errorOf(run: () => Promise<unknown>): Promise<DomainError> {
@@ -54,7 +55,7 @@ describe("attaching ground truth", () => {
         source: "complaint",
         actor: "crm",
         revision: 1,
-        at: "2026-11-25T12:00:00.000Z",
+        at: fixed("2026-11-25T12:00:00.000Z"),
       },
     });
     expect(w.audit.entries.map((e) => e.action)).toEqual(["ground-truth"]);
@@ -100,7 +101,7 @@ describe("attaching ground truth", () => {
       groundTruthSource: "chargeback",
       humanLabel: "deny",
       prediction: { label: "approve", modelVersion: "m-7" },
-      producedAt: "2026-11-25T12:00:00.000Z",
+      producedAt: fixed("2026-11-25T12:00:00.000Z"),
     });
     expect(w.notify.feedbacks).toEqual([correction]);
     expect(w.events.events.map((e) => e.id)).toEqual([

@@ -5,6 +5,7 @@ import type { Experiment } from "../../../core/experiments/schema";
 import { type ArmPausedNotice, type GuardrailDeps, runGuardrails } from "../../../core/guardrails";
 import type { CounterRow } from "../../../core/metrics/read";
 import type { RollupResult } from "../../../core/metrics/rollup";
+import { fixed, fixedDate } from "../../support/clock";
 import { experiment, rows } from "../report/fixtures";
 
 /** Versioned like the DynamoDB store: saving version v needs v − 1 to be current. */
@@ -57,7 +58,7 @@ function setup(experiments: Experiment[], counters: Record<string, CounterRow[] 
     },
     audit: { append: async (entries) => void audit.push(...entries) },
     announcer: { armPaused: async (n) => void notices.push(n) },
-    now: () => new Date("2026-11-02T10:00:00.000Z"),
+    now: () => fixedDate("2026-11-02T10:00:00.000Z"),
   };
   return { deps, store, audit, notices };
 }
@@ -78,7 +79,7 @@ describe("the scheduled guardrail", () => {
     });
     const saved = await store.get("claims");
     expect(saved?.version).toBe(2);
-    expect(saved?.updatedAt).toBe("2026-11-02T10:00:00.000Z");
+    expect(saved?.updatedAt).toBe(fixed("2026-11-02T10:00:00.000Z"));
     expect(saved?.arms.map((a) => [a.id, a.paused])).toEqual([
       ["conservative", false],
       ["aggressive", true],
@@ -88,7 +89,7 @@ describe("the scheduled guardrail", () => {
       entity: "experiment#claims",
       actor: "guardrail",
       action: "arm-paused",
-      at: "2026-11-02T10:00:00.000Z",
+      at: fixed("2026-11-02T10:00:00.000Z"),
       detail: { arm: "aggressive", fromVersion: 1, toVersion: 2, margin: 0.01 },
     });
     expect(notices).toHaveLength(1);
@@ -178,8 +179,8 @@ describe("the scheduled guardrail", () => {
       rollUp: async (experimentId): Promise<RollupResult> => {
         order.push(`roll up ${experimentId}`);
         return experimentId === "claims"
-          ? { experimentId, through: "2026-11-01", rollups: 2, items: 2, outcome: "rolled-up" }
-          : { experimentId, through: "2026-11-01", rollups: 0, items: 0, outcome: "up-to-date" };
+          ? { experimentId, through: fixed("2026-11-01"), rollups: 2, items: 2, outcome: "rolled-up" }
+          : { experimentId, through: fixed("2026-11-01"), rollups: 0, items: 0, outcome: "up-to-date" };
       },
     };
 

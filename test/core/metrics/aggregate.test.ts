@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { aggregate, countersOf, shardFor } from "../../../core/metrics/aggregate";
 import { bucketCounter } from "../../../core/metrics/histogram";
+import { fixed } from "../../support/clock";
 import { acknowledged, groundTruth, manyRouted, outcome, routed, verdict } from "./events";
 
 const hundredMs = bucketCounter("lat:auto:", 100);
@@ -44,7 +45,7 @@ describe("countersOf", () => {
     const enqueued = (kind: "review" | "audit") => ({
       type: "review.enqueued" as const,
       id: `review.enqueued:${kind}`,
-      at: "2026-11-25T12:00:00Z",
+      at: fixed("2026-11-25T12:00:00Z"),
       experimentId: "e",
       arm: "a",
       enrolled: true,
@@ -57,7 +58,7 @@ describe("countersOf", () => {
     const escalated = (reason: "sla" | "disagreement") => ({
       type: "review.escalated" as const,
       id: `review.escalated:${reason}`,
-      at: "2026-11-25T12:00:00Z",
+      at: fixed("2026-11-25T12:00:00Z"),
       experimentId: "e",
       arm: "a",
       enrolled: true,
@@ -96,7 +97,7 @@ describe("countersOf", () => {
     const fallback = (reviewId: string) => ({
       type: "review.fallback" as const,
       id: `review.fallback:${reviewId}:2`,
-      at: "2026-11-25T12:00:00Z",
+      at: fixed("2026-11-25T12:00:00Z"),
       experimentId: "e",
       arm: "a",
       enrolled: true,
@@ -162,7 +163,10 @@ describe("aggregate", () => {
     // Arrange: 10 decisions in arm a at 12:xx, 5 in arm b at 13:xx, 2 shards
     const events = [
       ...manyRouted(10),
-      ...manyRouted(5, { arm: "b", at: "2026-11-25T13:00:00Z" }).map((e, i) => ({ ...e, id: `b${i}` })),
+      ...manyRouted(5, { arm: "b", at: fixed("2026-11-25T13:00:00Z") }).map((e, i) => ({
+        ...e,
+        id: `b${i}`,
+      })),
     ];
 
     // Act
@@ -175,7 +179,7 @@ describe("aggregate", () => {
     expect(sum("a")).toBe(10);
     expect(sum("b")).toBe(5);
     expect(new Set(deltas.map((d) => `${d.key.arm}${d.key.hour}`))).toEqual(
-      new Set(["a2026-11-25T12", "b2026-11-25T13"]),
+      new Set([`a${fixed("2026-11-25T12")}`, `b${fixed("2026-11-25T13")}`]),
     );
   });
 

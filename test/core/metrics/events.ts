@@ -6,9 +6,10 @@ import type {
   MetricEvent,
   ReviewVerdictEvent,
 } from "../../../core/metrics/events";
+import { fixed } from "../../support/clock";
 
 /** Test events with sensible defaults; override what a test is about. */
-const base = { at: "2026-11-25T12:34:56.000Z", experimentId: "exp-1", arm: "a", enrolled: true };
+const base = { at: fixed("2026-11-25T12:34:56.000Z"), experimentId: "exp-1", arm: "a", enrolled: true };
 
 export function routed(overrides: Partial<DecisionRoutedEvent> = {}): DecisionRoutedEvent {
   const decisionId = overrides.decisionId ?? "d1";
@@ -87,7 +88,7 @@ export function acknowledged(overrides: Partial<FeedbackAcknowledgedEvent> = {})
     decisionId: "d1",
     stage: "training",
     modelVersion: "m-2",
-    producedAt: "2026-11-23T12:34:56.000Z",
+    producedAt: fixed("2026-11-23T12:34:56.000Z"),
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import { infrastructureCost } from "../../../core/cost/model";
 import { LogHistogram } from "../../../core/metrics/histogram";
 import { armMetrics, type CounterRow, experimentMetrics } from "../../../core/metrics/read";
 import { wilson } from "../../../core/stats/proportions";
+import { fixed } from "../../support/clock";
 
 /** One arm: 100 decisions, 80 automated (10 audited, 9 right), 20 held (18 decided, 2 fallbacks). */
 function armCounters(): Record<string, number> {
@@ -173,9 +174,9 @@ describe("experimentMetrics", () => {
   it("folds hours into the whole run and into UTC days per arm", () => {
     // Arrange
     const rows: CounterRow[] = [
-      { arm: "a", hour: "2026-11-25T23", counters: { decisions: 2, auto: 1 } },
-      { arm: "a", hour: "2026-11-26T00", counters: { decisions: 3, auto: 3 } },
-      { arm: "b", hour: "2026-11-26T00", counters: { decisions: 1, human: 1 } },
+      { arm: "a", hour: fixed("2026-11-25T23"), counters: { decisions: 2, auto: 1 } },
+      { arm: "a", hour: fixed("2026-11-26T00"), counters: { decisions: 3, auto: 3 } },
+      { arm: "b", hour: fixed("2026-11-26T00"), counters: { decisions: 1, human: 1 } },
     ];
 
     // Act
@@ -187,17 +188,17 @@ describe("experimentMetrics", () => {
       ["b", 1, 0],
     ]);
     expect(report.daily.map((m) => [m.period, m.arm, m.decisions])).toEqual([
-      ["2026-11-25", "a", 2],
-      ["2026-11-26", "a", 3],
-      ["2026-11-26", "b", 1],
+      [fixed("2026-11-25"), "a", 2],
+      [fixed("2026-11-26"), "a", 3],
+      [fixed("2026-11-26"), "b", 1],
     ]);
   });
 
   it("projects a month from the spend rate of the hours observed", () => {
     // Arrange: $1 then $3 of model cost in two consecutive hours → $2/h → $48/day → $1,440 a month
     const rows = [
-      { arm: "a", hour: "2026-11-25T10", counters: { modelCostNanoUsd: 1e9 } },
-      { arm: "a", hour: "2026-11-25T11", counters: { modelCostNanoUsd: 3e9 } },
+      { arm: "a", hour: fixed("2026-11-25T10"), counters: { modelCostNanoUsd: 1e9 } },
+      { arm: "a", hour: fixed("2026-11-25T11"), counters: { modelCostNanoUsd: 3e9 } },
     ];
 
     // Act
@@ -212,8 +213,8 @@ describe("experimentMetrics", () => {
 
   it("measures the run rate over the last week only", () => {
     const rows = [
-      { arm: "a", hour: "2026-11-01T00", counters: { modelCostNanoUsd: 1000e9 } },
-      { arm: "a", hour: "2026-11-20T00", counters: { modelCostNanoUsd: 168e9 } },
+      { arm: "a", hour: fixed("2026-11-01T00"), counters: { modelCostNanoUsd: 1000e9 } },
+      { arm: "a", hour: fixed("2026-11-20T00"), counters: { modelCostNanoUsd: 168e9 } },
     ];
 
     const { spend } = experimentMetrics("exp", rows);

@@ -8,6 +8,7 @@ import {
   rebuildEvents,
 } from "../../../core/metrics/rebuild";
 import type { ReviewItem, Verdict } from "../../../core/review/item";
+import { fixed } from "../../support/clock";
 
 const decision = (overrides: Partial<DecisionRecord> = {}): DecisionRecord => ({
   decisionId: "d1",
@@ -25,10 +26,10 @@ const decision = (overrides: Partial<DecisionRecord> = {}): DecisionRecord => ({
   prediction: { label: "approve", confidence: 0.5 },
   outcome: "reject",
   outcomeSource: "reviewer",
-  outcomeAt: "2026-11-25T13:00:00.000Z",
+  outcomeAt: fixed("2026-11-25T13:00:00.000Z"),
   requestHash: "h",
-  createdAt: "2026-11-25T12:00:00.000Z",
-  updatedAt: "2026-11-25T13:00:00.000Z",
+  createdAt: fixed("2026-11-25T12:00:00.000Z"),
+  updatedAt: fixed("2026-11-25T13:00:00.000Z"),
   ...overrides,
 });
 
@@ -36,7 +37,7 @@ const verdict = (reviewer: string, label: string, round: number, adjudication = 
   reviewer,
   label,
   handlingSeconds: 60,
-  at: "2026-11-25T12:30:00.000Z",
+  at: fixed("2026-11-25T12:30:00.000Z"),
   tier: "tier-1",
   round,
   ...(adjudication ? { adjudication } : {}),
@@ -58,7 +59,7 @@ const adjudicated = {
     verdict("bob", "reject", 1),
     verdict("carol", "reject", 2, true),
   ],
-  updatedAt: "2026-11-25T13:00:00.000Z",
+  updatedAt: fixed("2026-11-25T13:00:00.000Z"),
 } as unknown as ReviewItem;
 
 describe("rebuildEvents", () => {
@@ -82,7 +83,7 @@ describe("rebuildEvents", () => {
   it("counts a unit once per arm however many decisions it has", () => {
     const decisions = [
       decision({ decisionId: "d1", reviewId: undefined }),
-      decision({ decisionId: "d2", reviewId: undefined, createdAt: "2026-11-25T12:05:00.000Z" }),
+      decision({ decisionId: "d2", reviewId: undefined, createdAt: fixed("2026-11-25T12:05:00.000Z") }),
     ];
 
     const counters = rebuildCounters({
@@ -108,8 +109,8 @@ describe("comparing live and rebuilt counters", () => {
   it("lists each counter that differs with live − rebuilt", () => {
     // Arrange
     const live = liveCounters([
-      { arm: "a", hour: "2026-11-25T12", counters: { decisions: 3, "lat:auto:10": 3 } },
-      { arm: "a", hour: "2026-11-25T13", counters: { decisions: 1, units: 2 } },
+      { arm: "a", hour: fixed("2026-11-25T12"), counters: { decisions: 3, "lat:auto:10": 3 } },
+      { arm: "a", hour: fixed("2026-11-25T13"), counters: { decisions: 1, units: 2 } },
     ]);
     const rebuilt = new Map([["a", { decisions: 3, units: 2, auto: 1 }]]);
 

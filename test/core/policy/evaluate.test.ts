@@ -3,6 +3,7 @@ import { isAuditSample, isDoubleReviewSample } from "../../../core/assignment/au
 import { type Policy, PolicySchema, type Rule } from "../../../core/experiments/schema";
 import { AUDIT_QUEUE, evaluatePolicy, readField, ruleMatches } from "../../../core/policy/evaluate";
 import { formatNumber } from "../../../core/policy/format";
+import { fixed } from "../../support/clock";
 
 function policy(input: Record<string, unknown> = {}): Policy {
   return PolicySchema.parse({ autoAcceptAbove: 0.95, ...input });
@@ -211,8 +212,8 @@ describe("ruleMatches", () => {
     ["gt", 10, { x: "12" }, true],
     ["gt", 10, { x: "twelve" }, false],
     ["gt", 10, {}, false],
-    ["gt", "2026-06-01", { x: "2026-07-15" }, true],
-    ["lt", "2026-06-01", { x: "2026-07-15" }, false],
+    ["gt", fixed("2026-06-01"), { x: fixed("2026-07-15") }, true],
+    ["lt", fixed("2026-06-01"), { x: fixed("2026-07-15") }, false],
     ["eq", "a", { x: "a" }, true],
     ["eq", "a", { x: "b" }, false],
     ["eq", 5, { x: "5" }, true],

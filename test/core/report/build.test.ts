@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { buildReport } from "../../../core/report";
 import { benjaminiHochberg, holm, wilson } from "../../../core/stats";
+import { fixed, fixedDate } from "../../support/clock";
 import { clearWinner, experiment, rows } from "./fixtures";
 
-const NOW = new Date("2026-11-02T00:00:00Z");
+const NOW = fixedDate("2026-11-02T00:00:00Z");
 
 describe("the experiment report", () => {
   it("recommends shipping a clear winner, with the automation gain, the quality margin and the cost saving in words", () => {
@@ -215,7 +216,7 @@ describe("the experiment report", () => {
       decision: "keep-control",
       headline: "Keep conservative: aggressive is paused by the quality guardrail",
     });
-    expect(report.srm.until).toBe("2026-11-01T09");
+    expect(report.srm.until).toBe(fixed("2026-11-01T09"));
   });
 
   it("calls an arm with fewer than 100 decisions underpowered", () => {
@@ -246,8 +247,8 @@ describe("the experiment report", () => {
       12,
     );
     expect(report.daily.map((d) => `${d.day} ${d.arm}`)).toEqual([
-      "2026-11-01 aggressive",
-      "2026-11-01 conservative",
+      `${fixed("2026-11-01")} aggressive`,
+      `${fixed("2026-11-01")} conservative`,
     ]);
   });
 

@@ -2,6 +2,7 @@
 import type { Experiment } from "../../../core/experiments/schema";
 import type { Counters } from "../../../core/metrics/counters";
 import type { CounterRow } from "../../../core/metrics/read";
+import { fixed, fixedMs } from "../../support/clock";
 
 const policy = (autoAcceptAbove: number) => ({
   autoAcceptAbove,
@@ -34,8 +35,8 @@ export function experiment(overrides: Partial<Experiment> = {}): Experiment {
       { id: "aggressive", weight: 0.5, paused: false, policy: policy(0.8) },
     ],
     version: 1,
-    createdAt: "2026-11-01T00:00:00.000Z",
-    updatedAt: "2026-11-01T00:00:00.000Z",
+    createdAt: fixed("2026-11-01T00:00:00.000Z"),
+    updatedAt: fixed("2026-11-01T00:00:00.000Z"),
     ...overrides,
   };
 }
@@ -84,11 +85,11 @@ export function hourCounters(shape: HourShape, hour: number): Counters {
   };
 }
 
-/** `hours` consecutive UTC hours from 2026-11-01T00 of one arm. */
+/** `hours` consecutive UTC hours of one arm from midnight on the fixtures' first day (the 1st). */
 export function rows(arm: string, hours: number, shape: HourShape, start = 0): CounterRow[] {
   return Array.from({ length: hours }, (_, i) => ({
     arm,
-    hour: new Date(Date.UTC(2026, 10, 1, start + i)).toISOString().slice(0, 13),
+    hour: new Date(fixedMs("2026-11-01") + (start + i) * 3_600_000).toISOString().slice(0, 13),
     counters: hourCounters(shape, i),
   }));
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { CounterRow } from "../../../core/metrics/read";
 import { SealedCounterCache } from "../../../core/report";
+import { fixed, fixedDate, fixedMs } from "../../support/clock";
 
-const hour = (h: number) => new Date(Date.UTC(2026, 10, 1, h)).toISOString().slice(0, 13);
+const hour = (h: number) => new Date(fixedMs("2026-11-01") + h * 3_600_000).toISOString().slice(0, 13);
 
 /** 10 days of hourly rows for one arm, and a reader that honours (or ignores) `fromHour`. */
 function setup(honoursFromHour = true) {
@@ -28,25 +29,25 @@ describe("the sealed-hours cache of the reports function", () => {
   it("reads everything once, then only the hours that can still change, and returns the same rows", async () => {
     // Arrange: it is day 10, 00:00; hours before day 10 − (7 days + 2 h) are final.
     const { rows, calls, reader } = setup();
-    let now = new Date(Date.UTC(2026, 10, 11, 0));
+    let now = fixedDate("2026-11-11T00");
     const cache = new SealedCounterCache(reader, { now: () => now });
 
     // Act
     const first = await cache.readExperiment("e");
-    now = new Date(Date.UTC(2026, 10, 11, 5));
+    now = fixedDate("2026-11-11T05");
     const second = await cache.readExperiment("e");
 
     // Assert
     expect(first).toEqual(rows);
     expect(second).toEqual(rows);
-    expect(calls).toEqual([undefined, "2026-11-03T22"]);
+    expect(calls).toEqual([undefined, fixed("2026-11-03T22")]);
     expect(cache.stats).toEqual({ hits: 1, misses: 1, rowsSaved: 70 });
   });
 
   it("stays exact with a reader that ignores fromHour (it is then only not faster)", async () => {
     // Arrange
     const { rows, reader } = setup(false);
-    const cache = new SealedCounterCache(reader, { now: () => new Date(Date.UTC(2026, 10, 11, 0)) });
+    const cache = new SealedCounterCache(reader, { now: () => fixedDate("2026-11-11T00") });
 
     // Act
     await cache.readExperiment("e");
@@ -61,7 +62,7 @@ describe("the sealed-hours cache of the reports function", () => {
     const { calls, reader } = setup();
     const cache = new SealedCounterCache(reader, {
       maxExperiments: 1,
-      now: () => new Date(Date.UTC(2026, 10, 11, 0)),
+      now: () => fixedDate("2026-11-11T00"),
     });
 
     // Act
@@ -78,7 +79,7 @@ describe("the sealed-hours cache of the reports function", () => {
     const { rows, calls, reader } = setup();
     let epoch = 0;
     const repaired = { ...reader, rollupEpoch: async () => epoch };
-    const cache = new SealedCounterCache(repaired, { now: () => new Date(Date.UTC(2026, 10, 11, 0)) });
+    const cache = new SealedCounterCache(repaired, { now: () => fixedDate("2026-11-11T00") });
     await cache.readExperiment("e");
     const first = rows[0];
     if (first) first.counters.decisions = 1000;
@@ -91,7 +92,7 @@ describe("the sealed-hours cache of the reports function", () => {
     // Assert
     expect(after[0]?.counters.decisions).toBe(1000);
     expect(again).toEqual(rows);
-    expect(calls).toEqual([undefined, "2026-11-03T22", undefined, "2026-11-03T22"]);
+    expect(calls).toEqual([undefined, fixed("2026-11-03T22"), undefined, fixed("2026-11-03T22")]);
     expect(cache.stats).toEqual({ hits: 1, misses: 2, rowsSaved: 70 });
   });
 
@@ -100,7 +101,7 @@ describe("the sealed-hours cache of the reports function", () => {
     const { calls, reader } = setup();
     const cache = new SealedCounterCache(
       { ...reader, sealAfterHours: 27 },
-      { now: () => new Date(Date.UTC(2026, 10, 11, 0)) },
+      { now: () => fixedDate("2026-11-11T00") },
     );
 
     // Act
@@ -108,6 +109,6 @@ describe("the sealed-hours cache of the reports function", () => {
     await cache.readExperiment("e");
 
     // Assert
-    expect(calls).toEqual([undefined, "2026-11-09T21"]);
+    expect(calls).toEqual([undefined, fixed("2026-11-09T21")]);
   });
 });

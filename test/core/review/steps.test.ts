@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { Hold } from "../../../core/review/hold";
 import type { Verdict } from "../../../core/review/item";
 import { escalate, fallback, leaseExpired, settle } from "../../../core/review/steps";
+import { fixed } from "../../support/clock";
 import { reviewWorld } from "../../support/review-world";
 
 const verdict = (reviewer: string, label: string, round = 1): Verdict => ({
   reviewer,
   label,
   handlingSeconds: 30,
-  at: "2026-11-25T12:10:00.000Z",
+  at: fixed("2026-11-25T12:10:00.000Z"),
   tier: "tier-1",
   round,
 });

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { assignArm } from "../../../core/assignment/assign";
 import { routeDecision } from "../../../core/routing/route-decision";
+import { fixed, manualClock } from "../../support/clock";
 import { experiment } from "../../support/experiments";
-import { MemoryAudit, MemoryDecisions, MemoryExperiments, manualClock } from "../../support/memory";
+import { MemoryAudit, MemoryDecisions, MemoryExperiments } from "../../support/memory";
 
 function setup() {
   const experiments = new MemoryExperiments();
@@ -118,11 +119,11 @@ describe("routeDecision", () => {
     // Act
     await routeDecision(ctx.deps, {
       request: body({ decisionId: "d-timed" }),
-      receivedAt: "2026-11-25T11:59:59.900Z",
+      receivedAt: fixed("2026-11-25T11:59:59.900Z"),
     });
 
     // Assert
-    expect(ctx.decisions.items.get("d-timed")?.receivedAt).toBe("2026-11-25T11:59:59.900Z");
+    expect(ctx.decisions.items.get("d-timed")?.receivedAt).toBe(fixed("2026-11-25T11:59:59.900Z"));
   });
 
   it("refuses a reused decision id with a different body and changes nothing", async () => {

@@ -12,6 +12,7 @@ import {
   reportsItemFailures,
   windowStateOf,
 } from "../../../local/event-sources/dynamodb-stream-event";
+import { fixed, fixedDate, fixedMs } from "../../support/clock";
 
 const STREAM_ARN = "arn:aws:dynamodb:ddblocal:000000000000:table/Decisions/stream/2026-01-02T03:04:05.678";
 
@@ -24,7 +25,7 @@ function sdkRecord(sequence: string, extra: Partial<_Record> = {}): _Record {
     eventSource: "aws:dynamodb",
     awsRegion: "ddblocal",
     dynamodb: {
-      ApproximateCreationDateTime: new Date("2026-01-02T03:04:00Z"),
+      ApproximateCreationDateTime: fixedDate("2026-01-02T03:04:00Z"),
       Keys: { pk: { S: "d-1" } },
       NewImage: { pk: { S: "d-1" }, sk: { S: "DECISION" }, blob: { B: new Uint8Array([1, 2, 3]) } },
       SequenceNumber: sequence,
@@ -54,7 +55,7 @@ describe("a stream record in Lambda's shape", () => {
       eventSource: "aws:dynamodb",
       awsRegion: "eu-west-1",
       dynamodb: {
-        ApproximateCreationDateTime: Date.parse("2026-01-02T03:04:00Z") / 1000,
+        ApproximateCreationDateTime: fixedMs("2026-01-02T03:04:00Z") / 1000,
         Keys: { pk: { S: "d-1" } },
         NewImage: { pk: { S: "d-1" }, sk: { S: "DECISION" }, blob: { B: "AQID" } },
         SequenceNumber: "000000000000000000007",
@@ -111,24 +112,24 @@ describe("a stream record in Lambda's shape", () => {
 
 describe("tumbling windows", () => {
   it("aligns a window to multiples of its size since the epoch", () => {
-    const at = Date.parse("2026-01-02T03:04:35Z") / 1000;
+    const at = fixedMs("2026-01-02T03:04:35Z") / 1000;
 
     expect(windowOf(at, 60)).toEqual({ start: at - 35, end: at + 25 });
-    expect(windowOf(at, 300).start).toBe(Date.parse("2026-01-02T03:00:00Z") / 1000);
+    expect(windowOf(at, 300).start).toBe(fixedMs("2026-01-02T03:00:00Z") / 1000);
   });
 
   it("puts a time on a boundary into the window it starts", () => {
-    const boundary = Date.parse("2026-01-02T03:05:00Z") / 1000;
+    const boundary = fixedMs("2026-01-02T03:05:00Z") / 1000;
 
     expect(windowOf(boundary, 60).start).toBe(boundary);
   });
 
   it("writes window bounds as ISO times without milliseconds, as Lambda does", () => {
-    expect(isoSeconds(Date.parse("2026-01-02T03:04:00Z") / 1000)).toBe("2026-01-02T03:04:00Z");
+    expect(isoSeconds(fixedMs("2026-01-02T03:04:00Z") / 1000)).toBe(fixed("2026-01-02T03:04:00Z"));
   });
 
   it("adds shardId, window, state and the final-invocation flags to the event", () => {
-    const start = Date.parse("2026-01-02T03:04:00Z") / 1000;
+    const start = fixedMs("2026-01-02T03:04:00Z") / 1000;
     const records = [lambdaRecord("000000000000000000001", start + 1)];
 
     const event = streamEvent(records, {
@@ -141,7 +142,7 @@ describe("tumbling windows", () => {
 
     expect(event).toEqual({
       Records: records,
-      window: { start: "2026-01-02T03:04:00Z", end: "2026-01-02T03:05:00Z" },
+      window: { start: fixed("2026-01-02T03:04:00Z"), end: fixed("2026-01-02T03:05:00Z") },
       state: { routed: 3 },
       shardId: "shardId-1",
       eventSourceARN: STREAM_ARN,
@@ -179,7 +180,7 @@ describe("reported item failures", () => {
 
 describe("the on-failure record", () => {
   it("describes the batch given up on the way Lambda does", () => {
-    const first = Date.parse("2026-01-02T03:04:00Z") / 1000;
+    const first = fixedMs("2026-01-02T03:04:00Z") / 1000;
     const records = [
       lambdaRecord("000000000000000000003", first),
       lambdaRecord("000000000000000000005", first + 60),
@@ -194,7 +195,7 @@ describe("the on-failure record", () => {
       attempts: 3,
       functionError: "Unhandled",
       requestId: "req-1",
-      now: new Date("2026-01-02T03:10:00.123Z"),
+      now: fixedDate("2026-01-02T03:10:00.123Z"),
     });
 
     expect(record).toEqual({
@@ -206,13 +207,13 @@ describe("the on-failure record", () => {
       },
       responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
       version: "1.0",
-      timestamp: "2026-01-02T03:10:00.123Z",
+      timestamp: fixed("2026-01-02T03:10:00.123Z"),
       DDBStreamBatchInfo: {
         shardId: "shardId-1",
         startSequenceNumber: "000000000000000000003",
         endSequenceNumber: "000000000000000000005",
-        approximateArrivalOfFirstRecord: "2026-01-02T03:04:00Z",
-        approximateArrivalOfLastRecord: "2026-01-02T03:05:00Z",
+        approximateArrivalOfFirstRecord: fixed("2026-01-02T03:04:00Z"),
+        approximateArrivalOfLastRecord: fixed("2026-01-02T03:05:00Z"),
         batchSize: 2,
         streamArn: STREAM_ARN,
       },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildEvent, toHttpResponse } from "../../../local/http-api";
+import { fixedDate } from "../../support/clock";
 
 const base = {
   method: "POST",
@@ -14,8 +15,20 @@ const base = {
   accountId: "000000000000",
   domainName: "127.0.0.1:3000",
   requestId: "req-1",
-  now: new Date(Date.UTC(2026, 2, 12, 19, 3, 58)),
+  now: fixedDate("2026-03-12T19:03:58Z"),
 };
+
+/** `12/Mar/2026` for a date, read from Intl (the code under test formats it by hand). */
+function commonLogDate(date: Date): string {
+  const format = new Intl.DateTimeFormat("en-GB", {
+    day: "2-digit",
+    month: "short",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+  const part = (type: string) => format.formatToParts(date).find((p) => p.type === type)?.value;
+  return `${part("day")}/${part("month")}/${part("year")}`;
+}
 
 describe("API Gateway v2 events", () => {
   it("carries the request as payload format 2.0 does", () => {
@@ -35,7 +48,7 @@ describe("API Gateway v2 events", () => {
         http: { method: "POST", path: "/v1/decisions/abc", sourceIp: "127.0.0.1" },
         requestId: "req-1",
         stage: "$default",
-        time: "12/Mar/2026:19:03:58 +0000",
+        time: `${commonLogDate(base.now)}:19:03:58 +0000`,
         timeEpoch: base.now.getTime(),
       },
     });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseRate, type ScheduleSpec, scheduleSpecs, startSchedules } from "../../../local/schedules";
 import type { CfnTemplate, CloudAssembly, StackTemplate } from "../../../local/template";
 import { TemplateResolver } from "../../../local/template";
+import { fixed, fixedDate } from "../../support/clock";
 
 const CTX = { region: "eu-west-1", accountId: "111122223333" };
 
@@ -117,7 +118,7 @@ describe("the local schedule runner", () => {
       region: CTX.region,
       accountId: CTX.accountId,
       scale,
-      now: () => new Date("2026-11-25T12:00:00.123Z"),
+      now: () => fixedDate("2026-11-25T12:00:00.123Z"),
     });
     stops.push(() => schedules.stop());
     return { schedules, calls };
@@ -141,7 +142,7 @@ describe("the local schedule runner", () => {
       source: "aws.events",
       account: "111122223333",
       region: "eu-west-1",
-      time: "2026-11-25T12:00:00Z",
+      time: fixed("2026-11-25T12:00:00Z"),
       resources: ["arn:aws:events:eu-west-1:111122223333:rule/Every15"],
       detail: {},
     });
