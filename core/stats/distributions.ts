@@ -164,6 +164,62 @@ export function regularizedBeta(x: number, a: number, b: number): number {
   return 1 - (Math.exp(logFront) * betaContinuedFraction(b, a, 1 - x)) / b;
 }
 
+/**
+ * Quantile of the Beta(a, b) distribution: the x in [0, 1] with I_x(a, b) = p.
+ *
+ * Newton steps on I_x(a, b) − p (the derivative is the Beta density), kept inside a bracket that
+ * shrinks every step, falling back to bisection when a step would leave it; stops at full double
+ * precision. Used for exact (Clopper–Pearson) binomial bounds.
+ *
+ * @throws RangeError when p is outside [0, 1] or a, b are not > 0
+ * @example betaQuantile(0.95, 1, 50); // 0.05815507911697225 (Clopper–Pearson upper for 0/50)
+ */
+export function betaQuantile(p: number, a: number, b: number): number {
+  if (!(a > 0) || !(b > 0)) throw new RangeError(`betaQuantile: a and b must be > 0, got ${a}, ${b}`);
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`betaQuantile: p must be in [0, 1], got ${p}`);
+  if (p === 0) return 0;
+  if (p === 1) return 1;
+  const logNorm = lnBeta(a, b);
+  let lo = 0;
+  let hi = 1;
+  // Start at the mean: the cdf is smooth there and Newton converges from either side.
+  let x = a / (a + b);
+  for (let i = 0; i < 500; i++) {
+    const f = regularizedBeta(x, a, b) - p;
+    if (f === 0) return x;
+    if (f < 0) lo = x;
+    else hi = x;
+    const logDensity = (a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - logNorm;
+    let next = x - f / Math.exp(logDensity);
+    if (!(next > lo && next < hi) || !Number.isFinite(next)) next = (lo + hi) / 2;
+    if (Math.abs(next - x) <= 1e-16 * Math.max(x, 1e-300) || hi - lo <= 1e-16 * hi) return next;
+    x = next;
+  }
+  return x;
+}
+
+/**
+ * Binomial cumulative distribution P(X ≤ k) for X ~ Binomial(n, p), through the identity
+ * P(X ≤ k) = I_{1−p}(n − k, k + 1); small lower tails keep their relative precision.
+ *
+ * @param k a whole number (below 0 gives 0, n or more gives 1)
+ * @param n a whole number ≥ 0 of trials
+ * @param p success probability in [0, 1]
+ * @throws RangeError for a non-integer k or n, a negative n, or p outside [0, 1]
+ * @example binomialCdf(0, 50, 0.05); // 0.0769449752767133 (= 0.95⁵⁰)
+ */
+export function binomialCdf(k: number, n: number, p: number): number {
+  if (!Number.isInteger(k)) throw new RangeError(`binomialCdf: k must be a whole number, got ${k}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`binomialCdf: n must be a whole number >= 0, got ${n}`);
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`binomialCdf: p must be in [0, 1], got ${p}`);
+  if (k < 0) return 0;
+  if (k >= n) return 1;
+  if (p === 0) return 1;
+  if (p === 1) return 0;
+  return regularizedBeta(1 - p, n - k, k + 1);
+}
+
 /** Standard normal density φ(x). */
 export function normalPdf(x: number): number {
   return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);

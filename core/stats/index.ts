@@ -27,7 +27,25 @@ export {
   type MeasurementLevel,
 } from "./agreement";
 export { type BayesianOptions, type BayesianResult, bayesianTest } from "./bayesian";
+export { binomialLowerTailPValue, clopperPearsonUpper, hoeffdingBentkusPValue } from "./binomial";
 export {
+  type CalibrationSums,
+  type CertificateOptions,
+  type CertificatePValue,
+  calibrationSums,
+  certifyThreshold,
+  certifyThresholds,
+  type OutcomesNeeded,
+  type ScoredOutcome,
+  type StopReason,
+  type ThresholdCertificate,
+  type ThresholdSums,
+  type ThresholdTest,
+  type WeightSums,
+} from "./certificate";
+export {
+  betaQuantile,
+  binomialCdf,
   chiSquareCdf,
   chiSquareSf,
   lnBeta,
