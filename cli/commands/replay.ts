@@ -32,6 +32,7 @@ interface ReplayCliOptions {
   to: number;
   step: number;
   targetError: number;
+  confidence: number;
   alwaysHumanTopics?: string[];
   modelCost: number;
   hourlyRate: number;
@@ -45,6 +46,14 @@ function probability(value: string): number {
   const number = Number(value);
   if (value.trim() === "" || !(number >= 0 && number <= 1)) {
     throw new InvalidArgumentError("must be a number between 0 and 1");
+  }
+  return number;
+}
+
+function openUnit(value: string): number {
+  const number = Number(value);
+  if (value.trim() === "" || !(number > 0 && number < 1)) {
+    throw new InvalidArgumentError("must be a number strictly between 0 and 1");
   }
   return number;
 }
@@ -96,8 +105,8 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 
 /**
  * `hitl replay --log FILE`: what each confidence threshold would have done to historical decisions
- * (automation rate, error rates, cost per decision, all with intervals) and the cheapest threshold
- * that meets a target error rate. The log is streamed line by line, so its size does not matter.
+ * (automation rate, error rates, cost per decision, all with intervals), the cheapest threshold
+ * that meets a target error rate, and the threshold certified by Learn-Then-Test. The log is streamed line by line, so its size does not matter.
  * Formulas and assumptions: docs/replay.md.
  */
 export function registerReplay(program: Command): void {
@@ -125,6 +134,14 @@ export function registerReplay(program: Command): void {
       new Option("--target-error <rate>", "highest acceptable error rate among automated decisions")
         .argParser(probability)
         .default(0.02),
+    )
+    .addOption(
+      new Option(
+        "--confidence <level>",
+        "coverage of every interval, of the target check and of the certificate (1 − δ)",
+      )
+        .argParser(openUnit)
+        .default(0.95),
     )
     .addOption(
       new Option(
@@ -157,7 +174,10 @@ export function registerReplay(program: Command): void {
     )
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))
     .option("--html <file>", "also write a self-contained HTML page with charts")
-    .addHelpText("after", "\nExample:\n  hitl replay --log examples/history.jsonl --target-error 0.02")
+    .addHelpText(
+      "after",
+      "\nExample:\n  hitl replay --log examples/history.jsonl --target-error 0.02 --confidence 0.95",
+    )
     .action(async function (this: Command, options: ReplayCliOptions) {
       const output = this.configureOutput();
       const writeOut = output.writeOut ?? ((s: string) => process.stdout.write(s));
@@ -173,6 +193,7 @@ export function registerReplay(program: Command): void {
         replay = new ReplayAccumulator({
           thresholds: options.thresholds ?? thresholdRange(options.from, options.to, options.step),
           targetError: options.targetError,
+          confidence: options.confidence,
           alwaysHumanTopics: options.alwaysHumanTopics,
           cost: costModel(options),
         });

@@ -78,7 +78,7 @@ export function renderAsciiChart(spec: ChartSpec, options: AsciiChartOptions = {
   }
   for (const marker of spec.vertical ?? []) {
     if (!(marker.at >= xMin && marker.at <= xMax)) continue;
-    for (let r = 0; r < height; r += 1) set(r, column(marker.at), chars.vertical);
+    for (let r = 0; r < height; r += 1) set(r, column(marker.at), marker.mark ?? chars.vertical);
   }
   const marks = spec.series.map((series, i) => series.mark ?? chars.marks[i % chars.marks.length] ?? "*");
   spec.series.forEach((series, i) => {
@@ -152,7 +152,7 @@ export function renderAsciiChart(spec: ChartSpec, options: AsciiChartOptions = {
     legend.push(`${marks[i]} ${series.name}`);
     if (series.band && series.band.length > 0) legend.push(`${chars.band} ${series.bandName ?? "interval"}`);
   });
-  for (const marker of spec.vertical ?? []) legend.push(`${chars.vertical} ${marker.label}`);
+  for (const marker of spec.vertical ?? []) legend.push(`${marker.mark ?? chars.vertical} ${marker.label}`);
   for (const marker of spec.horizontal ?? []) legend.push(`${chars.horizontal} ${marker.label}`);
   // Wrapped at the plot's width (at least 60), so a long legend does not widen the output much.
   let legendLine = "";

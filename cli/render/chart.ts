@@ -45,6 +45,8 @@ export interface ChartMarker {
   label: string;
   /** CSS colour for SVG (default a dark grey). */
   color?: string;
+  /** Character for the terminal renderer, to tell two reference lines apart (default │). */
+  mark?: string;
 }
 
 export interface ChartSpec {

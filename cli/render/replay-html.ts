@@ -5,7 +5,14 @@
 
 import type { ReplayResult } from "../../core/replay";
 import { BASE_STYLE } from "./html-style";
-import { assumptionLines, BAD_LINES_SHOWN, replayCharts, replayTable, summaryLines } from "./replay-report";
+import {
+  assumptionLines,
+  BAD_LINES_SHOWN,
+  certificateLines,
+  replayCharts,
+  replayTable,
+  summaryLines,
+} from "./replay-report";
 import { escapeXml, renderSvgChart } from "./svg-chart";
 
 export interface ReplayHtmlOptions {
@@ -22,6 +29,9 @@ const STYLE = `${BASE_STYLE}
   .answer.unmet { border-color: #dc2626; }
   td:last-child, th:last-child { text-align: left; }
   tr.recommended td { background: #dcfce7; font-weight: 600; }
+  tr.certified td:nth-last-child(2) { color: #15803d; font-weight: 600; }
+  .certificate { padding: 12px 16px; border-radius: 6px; border-left: 5px solid #15803d; background: #fff; }
+  .certificate.none { border-color: #b45309; }
   code { background: #f3f4f6; padding: 1px 4px; border-radius: 3px; }
 `;
 
@@ -29,12 +39,18 @@ export function renderReplayHtml(result: ReplayResult, options: ReplayHtmlOption
   const charts = replayCharts(result);
   const table = replayTable(result);
   const recommended = result.recommendation.met ? result.recommendation.threshold : undefined;
+  const certified = result.certificate?.threshold ?? undefined;
   const esc = escapeXml;
 
   const tableRows = result.rows.map((row, i) => {
     const cells = (table.rows[i] ?? []).map((text) => `<td>${esc(text)}</td>`).join("");
-    return `<tr${row.threshold === recommended ? ' class="recommended"' : ""}>${cells}</tr>`;
+    const classes = [
+      ...(row.threshold === recommended ? ["recommended"] : []),
+      ...(row.threshold === certified ? ["certified"] : []),
+    ];
+    return `<tr${classes.length > 0 ? ` class="${classes.join(" ")}"` : ""}>${cells}</tr>`;
   });
+  const [certificateTitle, ...certificateBody] = certificateLines(result);
   const bad = result.badLines.slice(0, BAD_LINES_SHOWN * 5);
   const badSection =
     result.badLineCount === 0
@@ -60,6 +76,10 @@ export function renderReplayHtml(result: ReplayResult, options: ReplayHtmlOption
 <h1>Which confidence threshold?</h1>
 <p class="source">Replay of historical decisions from <code>${esc(options.source)}</code></p>
 <p class="answer ${result.recommendation.met ? "met" : "unmet"}">${esc(result.recommendation.message)}</p>
+<div class="certificate${certified === undefined ? " none" : ""}">
+<p><strong>${esc(certificateTitle ?? "")}</strong></p>
+${certificateBody.map((line) => `<p>${esc(line.trim())}</p>`).join("\n")}
+</div>
 <ul>
 ${summaryLines(result, options.source)
   .map((line) => `<li>${esc(line)}</li>`)

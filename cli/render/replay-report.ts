@@ -4,9 +4,10 @@
  */
 
 import type { ReplayResult, ThresholdRow } from "../../core/replay";
+import { formatPValue } from "../../core/stats";
 import { renderAsciiChart } from "./ascii-chart";
 import { type ChartSpec, niceScale } from "./chart";
-import { count, percent, plural, usd } from "./format";
+import { count, percent, percentRange, plural, usd } from "./format";
 import { renderCsv, renderMarkdownTable, renderTextTable, type Table } from "./table";
 
 /** How many bad lines the text formats print; JSON lists all the result holds. */
@@ -26,9 +27,29 @@ function recommendedThreshold(result: ReplayResult): number | undefined {
   return result.recommendation.met ? result.recommendation.threshold : undefined;
 }
 
+function certifiedThreshold(result: ReplayResult): number | undefined {
+  return result.certificate?.threshold ?? undefined;
+}
+
+/** Vertical lines at the recommended and the certified threshold (one line when they coincide). */
+function thresholdMarkers(result: ReplayResult) {
+  const recommended = recommendedThreshold(result);
+  const certified = certifiedThreshold(result);
+  if (recommended !== undefined && recommended === certified)
+    return [{ at: recommended, label: `recommended = certified ${formatThreshold(recommended)}` }];
+  return [
+    ...(recommended === undefined
+      ? []
+      : [{ at: recommended, label: `recommended ${formatThreshold(recommended)}` }]),
+    ...(certified === undefined
+      ? []
+      : [{ at: certified, label: `certified ${formatThreshold(certified)}`, color: "#15803d", mark: "┆" }]),
+  ];
+}
+
 /**
  * The replay's charts: automation rate, error rates (with the target), and cost per decision, each
- * against the threshold and marking the recommended threshold.
+ * against the threshold and marking the recommended and the certified threshold.
  */
 export function replayCharts(result: ReplayResult): {
   automation: ChartSpec;
@@ -36,11 +57,7 @@ export function replayCharts(result: ReplayResult): {
   cost: ChartSpec;
 } {
   const rows = result.rows;
-  const recommended = recommendedThreshold(result);
-  const vertical =
-    recommended === undefined
-      ? []
-      : [{ at: recommended, label: `recommended ${formatThreshold(recommended)}` }];
+  const vertical = thresholdMarkers(result);
   const x = {
     label: "confidence threshold",
     min: rows[0]?.threshold,
@@ -168,16 +185,65 @@ export function assumptionLines(result: ReplayResult): string[] {
     "Automated means confidence ≥ threshold and a topic that is not always-human; everything else goes to a person.",
     "Error overall assumes a person reviewing a held item gets it right: it counts automated mistakes over all decisions.",
     `Intervals are ${level(result)}: Wilson score intervals for rates; for cost, mean ± z·s/√n (normal approximation with the sample standard deviation), cut at $0.`,
-    "The recommendation is the cheapest threshold whose upper error bound meets the target, so the promise holds " +
-      `with ${level(result)} confidence; a tie in cost goes to the threshold that automates more.`,
+    "The recommendation is the cheapest threshold whose upper error bound meets the target, checked threshold by " +
+      "threshold; a tie in cost goes to the threshold that automates more. Each check holds with " +
+      `${level(result)} confidence on its own, not across all ${plural(result.rows.length, "threshold")} at once.`,
+    "The certificate (Learn-Then-Test) tests the thresholds from the strictest down, each with an exact binomial " +
+      `p-value at ${deltaText(result)}, and stops at the first it cannot certify: with ${level(result)} confidence ` +
+      "every certified threshold keeps the error among automated decisions at or below the target, all at once. " +
+      "Both assume the log is a fair sample of the decisions to come.",
   ];
+}
+
+function deltaText(result: ReplayResult): string {
+  return `δ = ${Number((1 - result.confidence).toPrecision(6))}`;
+}
+
+/** The certificate's evidence for one threshold: its p-value and whether it was certified. */
+function certificateCell(result: ReplayResult, threshold: number): string {
+  const c = result.certificate;
+  const test = c?.tested.find((t) => t.threshold === threshold);
+  if (!c || !test) return "not tested";
+  const p = formatPValue(test.pValue).replace(" = ", "=").replace(" < ", "<");
+  if (!test.certified) return `${p} ✗ stop`;
+  return `${p} ✓${threshold === c.threshold ? " ◀ certified" : ""}`;
+}
+
+/**
+ * The certificate in words: what is certified (or why nothing is and what would change that), the
+ * automation rate at the certified threshold, and how it relates to the recommendation.
+ */
+export function certificateLines(result: ReplayResult): string[] {
+  const c = result.certificate;
+  if (!c) return [`Certificate: none for a target of ${percent(result.targetError, 2)} (nothing to test).`];
+  const first = c.tested[0]?.threshold;
+  const lines = [
+    `Certificate (Learn-Then-Test, exact binomial p-values, tested from ${first === undefined ? "–" : formatThreshold(first)} down, each at ${deltaText(result)}):`,
+    `  ${c.summary}`,
+  ];
+  if (c.threshold !== null && c.automationRate !== null && c.automationRateInterval) {
+    lines.push(
+      `  At ${formatThreshold(c.threshold)} it automates ${percent(c.automationRate)} ` +
+        `(${level(result)} CI ${percentRange(c.automationRateInterval)}).`,
+    );
+  }
+  const recommended = recommendedThreshold(result);
+  if (recommended !== undefined) {
+    lines.push(
+      c.threshold !== null && recommended >= c.threshold
+        ? `  The recommended threshold ${formatThreshold(recommended)} is certified too.`
+        : `  The recommended threshold ${formatThreshold(recommended)} is not certified: its Wilson check passed on its own, ` +
+            "but nothing guarantees it together with the thresholds above it.",
+    );
+  }
+  return lines;
 }
 
 function cell(value: string, interval: string): string {
   return `${value} (${interval})`;
 }
 
-function rowCells(row: ThresholdRow, recommended: number | undefined): string[] {
+function rowCells(row: ThresholdRow, recommended: number | undefined, certificate: string): string[] {
   const [autoLow, autoHigh] = row.automationRateInterval;
   const [errLow, errHigh] = row.errorRateAutomatedInterval;
   const [allLow, allHigh] = row.errorRateOverallInterval;
@@ -190,6 +256,7 @@ function rowCells(row: ThresholdRow, recommended: number | undefined): string[] 
     cell(percent(row.errorRateAutomated, 2), `${bare(errLow, 2)}–${bare(errHigh, 2)}`),
     cell(percent(row.errorRateOverall, 2), `${bare(allLow, 2)}–${bare(allHigh, 2)}`),
     cell(usd(row.costPerDecisionUsd), `${money(costLow)}–${money(costHigh)}`),
+    certificate,
     `${row.meetsTarget ? "yes" : "no"}${row.threshold === recommended ? " ◀ recommended" : ""}`,
   ];
 }
@@ -197,9 +264,17 @@ function rowCells(row: ThresholdRow, recommended: number | undefined): string[] 
 export function replayTable(result: ReplayResult): Table {
   const recommended = recommendedThreshold(result);
   return {
-    header: ["threshold", "automated", "error, automated", "error, overall", "cost/decision", "meets target"],
-    rows: result.rows.map((row) => rowCells(row, recommended)),
-    align: ["right", "right", "right", "right", "right", "left"],
+    header: [
+      "threshold",
+      "automated",
+      "error, automated",
+      "error, overall",
+      "cost/decision",
+      "certificate",
+      "meets target",
+    ],
+    rows: result.rows.map((row) => rowCells(row, recommended, certificateCell(result, row.threshold))),
+    align: ["right", "right", "right", "right", "right", "left", "left"],
   };
 }
 
@@ -241,6 +316,8 @@ export function renderReplayText(result: ReplayResult, options: TextReportOption
     renderTextTable(replayTable(result)),
     `(${level(result)} intervals in parentheses)`,
     "",
+    ...certificateLines(result),
+    "",
     renderAsciiChart(charts.automation, chart),
     "",
     renderAsciiChart(charts.errors, chart),
@@ -266,11 +343,15 @@ export function renderReplayMarkdown(result: ReplayResult, options: TextReportOp
     "",
     `**${result.recommendation.met ? "Recommendation" : "No threshold meets the target"}:** ${result.recommendation.message}`,
     "",
+    `**Certificate:** ${result.certificate?.summary ?? certificateLines(result)[0]}`,
+    "",
     ...summaryLines(result, `\`${options.source}\``).map((line) => `- ${line}`),
     "",
     renderMarkdownTable(replayTable(result)),
     "",
     `${level(result)} intervals in parentheses.`,
+    "",
+    ...certificateLines(result).map((line) => line.trim()),
     "",
     "```text",
     renderAsciiChart(charts.automation, chart),
@@ -296,8 +377,14 @@ function csvNumber(value: number): string | number {
   return Number.isFinite(value) ? Number(value.toFixed(6)) : "";
 }
 
+/** Six significant digits, since p-values can be tiny; untested thresholds as an empty field. */
+function csvPValue(value: number | undefined): string | number {
+  return value === undefined ? "" : Number(value.toPrecision(6));
+}
+
 export function renderReplayCsv(result: ReplayResult): string {
   const recommended = recommendedThreshold(result);
+  const certified = certifiedThreshold(result);
   const header = [
     "threshold",
     "decisions",
@@ -318,6 +405,8 @@ export function renderReplayCsv(result: ReplayResult): string {
     "cost_per_decision_usd_high",
     "meets_target",
     "recommended",
+    "certificate_p_value",
+    "certified",
   ];
   const rows = result.rows.map((row) => [
     row.threshold,
@@ -331,6 +420,8 @@ export function renderReplayCsv(result: ReplayResult): string {
     ...[row.costPerDecisionUsd, ...row.costPerDecisionInterval].map(csvNumber),
     row.meetsTarget,
     row.threshold === recommended,
+    csvPValue(result.certificate?.tested.find((t) => t.threshold === row.threshold)?.pValue),
+    certified !== undefined && row.threshold >= certified,
   ]);
   return renderCsv(header, rows);
 }

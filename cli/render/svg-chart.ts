@@ -186,16 +186,17 @@ export function renderSvgChart(spec: ChartSpec, options: SvgChartOptions = {}): 
       `<text x="4" y="${y}" dy="-4" fill="${color}" ${HALO}>${escapeXml(marker.label)}</text>`,
     );
   }
-  for (const marker of spec.vertical ?? []) {
+  // Each vertical marker's label gets its own line, so two markers close together stay readable.
+  (spec.vertical ?? []).forEach((marker, index) => {
     const x = n(px(marker.at));
     const color = marker.color ?? MARKER_COLOR;
     // Label on the side with more room, so a marker near the right edge stays readable.
     const anchor = px(marker.at) > plotWidth * 0.6 ? `dx="-4" text-anchor="end"` : `dx="4"`;
     parts.push(
       `<line x1="${x}" x2="${x}" y1="0" y2="${n(plotHeight)}" stroke="${color}" stroke-dasharray="4 3"/>`,
-      `<text x="${x}" y="12" ${anchor} fill="${color}" ${HALO}>${escapeXml(marker.label)}</text>`,
+      `<text x="${x}" y="${12 + 14 * index}" ${anchor} fill="${color}" ${HALO}>${escapeXml(marker.label)}</text>`,
     );
-  }
+  });
   spec.series.forEach((series, i) => {
     const points = [...series.points].sort((a, b) => a.x - b.x);
     for (const run of segments(points, (p) => Number.isFinite(p.y))) {

@@ -7,6 +7,7 @@
  * assumptions are in docs/replay.md.
  */
 
+import { certifyThresholds, type ThresholdCertificate } from "../stats/certificate";
 import { normalQuantile } from "../stats/distributions";
 import type { Interval } from "../stats/effect";
 import { wilson } from "../stats/proportions";
@@ -101,6 +102,28 @@ export interface ReplayResult {
   cost: CostModel;
   rows: ThresholdRow[];
   recommendation: Recommendation;
+  /**
+   * The Learn-Then-Test certificate over the same thresholds (docs/statistics.md): the lowest
+   * threshold whose error among automated decisions is ≤ targetError with probability ≥
+   * `confidence`. Null when there are no decisions or the target is 0 or 1 (nothing to test).
+   */
+  certificate: ThresholdCertificate | null;
+}
+
+/** Fixed-sequence certificate over the replay's rows, which already hold n and errors per threshold. */
+function certify(rows: ThresholdRow[], decisions: number, targetError: number, confidence: number) {
+  if (decisions === 0 || !(targetError > 0 && targetError < 1)) return null;
+  return certifyThresholds(
+    {
+      n: decisions,
+      thresholds: rows.map((row) => ({
+        threshold: row.threshold,
+        n: row.automated,
+        errors: row.automatedErrors,
+      })),
+    },
+    { targetError, confidence },
+  );
 }
 
 /** Sums over the decisions that clear exactly the same thresholds. */
@@ -365,6 +388,7 @@ export class ReplayAccumulator {
       cost: this.#cost,
       rows,
       recommendation: recommend(rows, total, this.#targetError, this.#confidence),
+      certificate: certify(rows, total, this.#targetError, this.#confidence),
     };
   }
 }

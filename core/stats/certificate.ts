@@ -386,28 +386,31 @@ function neededFor(
   return { threshold: row.threshold, atThreshold: more, overall: share > 0 ? Math.ceil(more / share) : null };
 }
 
+const count = (x: number) => x.toLocaleString("en-US");
+/** Two significant digits; tiny p-values as a bound, since their digits mean nothing to a reader. */
+export const formatPValue = (p: number) => (p < 1e-4 ? "p < 0.0001" : `p = ${Number(p.toPrecision(2))}`);
+
 function summarize(c: ThresholdCertificate, stoppedAt: ThresholdSums | undefined): string {
   const level = `${Math.round(c.confidence * 1000) / 10}%`;
   const last = c.tested[c.tested.length - 1];
   if (c.threshold !== null) {
     const at = c.tested.find((t) => t.threshold === c.threshold) as ThresholdTest;
     const stop =
-      stoppedAt && last
-        ? ` The sequence stopped at ${last.threshold} (p = ${last.pValue.toPrecision(2)}).`
-        : "";
+      stoppedAt && last ? ` The sequence stopped at ${last.threshold} (${formatPValue(last.pValue)}).` : "";
     return (
       `Certified: automate at confidence ≥ ${c.threshold}; error among automated decisions ≤ ${percent(c.targetError)} ` +
-      `with ${level} confidence (${at.errors} errors in ${at.n} labelled outcomes, p = ${at.pValue.toPrecision(2)}).${stop}`
+      `with ${level} confidence (${count(at.errors)} errors in ${count(at.n)} labelled outcomes, ${formatPValue(at.pValue)}).${stop}`
     );
   }
   if (!last) return "No threshold to test.";
+  const delta = Number((1 - c.confidence).toPrecision(6));
   const why =
     last.n === 0
       ? `no labelled outcome has confidence ≥ ${last.threshold}`
-      : `${last.errors} errors in ${last.n} labelled outcomes at ${last.threshold} give p = ${last.pValue.toPrecision(2)} > ${(1 - c.confidence).toFixed(3).replace(/0+$/, "")}`;
+      : `${count(last.errors)} errors in ${count(last.n)} labelled outcomes give ${formatPValue(last.pValue)} > ${delta}`;
   const fix = c.needed
-    ? ` About ${c.needed.atThreshold} more labelled outcomes at or above ${c.needed.threshold}` +
-      (c.needed.overall !== null ? ` (about ${c.needed.overall} more in all)` : "") +
+    ? ` About ${count(c.needed.atThreshold)} more labelled outcomes at or above ${c.needed.threshold}` +
+      (c.needed.overall !== null ? ` (about ${count(c.needed.overall)} more in all)` : "") +
       " at the same error rate would certify it."
     : ` Its error rate ${percent(last.errorRate)} is not below the target, so more outcomes alone will not certify it; raise the strictest threshold, relax the target or improve the model.`;
   return `No threshold certified at ${percent(c.targetError)} with ${level} confidence: the strictest, ${last.threshold}, is not certified (${why}).${fix}`;

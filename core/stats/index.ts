@@ -35,6 +35,7 @@ export {
   calibrationSums,
   certifyThreshold,
   certifyThresholds,
+  formatPValue,
   type OutcomesNeeded,
   type ScoredOutcome,
   type StopReason,

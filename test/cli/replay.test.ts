@@ -73,6 +73,32 @@ describe("hitl replay", () => {
     expect(run.stderr).toContain("warning: skipped 1 bad line:\n  line 2: truth: missing\n");
   });
 
+  it("shows the certificate at the confidence asked for, next to today's table", async () => {
+    // Arrange: 0 errors in 200 at 0.9: p = 0.98^200 = 0.018, certified at 95% but not at 99%.
+    const log = logFile("certificate.jsonl", history());
+    const base = ["--log", log, "--thresholds", "0.8,0.9", "--always-human-topics", "legal"];
+
+    // Act
+    const at95 = await runReplay([...base, "--target-error", "0.02", "--confidence", "0.95"]);
+    const at99 = await runReplay([
+      ...base,
+      "--target-error",
+      "0.02",
+      "--confidence",
+      "0.99",
+      "--format",
+      "json",
+    ]);
+
+    // Assert
+    expect(at95.stdout).toMatch(/ 0\.90 .* p=0\.018 ✓ ◀ certified +yes ◀ recommended\n/);
+    expect(at95.stdout).toContain("Certified: automate at confidence ≥ 0.9;");
+    const json = JSON.parse(at99.stdout);
+    expect(json.confidence).toBe(0.99);
+    expect(json.certificate).toMatchObject({ threshold: null, confidence: 0.99, stop: { threshold: 0.9 } });
+    expect(json.certificate.tested[0].pValue).toBeCloseTo(0.98 ** 200, 12);
+  });
+
   it("prints a table and charts by default, and says when no threshold meets the target", async () => {
     // Arrange
     const log = logFile("strict.jsonl", history());
@@ -174,11 +200,13 @@ describe("hitl replay", () => {
     const conflict = await runReplay(["--log", log, "--thresholds", "0.9", "--from", "0.6"]);
     const cost = await runReplay(["--log", log, "--per-review-usd", "1", "--hourly-rate", "40"]);
     const range = await runReplay(["--log", log, "--from", "0.9", "--to", "0.8"]);
+    const level = await runReplay(["--log", log, "--confidence", "1"]);
 
     // Assert
     expect(target.error?.message).toMatch(/--target-error <rate>.*must be a number between 0 and 1/);
     expect(conflict.error?.message).toMatch(/--thresholds <list>' cannot be used with option '--from/);
     expect(cost.error?.message).toMatch(/--per-review-usd <usd>' cannot be used with option '--hourly-rate/);
+    expect(level.error?.message).toMatch(/--confidence <level>.*must be a number strictly between 0 and 1/);
     expect(range.exitCode).toBe(EXIT_INVALID_INPUT);
     expect(range.stderr).toContain("from (0.9) must not exceed to (0.8)");
     expect(existsSync(html)).toBe(false);

@@ -70,11 +70,14 @@ describe("the CSV report", () => {
     const [header, ...rows] = renderReplayCsv(result).trimEnd().split("\n");
 
     // Assert
-    expect(header?.split(",")).toHaveLength(19);
+    expect(header?.split(",")).toHaveLength(21);
+    expect(header).toMatch(/,meets_target,recommended,certificate_p_value,certified$/);
     expect(header).toMatch(/^threshold,decisions,automated,human_reviews,automation_rate,/);
     expect(rows).toHaveLength(3);
     expect(rows[0]).toMatch(/^0\.8,300,300,0,1,[\d.]+,1,30,0\.1,/);
-    expect(rows[1]).toMatch(/,true,true$/);
+    // 0.99 automates nothing, so the certificate stops there: 0.9 is never tested.
+    expect(rows[1]).toMatch(/,true,true,,false$/);
+    expect(rows[2]).toMatch(/,false,false,1,false$/);
     // Nothing automated at 0.99: the error rate among automated decisions is undefined
     expect(rows[2]?.split(",").slice(8, 11)).toEqual(["", "0", "1"]);
   });
@@ -90,7 +93,11 @@ describe("the JSON report", () => {
     expect(json.badLines).toEqual([{ line: 301, reason: "not valid JSON" }]);
     expect(json.rows[2].errorRateAutomated).toBeNull();
     expect(json.recommendation.threshold).toBe(0.9);
-    expect(json.assumptions).toHaveLength(4);
+    expect(json.assumptions).toHaveLength(5);
+    expect(json.certificate).toMatchObject({
+      threshold: null,
+      stop: { reason: "not-rejected", threshold: 0.99 },
+    });
   });
 });
 
@@ -119,5 +126,66 @@ describe("the HTML page", () => {
     expect(html).toContain("log&lt;1&gt;.jsonl");
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).not.toMatch(/<script|<link|\ssrc=/);
+  });
+});
+
+describe("the certificate in the report", () => {
+  // Same log with thresholds 0.8 and 0.9: 0 errors in 200 at 0.9 (p = 0.98^200 = 0.018), 30 in 300 at 0.8.
+  const certified = replayLines(lines, { thresholds: [0.8, 0.9], targetError: 0.02 });
+
+  it("prints each tested threshold's p-value in the table and the certificate in words beside it", () => {
+    const text = renderReplayText(certified, { source: "log.jsonl" });
+
+    expect(text).toMatch(/ 0\.90 .* p=0\.018 ✓ ◀ certified +yes ◀ recommended\n/);
+    expect(text).toMatch(/ 0\.80 .* p=1 ✗ stop +no\n/);
+    expect(text).toContain(
+      "Certificate (Learn-Then-Test, exact binomial p-values, tested from 0.90 down, each at δ = 0.05):\n" +
+        "  Certified: automate at confidence ≥ 0.9; error among automated decisions ≤ 2.00% with 95% confidence " +
+        "(0 errors in 200 labelled outcomes, p = 0.018). The sequence stopped at 0.8 (p = 1).\n" +
+        "  At 0.90 it automates 66.7% (95% CI 61.2–71.8%).\n" +
+        "  The recommended threshold 0.90 is certified too.",
+    );
+  });
+
+  it("says why nothing is certified and how many more outcomes would be needed", () => {
+    const text = renderReplayText(result, { source: "log.jsonl" });
+
+    expect(text).toMatch(/ 0\.90 .* not tested +yes ◀ recommended\n/);
+    expect(text).toContain(
+      "No threshold certified at 2.00% with 95% confidence: the strictest, 0.99, is not certified " +
+        "(no labelled outcome has confidence ≥ 0.99). About 149 more labelled outcomes at or above 0.99 at the same " +
+        "error rate would certify it.",
+    );
+    expect(text).toContain("The recommended threshold 0.90 is not certified");
+  });
+
+  it("marks one line on the charts when the recommended threshold is the certified one, two otherwise", () => {
+    // The digits case of issue 13: 0.79 passes the Wilson check while 0.80 fails it.
+    const band = (confidence: number, n: number, wrong: number) =>
+      Array.from({ length: n }, (_, i) => JSON.stringify({ confidence, label: 1, truth: i < wrong ? 0 : 1 }));
+    const digits = replayLines([...band(0.85, 600, 3), ...band(0.805, 60, 9), ...band(0.795, 1000, 2)], {
+      thresholds: [0.79, 0.8, 0.81],
+      targetError: 0.02,
+    });
+
+    expect(replayCharts(certified).automation.vertical).toEqual([
+      { at: 0.9, label: "recommended = certified 0.90" },
+    ]);
+    expect(replayCharts(digits).errors.vertical).toEqual([
+      { at: 0.79, label: "recommended 0.79" },
+      { at: 0.81, label: "certified 0.81", color: "#15803d", mark: "┆" },
+    ]);
+    expect(renderReplayText(digits, { source: "digits.jsonl" })).toContain("┆ certified 0.81");
+  });
+
+  it("puts the certificate under the answer in Markdown and HTML, and highlights the certified row", () => {
+    const md = renderReplayMarkdown(certified, { source: "log.jsonl" });
+    const html = renderReplayHtml(certified, { source: "log.jsonl" });
+
+    expect(md).toMatch(
+      /\*\*Recommendation:\*\* .*\n\n\*\*Certificate:\*\* Certified: automate at confidence ≥ 0\.9;/,
+    );
+    expect(html).toContain('<tr class="recommended certified"><td>0.90</td>');
+    expect(html).toContain('<div class="certificate">');
   });
 });

@@ -332,3 +332,39 @@ describe("ReplayAccumulator", () => {
     expect(() => new ReplayAccumulator(options({ cost: negative }))).toThrow(/per-review usd/);
   });
 });
+
+describe("the certificate beside the recommendation", () => {
+  /** `n` decisions at `confidence`, the first `wrong` of them wrong. */
+  const band = (confidence: number, n: number, wrong: number) =>
+    Array.from({ length: n }, (_, i) => line({ confidence, label: 1, truth: i < wrong ? 0 : 1 }));
+
+  it("never certifies 0.79 when 0.80 fails, although today's Wilson screen recommends 0.79 (the digits case)", () => {
+    // Arrange: at 0.81, 3 errors in 600; at 0.80, 12 in 660 (upper bound 3.15%); at 0.79, 14 in 1,660 (1.41%).
+    const log = [...band(0.85, 600, 3), ...band(0.805, 60, 9), ...band(0.795, 1000, 2)];
+
+    // Act
+    const result = replayLines(log, { thresholds: [0.79, 0.8, 0.81], targetError: 0.02 });
+
+    // Assert
+    expect(result.rows.map((row) => row.meetsTarget)).toEqual([true, false, true]);
+    expect(result.recommendation).toMatchObject({ met: true, threshold: 0.79 });
+    expect(result.certificate).toMatchObject({ threshold: 0.81, untested: [0.79], stop: { threshold: 0.8 } });
+    expect(result.certificate?.tested.map((t) => [t.threshold, t.n, t.errors])).toEqual([
+      [0.81, 600, 3],
+      [0.8, 660, 12],
+    ]);
+  });
+
+  it("tests only what the policy would automate: always-human topics never count", () => {
+    const log = [...band(0.95, 300, 0), line({ confidence: 0.99, label: 1, truth: 0, topic: "legal" })];
+
+    const result = replayLines(log, { thresholds: [0.9], targetError: 0.02, alwaysHumanTopics: ["legal"] });
+
+    expect(result.certificate?.tested[0]).toMatchObject({ n: 300, errors: 0, certified: true });
+  });
+
+  it("has no certificate for a target of 0 or 1, where there is nothing to test", () => {
+    expect(replayLines(band(0.95, 10, 0), { thresholds: [0.9], targetError: 0 }).certificate).toBeNull();
+    expect(replayLines(band(0.95, 10, 0), { thresholds: [0.9], targetError: 1 }).certificate).toBeNull();
+  });
+});

@@ -82,7 +82,7 @@ describe("certifyThresholds (Learn-Then-Test, fixed sequence)", () => {
     expect(c.tested).toHaveLength(1);
     expect(c.needed).toEqual({ threshold: 0.99, atThreshold: 99, overall: 1980 });
     expect(c.summary).toContain("No threshold certified at 2.00% with 95% confidence");
-    expect(c.summary).toContain("About 99 more labelled outcomes at or above 0.99 (about 1980 more in all)");
+    expect(c.summary).toContain("About 99 more labelled outcomes at or above 0.99 (about 1,980 more in all)");
   });
 
   it("says more outcomes cannot help when the strictest threshold's error rate already reaches the target", () => {
