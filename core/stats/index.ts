@@ -26,6 +26,20 @@ export {
   krippendorffAlpha,
   type MeasurementLevel,
 } from "./agreement";
+export {
+  type AuditedDecision,
+  type AuditSums,
+  auditSums,
+  automatedQuality,
+  type ChosenQualityEstimate,
+  hajek,
+  horvitzThompson,
+  type PowerSums,
+  predictionPowered,
+  type QualityEstimate,
+  type QualityEstimator,
+  qualityInterval,
+} from "./audit-estimators";
 export { type BayesianOptions, type BayesianResult, bayesianTest } from "./bayesian";
 export { binomialLowerTailPValue, clopperPearsonUpper, hoeffdingBentkusPValue } from "./binomial";
 export {

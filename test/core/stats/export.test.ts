@@ -23,6 +23,17 @@ describe("the hitl-lab/stats package export", () => {
       "cohenKappa",
       "fleissKappa",
       "krippendorffAlpha",
+      "binomialLowerTailPValue",
+      "clopperPearsonUpper",
+      "hoeffdingBentkusPValue",
+      "certifyThreshold",
+      "certifyThresholds",
+      "calibrationSums",
+      "auditSums",
+      "automatedQuality",
+      "horvitzThompson",
+      "hajek",
+      "predictionPowered",
     ] as const) {
       expect(typeof stats[name]).toBe("function");
     }
