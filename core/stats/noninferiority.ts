@@ -1,11 +1,13 @@
 /**
  * One-sided non-inferiority test for guardrails ("quality must not drop by more than the margin"),
- * on the relative scale so the margin is a fraction of the control mean.
+ * with the margin a fraction of the control mean: on the relative scale (delta method, as gbstats),
+ * or as Spotify's confidence library does it (the absolute difference, the margin times the control
+ * mean, a z-test).
  */
 
-import { studentTCdf, studentTQuantile } from "./distributions";
+import { normalCdf, normalQuantile, studentTCdf, studentTQuantile } from "./distributions";
 import { effect, type InconclusiveReason, type Interval } from "./effect";
-import type { MetricSums } from "./moments";
+import { armMoments, type MetricSums } from "./moments";
 import { sequentialHalfWidth, sequentialPValue } from "./sequential";
 import { requireNonNegative, requireOpenUnit, requirePositive } from "./validate";
 
@@ -21,12 +23,21 @@ export interface NonInferiorityOptions {
   sequential?: boolean;
   /** Tuning N* of the confidence sequence when `sequential`. Default 5000. */
   tuning?: number;
+  /**
+   * "relative" (default): the relative difference (μt − μc)/μc with its delta-method variance and
+   * Welch's t (gbstats). "spotify": the absolute difference μt − μc, tested against the margin times
+   * the control mean with a z-test, as Spotify's confidence library (`spotify_confidence`) does for
+   * a relative non-inferiority margin.
+   */
+  convention?: "relative" | "spotify";
 }
 
 /** Result of {@link nonInferiorityTest}. */
 export interface NonInferiorityResult {
-  /** Relative difference (μt − μc)/μc, on the same scale as the margin. */
+  /** (μt − μc)/μc ("relative"), or μt − μc ("spotify"). */
   diff: number;
+  /** Where "worse by the margin" begins, on the scale of `diff`: ∓margin, or ∓margin·μc ("spotify"). */
+  boundary: number;
   /** One-sided 1 − alpha interval: `[lower, Infinity]` ("increase") or `[-Infinity, upper]` ("decrease"). */
   ci: Interval;
   /** One-sided p-value for "treatment is worse than control by the margin or more". */
@@ -39,7 +50,7 @@ export interface NonInferiorityResult {
 
 /**
  * One-sided non-inferiority test of a treatment against a control, with the margin relative to
- * the control mean. With Δ = (μt − μc)/μc and its delta-method variance (as in
+ * the control mean. By default, with Δ = (μt − μc)/μc and its delta-method variance (as in
  * {@link frequentistTest} with `relative: true`) and m = margin:
  *
  * - "increase" (higher is better): H0 Δ ≤ −m vs H1 Δ > −m; p = 1 − T_df((Δ + m)/σ);
@@ -47,7 +58,15 @@ export interface NonInferiorityResult {
  * - "decrease" (lower is better): H0 Δ ≥ m vs H1 Δ < m; p = T_df((Δ − m)/σ);
  *   ci = (−∞, Δ + t(1 − α, df)·σ]
  *
- * This is gbstats' one-sided t-test with test value ∓m. With `sequential: true` the bound comes
+ * This is gbstats' one-sided t-test with test value ∓m.
+ *
+ * `convention: "spotify"` matches Spotify's confidence library instead: Δ = μt − μc (absolute),
+ * σ² = var_t/n_t + var_c/n_c, boundary b = ∓m·μc (the relative margin converted by the control
+ * mean), z = (Δ − b)/σ, p = 1 − Φ(z) ("increase") or Φ(z) ("decrease"), and the one-sided interval
+ * [Δ − z(1 − α)·σ, ∞) or (−∞, Δ + z(1 − α)·σ]. The two agree to first order; they differ in the
+ * scale of `diff` and `ci`, the use of t or z, and in how the control mean's own noise enters.
+ *
+ * With `sequential: true` the bound comes
  * from the two-sided confidence sequence at level α (conservative for a one-sided claim, valid at
  * every look), and the p-value is the sequential p-value at ∓m (1 when Δ is on the wrong side);
  * neither is ever less conservative than the fixed-horizon test on the same data.
@@ -55,9 +74,9 @@ export interface NonInferiorityResult {
  * @param control control arm (proportion, mean or ratio sums)
  * @param treatment treatment arm, same kind of metric
  * @param options `margin` (≥ 0, fraction of the control mean), `direction`, `alpha` (default 0.05),
- *   `sequential` (default false), `tuning` (default 5000)
- * @returns `{ diff, ci, pValue, nonInferior }`, with `reason` when inconclusive
- *   (including control mean 0, where a relative margin is undefined)
+ *   `sequential` (default false), `tuning` (default 5000), `convention` (default "relative")
+ * @returns `{ diff, boundary, ci, pValue, nonInferior }`, with `reason` when inconclusive
+ *   (including control mean 0 in the relative convention, where a relative margin is undefined)
  * @throws RangeError for a negative margin, an unknown direction, alpha outside (0, 1) or invalid sums
  *
  * @example
@@ -77,30 +96,47 @@ export function nonInferiorityTest(
   options: NonInferiorityOptions,
 ): NonInferiorityResult {
   const fn = "nonInferiorityTest";
-  const { margin, direction, alpha = 0.05, sequential = false, tuning = 5000 } = options;
+  const {
+    margin,
+    direction,
+    alpha = 0.05,
+    sequential = false,
+    tuning = 5000,
+    convention = "relative",
+  } = options;
   requireNonNegative(fn, "margin", margin);
   requireOpenUnit(fn, "alpha", alpha);
   requirePositive(fn, "tuning", tuning);
   if (direction !== "increase" && direction !== "decrease") {
     throw new RangeError(`${fn}: direction must be "increase" or "decrease", got ${String(direction)}`);
   }
-  const e = effect(control, treatment, true, fn);
+  if (convention !== "relative" && convention !== "spotify") {
+    throw new RangeError(`${fn}: convention must be "relative" or "spotify", got ${String(convention)}`);
+  }
+  const spotify = convention === "spotify";
+  const higherIsBetter = direction === "increase";
+  const e = effect(control, treatment, !spotify, fn);
+  // The boundary of "worse by the margin": −m for higher-is-better, +m for lower-is-better; in
+  // Spotify's convention the relative margin is converted to the absolute scale by the control mean.
+  const scale = spotify ? armMoments(control, fn).mean : 1;
+  const bound = (higherIsBetter ? -margin : margin) * scale;
   if (e.reason) {
     return {
       diff: e.estimate,
+      boundary: Number.isFinite(bound) ? bound : Number.NaN,
       ci: [Number.NaN, Number.NaN],
       pValue: Number.NaN,
       nonInferior: false,
       reason: e.reason,
     };
   }
-  const higherIsBetter = direction === "increase";
-  // The boundary of "worse by the margin": −m for higher-is-better, +m for lower-is-better.
-  const bound = higherIsBetter ? -margin : margin;
   const sigma = Math.sqrt(e.variance);
   const t = (e.estimate - bound) / sigma;
-  let halfWidth = studentTQuantile(1 - alpha, e.df) * sigma;
-  let pValue = higherIsBetter ? studentTCdf(-t, e.df) : studentTCdf(t, e.df);
+  // Spotify's ZTest uses the normal distribution; gbstats' one-sided test Welch's t.
+  const quantile = spotify ? normalQuantile(1 - alpha) : studentTQuantile(1 - alpha, e.df);
+  const lowerTail = (x: number) => (spotify ? normalCdf(x) : studentTCdf(x, e.df));
+  let halfWidth = quantile * sigma;
+  let pValue = higherIsBetter ? lowerTail(-t) : lowerTail(t);
   if (sequential) {
     // Never claim more than the fixed-horizon test would (same guard as sequentialTest).
     halfWidth = Math.max(halfWidth, sequentialHalfWidth(e, alpha, tuning));
@@ -110,5 +146,5 @@ export function nonInferiorityTest(
   const ci: Interval = higherIsBetter
     ? [e.estimate - halfWidth, Number.POSITIVE_INFINITY]
     : [Number.NEGATIVE_INFINITY, e.estimate + halfWidth];
-  return { diff: e.estimate, ci, pValue, nonInferior: pValue < alpha };
+  return { diff: e.estimate, boundary: bound, ci, pValue, nonInferior: pValue < alpha };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { normalCdf, normalSf } from "../../../core/stats/distributions";
 import { nonInferiorityTest } from "../../../core/stats/noninferiority";
 
 describe("nonInferiorityTest", () => {
@@ -98,5 +99,75 @@ describe("nonInferiorityTest", () => {
 
     expect(result.reason).toBe("zero-control-mean");
     expect(result.nonInferior).toBe(false);
+  });
+
+  describe("in Spotify's convention (absolute difference, margin times the control mean, z-test)", () => {
+    it("matches the hand computation for quality 960/1000 vs 955/1000 at a 3% relative margin", () => {
+      // Δ = −0.005, boundary −0.03 × 0.96 = −0.0288, σ² = 0.96·0.04/1000 + 0.955·0.045/1000.
+      const sigma = Math.sqrt((0.96 * 0.04 + 0.955 * 0.045) / 1000);
+
+      const r = nonInferiorityTest(
+        { n: 1000, sum: 960 },
+        { n: 1000, sum: 955 },
+        {
+          margin: 0.03,
+          direction: "increase",
+          convention: "spotify",
+        },
+      );
+
+      expect(r.diff).toBeCloseTo(-0.005, 12);
+      expect(r.boundary).toBeCloseTo(-0.0288, 12);
+      expect(r.pValue).toBeCloseTo(normalSf((-0.005 + 0.0288) / sigma), 12);
+      expect(r.ci[0]).toBeCloseTo(-0.005 - 1.6448536269514722 * sigma, 10);
+      expect(r.ci[1]).toBe(Number.POSITIVE_INFINITY);
+      expect(r.nonInferior).toBe(true);
+    });
+
+    it("tests a lower-is-better metric against +margin × control mean", () => {
+      // Error rate 4% vs 4.6%, margin 10% of 4% = 0.4 pp: not shown non-inferior.
+      const r = nonInferiorityTest(
+        { n: 2000, sum: 80 },
+        { n: 2000, sum: 92 },
+        {
+          margin: 0.1,
+          direction: "decrease",
+          convention: "spotify",
+        },
+      );
+      const sigma = Math.sqrt((0.04 * 0.96 + 0.046 * 0.954) / 2000);
+
+      expect(r.boundary).toBeCloseTo(0.004, 12);
+      expect(r.pValue).toBeCloseTo(normalCdf((0.006 - 0.004) / sigma), 12);
+      expect(r.ci[0]).toBe(Number.NEGATIVE_INFINITY);
+      expect(r.nonInferior).toBe(false);
+    });
+
+    it("agrees with the relative convention on the verdict for a large sample", () => {
+      const a = { n: 50_000, sum: 47_500 };
+      const b = { n: 50_000, sum: 47_300 };
+      const options = { margin: 0.01, direction: "increase" as const };
+
+      const relative = nonInferiorityTest(a, b, options);
+      const spotify = nonInferiorityTest(a, b, { ...options, convention: "spotify" });
+
+      expect(spotify.nonInferior).toBe(relative.nonInferior);
+      expect(spotify.diff).toBeCloseTo(relative.diff * 0.95, 12);
+      expect(spotify.pValue).toBeCloseTo(relative.pValue, 3);
+    });
+
+    it("rejects an unknown convention", () => {
+      expect(() =>
+        nonInferiorityTest(
+          { n: 10, sum: 5 },
+          { n: 10, sum: 5 },
+          {
+            margin: 0.1,
+            direction: "increase",
+            convention: "gbstats" as "relative",
+          },
+        ),
+      ).toThrow(/convention must be "relative" or "spotify"/);
+    });
   });
 });
