@@ -9,6 +9,7 @@ import { reportSvgCharts } from "./report-charts";
 import {
   agreementLine,
   armTable,
+  comparisonNotes,
   comparisonTable,
   financeTable,
   guardrailLine,
@@ -64,6 +65,7 @@ export function renderReportHtml(report: ExperimentReport, options: ReportHtmlOp
           "<h2>Against control</h2>",
           `<p>Adjusted p-values across every comparison (${esc(report.options.correction)}); * = significant at ${esc(String(report.options.alpha))}. The sequential interval stays valid however often the report is read.</p>`,
           htmlTable(comparisonTable(report)),
+          ...comparisonNotes(report).map((note) => `<p class="note">${esc(note)}</p>`),
           "<h2>Quality guardrail</h2>",
           list(report.comparisons.map(guardrailLine)),
         ].join("\n");

@@ -112,6 +112,19 @@ const chance = (x: Num) => (finite(x) ? `${(x * 100).toFixed(1)}%` : MISSING);
 const p = (x: Num) =>
   finite(x) ? (x < 0.0001 ? "<0.0001" : x < 0.01 ? x.toPrecision(2) : x.toFixed(3)) : MISSING;
 
+/** What the † and ‡ of {@link comparisonTable} mean, for the comparisons that use them. */
+export function comparisonNotes(report: ExperimentReport): string[] {
+  const metrics = report.comparisons.flatMap((c) => c.metrics);
+  const notes: string[] = [];
+  if (metrics.some((m) => m.scoreInterval))
+    notes.push(
+      "† small sample: Newcombe's score interval (for quality, its MOVER form over the audit accuracy) instead of Welch's, which can run past ±100 pp",
+    );
+  if (metrics.some((m) => m.sequential.bounded))
+    notes.push("‡ sequential interval cut at ±100 pp, the most a difference of two rates can be");
+  return notes;
+}
+
 /** One row per (treatment arm, metric). */
 export function comparisonTable(report: ExperimentReport): Table {
   const level = `${Math.round((1 - report.options.alpha) * 100)}%`;
@@ -136,11 +149,11 @@ export function comparisonTable(report: ExperimentReport): Table {
         metricValue(m, m.treatment),
         m.unavailable
           ? `${differenceOf(m, m.difference)} (not tested)`
-          : `${differenceOf(m, m.difference)} (${intervalOf(m, m.fixedHorizon.ci)})${m.fixedHorizon.significant ? " *" : ""}`,
+          : `${differenceOf(m, m.difference)} (${intervalOf(m, m.fixedHorizon.ci)})${m.scoreInterval ? " †" : ""}${m.fixedHorizon.significant ? " *" : ""}`,
         relPct(m.relativeLift),
         p(m.fixedHorizon.pValue),
         p(m.fixedHorizon.adjustedPValue),
-        intervalOf(m, m.sequential.ci),
+        `${intervalOf(m, m.sequential.ci)}${m.sequential.bounded ? " ‡" : ""}`,
         chance(m.bayesian.chanceToBeBetter),
       ]),
     ),
@@ -153,7 +166,7 @@ export function guardrailLine(c: Comparison): string {
   const g = c.qualityGuardrail;
   const status = g.unavailable
     ? `not tested (${g.unavailable})`
-    : `${g.fixedHorizon.nonInferior ? "non-inferior" : "not shown non-inferior"} at the ${marginPp(g.margin)} margin (one-sided lower bound ${pp(g.fixedHorizon.lowerBound, 2)}, ${pValue(g.fixedHorizon.pValue)}); sequential ${ppInterval(g.sequential.ci, 2)} pp`;
+    : `${g.fixedHorizon.nonInferior ? "non-inferior" : "not shown non-inferior"} at the ${marginPp(g.margin)} margin (one-sided lower bound ${pp(g.fixedHorizon.lowerBound, 2)}, ${pValue(g.fixedHorizon.pValue)}); sequential ${ppInterval(g.sequential.ci, 2)} pp${g.sequential.bounded ? " (cut at ±100 pp)" : ""}`;
   return `${c.arm}: quality ${pp(g.difference, 2)} vs control, ${status}; guardrail: ${g.guardrail}`;
 }
 
@@ -201,6 +214,7 @@ export function renderReportText(report: ExperimentReport): string {
       "",
       `Against control (adj. p: ${correctionName(report)} across every comparison; * = significant)`,
       renderTextTable(comparisonTable(report)),
+      ...comparisonNotes(report),
       "",
       "Quality guardrail",
       ...report.comparisons.map((c) => `  ${guardrailLine(c)}`),
@@ -235,6 +249,7 @@ export function renderReportMarkdown(report: ExperimentReport): string {
       `Adjusted p: ${correctionName(report)} across every comparison; * = significant.`,
       "",
       renderMarkdownTable(comparisonTable(report)),
+      ...comparisonNotes(report).flatMap((note) => ["", note]),
       "",
       "## Quality guardrail",
       "",

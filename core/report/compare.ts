@@ -9,12 +9,18 @@ import {
   bayesianTest,
   frequentistTest,
   type InconclusiveReason,
+  type Interval,
   type MetricSums,
   nonInferiorityTest,
   ratioTest,
+  type ScoreArm,
+  scoreDifferenceTest,
   sequentialTest,
+  wilson,
+  wilsonArm,
 } from "../stats";
 import {
+  estimatedOutcomes,
   type HourValues,
   hourlyCost,
   hourlyQueue,
@@ -169,6 +175,65 @@ function emptyComparison(id: MetricId, control: number, treatment: number): Metr
   };
 }
 
+/** Below this many units in an arm (or 5 events either way), a rate difference gets a score interval. */
+export const SMALL_SAMPLE = 30;
+const MIN_EVENTS = 5;
+
+/** A difference of rates can only be in [−1, 1]; a valid interval cut there stays valid. */
+const RATE_BOUNDS: Interval = [-1, 1];
+const clampTo = ([lo, hi]: Interval, [min, max]: Interval): Interval => [
+  Math.min(max, Math.max(min, lo)),
+  Math.max(min, Math.min(max, hi)),
+];
+
+/**
+ * Quality q = c + w·p is affine in the audit accuracy p (see `qualitySums`), so its interval at any
+ * confidence is c + w·(Wilson interval of p); a counted quality is a constant.
+ */
+function qualityArm(m: ArmMetrics): ScoreArm {
+  const q = m.quality;
+  const estimated = estimatedOutcomes(m);
+  if (estimated === 0 || q.automated.audited === 0)
+    return { estimate: q.estimate, interval: () => [q.estimate, q.estimate] };
+  const w = estimated / q.outcomes;
+  const c = q.estimate - w * (q.automated.correct / q.automated.audited);
+  return {
+    estimate: q.estimate,
+    interval: (confidence) => {
+      const [lo, hi] = wilson(q.automated.correct, q.automated.audited, confidence);
+      return [c + w * lo, c + w * hi];
+    },
+  };
+}
+
+/** Score arms of a rate metric when its sample is small, else undefined (Welch is then fine). */
+function smallSampleArms(
+  id: MetricId,
+  control: ArmData,
+  treatment: ArmData,
+  a: MetricSums,
+  b: MetricSums,
+  welch: Interval,
+): { arms: [ScoreArm, ScoreArm]; method: "newcombe" | "mover-wilson" } | undefined {
+  const outside = welch[0] < -1 || welch[1] > 1;
+  if (id === "quality") {
+    const few = (m: ArmMetrics) => {
+      const { audited, correct } = m.quality.automated;
+      return (
+        !qualityIsCounted(m) && (audited < SMALL_SAMPLE || Math.min(correct, audited - correct) < MIN_EVENTS)
+      );
+    };
+    if (!outside && !few(control.metrics) && !few(treatment.metrics)) return undefined;
+    return { arms: [qualityArm(control.metrics), qualityArm(treatment.metrics)], method: "mover-wilson" };
+  }
+  if (METRIC_SPECS[id].kind !== "proportion" || "sumSquares" in a || "sumSquares" in b) return undefined;
+  if (!("sum" in a) || !("sum" in b)) return undefined;
+  const few = (x: { n: number; sum: number }) =>
+    x.n < SMALL_SAMPLE || Math.min(x.sum, x.n - x.sum) < MIN_EVENTS;
+  if (!outside && !few(a) && !few(b)) return undefined;
+  return { arms: [wilsonArm(a.sum, a.n), wilsonArm(b.sum, b.n)], method: "newcombe" };
+}
+
 /** Compares one metric; `adjustedPValue` and `significant` are filled in once the family is known. */
 export function compareMetric(
   id: MetricId,
@@ -197,19 +262,33 @@ export function compareMetric(
   const sequential = sequentialTest(a.sums, b.sums, { alpha, tuning });
   const bayes = bayesianTest(a.sums, b.sums, { alpha });
   const higher = spec.better === "higher";
+  const rate = spec.unit === "rate";
+  const small = rate ? smallSampleArms(id, control, treatment, a.sums, b.sums, fixed.ci) : undefined;
+  const score = small ? scoreDifferenceTest(small.arms[0], small.arms[1], alpha) : undefined;
+  const ci = score?.ci ?? fixed.ci;
+  const pValue = score?.pValue ?? fixed.pValue;
+  // The sequence may never be tighter than the fixed-horizon interval (sequentialTest's own guard),
+  // and for a rate it is cut at ±100 pp, where the true difference must lie.
+  const widened: Interval = [Math.min(sequential.ci[0], ci[0]), Math.max(sequential.ci[1], ci[1])];
+  const sequentialCi = rate ? clampTo(widened, RATE_BOUNDS) : widened;
+  const bounded = rate && (widened[0] < -1 || widened[1] > 1);
+  const sequentialP = Math.max(sequential.pValue, pValue);
   return {
     ...out,
     fixedHorizon: {
-      ci: range(fixed.ci),
-      relativeCi: range(relative.ci),
-      pValue: num(fixed.pValue),
+      ci: range(ci),
+      // A rate cannot fall by more than all of it: a relative lift is at least −100%.
+      relativeCi: range(rate ? [Math.max(-1, relative.ci[0]), relative.ci[1]] : relative.ci),
+      pValue: num(pValue),
       adjustedPValue: null,
       significant: false,
     },
+    ...(small ? { scoreInterval: small.method } : {}),
     sequential: {
-      ci: range(sequential.ci),
-      pValue: num(sequential.pValue),
-      significant: sequential.pValue < alpha,
+      ci: range(sequentialCi),
+      pValue: num(sequentialP),
+      significant: sequentialP < alpha,
+      ...(bounded ? { bounded: true } : {}),
     },
     bayesian: {
       chanceToBeBetter: num(higher ? bayes.chanceToWin : 1 - bayes.chanceToWin),
@@ -265,13 +344,21 @@ export function qualityGuardrail(
       ...out,
       unavailable: `no test: ${REASON_WORDS[(ni.reason ?? seq.reason) as InconclusiveReason]}`,
     };
+  // Both bounds are of a difference of two qualities, which lies in [−1, 1]; cutting there keeps them valid.
+  const seqCi = clampTo(seq.ci, RATE_BOUNDS);
+  const bounded = seq.ci[0] < -1 || seq.ci[1] > 1;
   return {
     ...out,
-    fixedHorizon: { lowerBound: num(ni.ci[0] * qc), pValue: num(ni.pValue), nonInferior: ni.nonInferior },
+    fixedHorizon: {
+      lowerBound: num(Math.max(-1, ni.ci[0] * qc)),
+      pValue: num(ni.pValue),
+      nonInferior: ni.nonInferior,
+    },
     sequential: {
-      ci: range(seq.ci),
-      nonInferior: seq.ci[0] > -margin,
-      worseThanMargin: seq.ci[1] < -margin,
+      ci: range(seqCi),
+      nonInferior: seqCi[0] > -margin,
+      worseThanMargin: seqCi[1] < -margin,
+      ...(bounded ? { bounded: true } : {}),
     },
   };
 }

@@ -175,7 +175,10 @@ export interface MetricComparison {
   difference: Num;
   /** (treatment − control) / control. */
   relativeLift: Num;
-  /** Welch t-test (gbstats semantics). */
+  /**
+   * Welch t-test (gbstats semantics); for a rate with a small sample (an arm under 30 units or 5
+   * events, or a Welch interval past ±100 pp) the score interval named by `scoreInterval` instead.
+   */
   fixedHorizon: TestResult & {
     /** Interval of the relative lift (delta method). */
     relativeCi: Range;
@@ -184,8 +187,17 @@ export interface MetricComparison {
     /** adjustedPValue < alpha. */
     significant: boolean;
   };
+  /**
+   * When set, `fixedHorizon.ci` and its p-value come from a score interval that stays inside ±100 pp:
+   * Newcombe's hybrid score interval (rates) or its MOVER form over the audit accuracy (quality).
+   */
+  scoreInterval?: "newcombe" | "mover-wilson";
   /** Asymptotic confidence sequence: valid however often the report is read. */
-  sequential: TestResult & { significant: boolean };
+  sequential: TestResult & {
+    significant: boolean;
+    /** True when the sequence ran past what the quantity can be (±100 pp for a rate) and was cut there. */
+    bounded?: boolean;
+  };
   /** Flat prior on the effect. */
   bayesian: {
     /** Posterior probability that the treatment is better (in the metric's `better` direction). */
@@ -215,8 +227,8 @@ export interface QualityGuardrailReport {
   difference: Num;
   /** One-sided non-inferiority test, fixed horizon (margin passed relative to control's quality). */
   fixedHorizon: { lowerBound: Num; pValue: Num; nonInferior: boolean };
-  /** Two-sided confidence sequence of the absolute difference, at level alpha. */
-  sequential: { ci: Range; nonInferior: boolean; worseThanMargin: boolean };
+  /** Two-sided confidence sequence of the absolute difference, at level alpha (cut at ±100 pp, `bounded`). */
+  sequential: { ci: Range; nonInferior: boolean; worseThanMargin: boolean; bounded?: boolean };
   /** What the scheduled guardrail check does on the same data. */
   guardrail: GuardrailAction;
   unavailable?: string;

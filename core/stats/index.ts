@@ -88,6 +88,14 @@ export {
   type RatioSums,
 } from "./moments";
 export { benjaminiHochberg, holm } from "./multiple-comparisons";
+export {
+  moverInterval,
+  newcombe,
+  type ScoreArm,
+  type ScoreDifferenceResult,
+  scoreDifferenceTest,
+  wilsonArm,
+} from "./newcombe";
 export { type NonInferiorityOptions, type NonInferiorityResult, nonInferiorityTest } from "./noninferiority";
 export { twoProportionZTest, wilson } from "./proportions";
 export { ratioTest } from "./ratio";
