@@ -1,9 +1,185 @@
 /**
- * Inter-rater agreement for reviewer labels: is the review task defined well enough that two
- * reviewers give the same answer?
+ * Inter-rater agreement between two raters from their contingency table: Cohen's kappa, weighted
+ * kappa for ordered labels, and their large-sample standard errors. Is the review task defined
+ * well enough that two reviewers give the same answer?
  */
 
-import { requireNonNegative } from "./validate";
+import { normalQuantile, normalSf } from "./distributions";
+import type { Interval } from "./effect";
+import { requireNonNegative, requireOpenUnit } from "./validate";
+
+/** Agreement below this (Fleiss' or Cohen's kappa, Krippendorff's alpha) flags a task definition that reviewers read differently. */
+export const AGREEMENT_THRESHOLD = 0.6;
+
+/**
+ * Agreement weights for ordered labels: `"linear"` w_ij = 1 − |i − j|/(k − 1) (Cicchetti & Allison
+ * 1971), `"quadratic"` w_ij = 1 − (i − j)²/(k − 1)² (Fleiss & Cohen 1973; close to the intraclass
+ * correlation). `"none"` is the identity (Cohen's unweighted kappa). A matrix gives its own
+ * agreement credit per cell (Cohen 1968): 1 on the diagonal, within [0, 1] elsewhere.
+ */
+export type KappaWeights = "none" | "linear" | "quadratic" | readonly (readonly number[])[];
+
+export interface KappaOptions {
+  weights?: KappaWeights;
+  /** Coverage of `interval`, strictly between 0 and 1 (default 0.95). */
+  confidence?: number;
+}
+
+export interface KappaResult {
+  /** κ (or κ_w); NaN when the table is empty or chance agreement is 1. */
+  kappa: number;
+  /** p_o = Σ w_ij p_ij. */
+  observedAgreement: number;
+  /** p_e = Σ w_ij p_i· p_·j. */
+  chanceAgreement: number;
+  items: number;
+  /** Large-sample standard error of κ (Fleiss, Cohen & Everitt 1969). */
+  standardError: number;
+  /** κ ± z·SE, clipped to [−1, 1]. */
+  interval: Interval;
+  /** Test of κ = 0 with the variance under that hypothesis (Fleiss, Cohen & Everitt 1969). */
+  null: { standardError: number; z: number; pValue: number };
+}
+
+/** The weights matrix for `k` ordered labels (see {@link KappaWeights}). */
+export function agreementWeights(k: number, scheme: "none" | "linear" | "quadratic"): number[][] {
+  if (!Number.isInteger(k) || k < 1)
+    throw new RangeError(`agreementWeights: k must be a whole number >= 1, got ${k}`);
+  return Array.from({ length: k }, (_, i) =>
+    Array.from({ length: k }, (_, j) => {
+      if (i === j) return 1;
+      if (scheme === "none") return 0;
+      const d = Math.abs(i - j) / (k - 1);
+      return scheme === "linear" ? 1 - d : 1 - d * d;
+    }),
+  );
+}
+
+function weightsFor(fn: string, k: number, weights: KappaWeights): number[][] {
+  if (typeof weights === "string") {
+    if (weights !== "none" && weights !== "linear" && weights !== "quadratic") {
+      throw new RangeError(
+        `${fn}: weights must be none, linear, quadratic or a matrix, got ${String(weights)}`,
+      );
+    }
+    return agreementWeights(k, weights);
+  }
+  if (weights.length !== k)
+    throw new RangeError(`${fn}: weights must be ${k} × ${k}, got ${weights.length} rows`);
+  return weights.map((row, i) => {
+    if (row.length !== k)
+      throw new RangeError(`${fn}: weights row ${i} has ${row.length} cells, expected ${k}`);
+    return row.map((w, j) => {
+      if (!(w >= 0 && w <= 1))
+        throw new RangeError(`${fn}: weights[${i}][${j}] must be within [0, 1], got ${w}`);
+      if (i === j && w !== 1)
+        throw new RangeError(`${fn}: weights[${i}][${i}] must be 1 (full credit for agreement)`);
+      return w;
+    });
+  });
+}
+
+/** Cell proportions and margins of a validated square table. */
+function proportions(fn: string, table: readonly (readonly number[])[]) {
+  const k = table.length;
+  if (k === 0) throw new RangeError(`${fn}: table must have at least one category`);
+  let total = 0;
+  table.forEach((row, i) => {
+    if (row.length !== k)
+      throw new RangeError(`${fn}: table must be square; row ${i} has ${row.length} cells, expected ${k}`);
+    row.forEach((cell, j) => {
+      requireNonNegative(fn, `table[${i}][${j}]`, cell);
+      total += cell;
+    });
+  });
+  const p = table.map((row) => row.map((cell) => (total > 0 ? cell / total : 0)));
+  const rows = p.map((row) => row.reduce((s, x) => s + x, 0));
+  const cols = Array.from({ length: k }, (_, j) => p.reduce((s, row) => s + (row[j] ?? 0), 0));
+  return { k, total, p, rows, cols };
+}
+
+/**
+ * Cohen's kappa (Cohen 1960) or weighted kappa (Cohen 1968) with standard errors: the
+ * non-null variance for the interval and the null variance for the test of κ = 0, both from
+ * Fleiss, Cohen & Everitt (1969). With agreement weights w, w̄_i· = Σ_j p_·j w_ij and
+ * w̄_·j = Σ_i p_i· w_ij:
+ *
+ *     Var(κ)  = [Σ p_ij (w_ij − (w̄_i· + w̄_·j)(1 − κ))² − (κ − p_e(1 − κ))²] / (N (1 − p_e)²)
+ *     Var0(κ) = [Σ p_i· p_·j (w_ij − (w̄_i· + w̄_·j))² − p_e²] / (N (1 − p_e)²)
+ *
+ * @param table k × k contingency table, rows rater A, columns rater B, in label order (the order
+ *   matters only for linear and quadratic weights)
+ * @throws RangeError for a non-square table, negative or non-finite cells, bad weights or
+ *   confidence outside (0, 1)
+ *
+ * @example
+ * ```ts
+ * import { kappaInference } from "hitl-lab/stats";
+ * kappaInference([[0, 4, 1], [0, 8, 0], [0, 1, 5]]); // kappa 0.4842, standardError 0.1380
+ * ```
+ */
+export function kappaInference(
+  table: readonly (readonly number[])[],
+  options: KappaOptions = {},
+): KappaResult {
+  const fn = "kappaInference";
+  const confidence = options.confidence ?? 0.95;
+  requireOpenUnit(fn, "confidence", confidence);
+  const { k, total, p, rows, cols } = proportions(fn, table);
+  const w = weightsFor(fn, k, options.weights ?? "none");
+  const cell = (m: number[][], i: number, j: number) => m[i]?.[j] ?? 0;
+
+  let po = 0;
+  let pe = 0;
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      po += cell(w, i, j) * cell(p, i, j);
+      pe += cell(w, i, j) * (rows[i] ?? 0) * (cols[j] ?? 0);
+    }
+  const undefinedResult = (kappa: number): KappaResult => ({
+    kappa,
+    observedAgreement: total > 0 ? po : Number.NaN,
+    chanceAgreement: total > 0 ? pe : Number.NaN,
+    items: total,
+    standardError: Number.NaN,
+    interval: [Number.NaN, Number.NaN],
+    null: { standardError: Number.NaN, z: Number.NaN, pValue: Number.NaN },
+  });
+  // Rounding can leave p_e a hair below 1 when every rating is one label.
+  if (total === 0 || pe >= 1 - 1e-12) return undefinedResult(Number.NaN);
+  const kappa = (po - pe) / (1 - pe);
+
+  const rowBar = rows.map((_, i) => cols.reduce((s, c, j) => s + c * cell(w, i, j), 0));
+  const colBar = cols.map((_, j) => rows.reduce((s, r, i) => s + r * cell(w, i, j), 0));
+  let sum = 0;
+  let sum0 = 0;
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      const bars = (rowBar[i] ?? 0) + (colBar[j] ?? 0);
+      sum += cell(p, i, j) * (cell(w, i, j) - bars * (1 - kappa)) ** 2;
+      sum0 += (rows[i] ?? 0) * (cols[j] ?? 0) * (cell(w, i, j) - bars) ** 2;
+    }
+  const scale = total * (1 - pe) ** 2;
+  const variance = Math.max(0, (sum - (kappa - pe * (1 - kappa)) ** 2) / scale);
+  const variance0 = Math.max(0, (sum0 - pe * pe) / scale);
+  const se = Math.sqrt(variance);
+  const se0 = Math.sqrt(variance0);
+  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const zNull = se0 > 0 ? kappa / se0 : Number.NaN;
+  return {
+    kappa,
+    observedAgreement: po,
+    chanceAgreement: pe,
+    items: total,
+    standardError: se,
+    interval: [Math.max(-1, kappa - z * se), Math.min(1, kappa + z * se)],
+    null: {
+      standardError: se0,
+      z: zNull,
+      pValue: Number.isNaN(zNull) ? Number.NaN : Math.min(1, 2 * normalSf(Math.abs(zNull))),
+    },
+  };
+}
 
 /**
  * Cohen's kappa for two raters (Cohen 1960): κ = (p_o − p_e)/(1 − p_e), where p_o is the share of
@@ -22,205 +198,25 @@ import { requireNonNegative } from "./validate";
  * ```
  */
 export function cohenKappa(table: readonly (readonly number[])[]): number {
-  const k = table.length;
-  if (k === 0) throw new RangeError("cohenKappa: table must have at least one category");
-  const rows = new Array<number>(k).fill(0);
-  const cols = new Array<number>(k).fill(0);
-  let total = 0;
-  let diagonal = 0;
-  table.forEach((row, i) => {
-    if (row.length !== k)
-      throw new RangeError(
-        `cohenKappa: table must be square; row ${i} has ${row.length} cells, expected ${k}`,
-      );
-    row.forEach((cell, j) => {
-      requireNonNegative("cohenKappa", `table[${i}][${j}]`, cell);
-      rows[i] = (rows[i] ?? 0) + cell;
-      cols[j] = (cols[j] ?? 0) + cell;
-      total += cell;
-      if (i === j) diagonal += cell;
-    });
-  });
-  if (total === 0) return Number.NaN;
-  const observed = diagonal / total;
-  let chance = 0;
-  for (let i = 0; i < k; i++) chance += ((rows[i] ?? 0) / total) * ((cols[i] ?? 0) / total);
-  if (chance >= 1) return Number.NaN;
-  return (observed - chance) / (1 - chance);
+  return kappaInference(table).kappa;
 }
 
 /**
- * Fleiss' kappa for a fixed number of raters per subject (Fleiss 1971). With N subjects, n raters
- * per subject and n_ij raters putting subject i in category j:
- * P_i = (Σ_j n_ij² − n)/(n(n − 1)), P̄ = mean P_i, p_j = Σ_i n_ij/(N·n), P̄e = Σ_j p_j²,
- * κ = (P̄ − P̄e)/(1 − P̄e).
+ * Weighted kappa (Cohen 1968) for ordered labels: κ_w = (p_o − p_e)/(1 − p_e) with
+ * p_o = Σ w_ij p_ij and p_e = Σ w_ij p_i· p_·j, so near-misses earn partial credit.
  *
- * @param counts subjects × categories matrix of rater counts; every row must sum to the same n ≥ 2
- * @returns κ (1 = perfect agreement, ≤ 0 = no better than chance); NaN when there are no subjects
- *   or every rating falls in one category (P̄e = 1)
- * @throws RangeError for ragged rows, negative or non-finite counts, unequal rater totals, or n < 2
+ * @param table k × k table with rows and columns in label order, lowest first
+ * @param weights `"linear"` (default), `"quadratic"`, or a matrix (see {@link KappaWeights})
  *
  * @example
  * ```ts
- * import { fleissKappa } from "hitl-lab/stats";
- * fleissKappa([[3, 0], [0, 3], [2, 1]]); // 3 reviewers, 3 items, 2 labels
+ * import { weightedKappa } from "hitl-lab/stats";
+ * weightedKappa([[0, 4, 1], [0, 8, 0], [0, 1, 5]], "linear"); // 0.4701
  * ```
  */
-export function fleissKappa(counts: readonly (readonly number[])[]): number {
-  const subjects = counts.length;
-  if (subjects === 0) return Number.NaN;
-  const k = counts[0]?.length ?? 0;
-  if (k === 0) throw new RangeError("fleissKappa: counts must have at least one category");
-  const raters = (counts[0] ?? []).reduce((s, c) => s + c, 0);
-  if (!(raters >= 2)) throw new RangeError(`fleissKappa: needs at least 2 raters per subject, got ${raters}`);
-  const categoryTotals = new Array<number>(k).fill(0);
-  let sumP = 0;
-  counts.forEach((row, i) => {
-    if (row.length !== k)
-      throw new RangeError(`fleissKappa: row ${i} has ${row.length} categories, expected ${k}`);
-    let rowTotal = 0;
-    let squares = 0;
-    row.forEach((c, j) => {
-      requireNonNegative("fleissKappa", `counts[${i}][${j}]`, c);
-      rowTotal += c;
-      squares += c * c;
-      categoryTotals[j] = (categoryTotals[j] ?? 0) + c;
-    });
-    if (rowTotal !== raters) {
-      throw new RangeError(
-        `fleissKappa: every subject needs the same number of raters; ` +
-          `row ${i} has ${rowTotal}, row 0 has ${raters}`,
-      );
-    }
-    sumP += (squares - raters) / (raters * (raters - 1));
-  });
-  const meanP = sumP / subjects;
-  const chance = categoryTotals.reduce((s, t) => s + (t / (subjects * raters)) ** 2, 0);
-  if (chance >= 1) return Number.NaN;
-  return (meanP - chance) / (1 - chance);
-}
-
-/** Level of measurement for {@link krippendorffAlpha}; it picks the difference function δ². */
-export type MeasurementLevel = "nominal" | "ordinal" | "interval" | "ratio";
-
-/** A coder's value for a unit: a number, a label (nominal only), or null when missing. */
-export type CodedValue = number | string | null;
-
-/**
- * Krippendorff's alpha (Krippendorff 2011, "Computing Krippendorff's Alpha-Reliability"):
- * α = 1 − D_o/D_e from the coincidence matrix o_ck of pairable values (units with ≥ 2 values;
- * each unit's m_u(m_u − 1) ordered pairs weighted 1/(m_u − 1)), n_c = Σ_k o_ck, n = Σ n_c:
- * D_o = Σ o_ck·δ²_ck / n, D_e = Σ n_c·n_k·δ²_ck / (n(n − 1)).
- *
- * δ²: nominal 0/1; interval (c − k)²; ratio ((c − k)/(c + k))²;
- * ordinal (Σ_{g from c to k} n_g − (n_c + n_k)/2)² over the ranked distinct values.
- *
- * @param data coders × units; `null` for a missing value. Labels may be strings for "nominal".
- * @param level "nominal" (default), "ordinal", "interval" or "ratio"
- * @returns α (1 = perfect reliability, 0 = chance); NaN when fewer than 2 pairable values exist or
- *   all pairable values are equal (D_e = 0)
- * @throws RangeError for ragged rows, non-finite numbers, strings with a non-nominal level, or
- *   negative values with "ratio"
- *
- * @example
- * ```ts
- * import { krippendorffAlpha } from "hitl-lab/stats";
- * krippendorffAlpha([[1, 2, 3, null], [1, 2, 2, 4]], "nominal");
- * ```
- */
-export function krippendorffAlpha(
-  data: readonly (readonly CodedValue[])[],
-  level: MeasurementLevel = "nominal",
+export function weightedKappa(
+  table: readonly (readonly number[])[],
+  weights: KappaWeights = "linear",
 ): number {
-  const fn = "krippendorffAlpha";
-  if (!["nominal", "ordinal", "interval", "ratio"].includes(level)) {
-    throw new RangeError(`${fn}: level must be nominal, ordinal, interval or ratio, got ${String(level)}`);
-  }
-  const units = data[0]?.length ?? 0;
-  data.forEach((row, i) => {
-    if (row.length !== units)
-      throw new RangeError(`${fn}: coder ${i} has ${row.length} units, expected ${units}`);
-    row.forEach((v, u) => {
-      if (v === null) return;
-      if (typeof v === "string") {
-        if (level !== "nominal")
-          throw new RangeError(`${fn}: string values need level "nominal" (coder ${i}, unit ${u})`);
-        return;
-      }
-      if (!Number.isFinite(v))
-        throw new RangeError(`${fn}: value at coder ${i}, unit ${u} must be finite, got ${v}`);
-      if (level === "ratio" && v < 0)
-        throw new RangeError(`${fn}: ratio values must be >= 0 (coder ${i}, unit ${u})`);
-    });
-  });
-
-  // Distinct values, sorted so ordinal ranks follow numeric order.
-  const distinct: (number | string)[] = [];
-  const indexOf = new Map<number | string, number>();
-  for (const row of data)
-    for (const v of row) if (v !== null && !indexOf.has(v)) indexOf.set(v, distinct.push(v) - 1);
-  distinct.sort((x, y) =>
-    typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y)),
-  );
-  for (const [i, v] of distinct.entries()) indexOf.set(v, i);
-  const k = distinct.length;
-
-  const coincidence = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (let u = 0; u < units; u++) {
-    const values: number[] = [];
-    for (const row of data) {
-      const v = row[u];
-      if (v !== null && v !== undefined) values.push(indexOf.get(v) ?? 0);
-    }
-    const m = values.length;
-    if (m < 2) continue;
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < m; j++) {
-        if (i === j) continue;
-        const row = coincidence[values[i] ?? 0];
-        const c = values[j] ?? 0;
-        if (row) row[c] = (row[c] ?? 0) + 1 / (m - 1);
-      }
-    }
-  }
-  const marginals = coincidence.map((row) => row.reduce((s, x) => s + x, 0));
-  const n = marginals.reduce((s, x) => s + x, 0);
-  if (n < 2) return Number.NaN;
-
-  const delta2 = (c: number, kk: number): number => {
-    if (c === kk) return 0;
-    const vc = distinct[c];
-    const vk = distinct[kk];
-    switch (level) {
-      case "nominal":
-        return 1;
-      case "interval":
-        return (Number(vc) - Number(vk)) ** 2;
-      case "ratio": {
-        const sum = Number(vc) + Number(vk);
-        return sum === 0 ? 0 : ((Number(vc) - Number(vk)) / sum) ** 2;
-      }
-      case "ordinal": {
-        const lo = Math.min(c, kk);
-        const hi = Math.max(c, kk);
-        let between = 0;
-        for (let g = lo; g <= hi; g++) between += marginals[g] ?? 0;
-        return (between - ((marginals[c] ?? 0) + (marginals[kk] ?? 0)) / 2) ** 2;
-      }
-    }
-  };
-
-  let observed = 0;
-  let expected = 0;
-  for (let c = 0; c < k; c++) {
-    for (let kk = 0; kk < k; kk++) {
-      const d = delta2(c, kk);
-      observed += (coincidence[c]?.[kk] ?? 0) * d;
-      expected += (marginals[c] ?? 0) * (marginals[kk] ?? 0) * d;
-    }
-  }
-  observed /= n;
-  expected /= n * (n - 1);
-  if (expected === 0) return Number.NaN;
-  return 1 - observed / expected;
+  return kappaInference(table, { weights }).kappa;
 }

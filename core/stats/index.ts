@@ -20,12 +20,16 @@
  */
 
 export {
-  type CodedValue,
+  AGREEMENT_THRESHOLD,
+  agreementWeights,
   cohenKappa,
-  fleissKappa,
-  krippendorffAlpha,
-  type MeasurementLevel,
+  type KappaOptions,
+  type KappaResult,
+  type KappaWeights,
+  kappaInference,
+  weightedKappa,
 } from "./agreement";
+export { type AgreementSummary, type AgreementSummaryOptions, agreementSummary } from "./agreement-summary";
 export {
   type AuditedDecision,
   type AuditSums,
@@ -78,7 +82,24 @@ export {
   studentTSf,
 } from "./distributions";
 export type { InconclusiveReason, Interval } from "./effect";
+export {
+  type FleissOptions,
+  type FleissResult,
+  fleiss,
+  fleissKappa,
+  type LabelAgreement,
+  perLabelAgreement,
+} from "./fleiss";
 export { type FrequentistOptions, type FrequentistResult, frequentistTest } from "./frequentist";
+export {
+  type AlphaOptions,
+  type AlphaResult,
+  alpha,
+  type BootstrapOptions,
+  type CodedValue,
+  krippendorffAlpha,
+  type MeasurementLevel,
+} from "./krippendorff";
 export {
   type ArmMoments,
   armMoments,
@@ -98,6 +119,7 @@ export {
 } from "./newcombe";
 export { type NonInferiorityOptions, type NonInferiorityResult, nonInferiorityTest } from "./noninferiority";
 export { twoProportionZTest, wilson } from "./proportions";
+export { type LabelCounts, profilesOf, type RatingProfile } from "./ratings";
 export { ratioTest } from "./ratio";
 export { type SequentialOptions, sequentialTest } from "./sequential";
 export { SRM_THRESHOLD, type SrmResult, srm } from "./srm";

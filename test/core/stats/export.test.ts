@@ -34,8 +34,17 @@ describe("the hitl-lab/stats package export", () => {
       "horvitzThompson",
       "hajek",
       "predictionPowered",
+      "kappaInference",
+      "weightedKappa",
+      "agreementWeights",
+      "fleiss",
+      "perLabelAgreement",
+      "alpha",
+      "agreementSummary",
+      "profilesOf",
     ] as const) {
       expect(typeof stats[name]).toBe("function");
     }
+    expect(stats.AGREEMENT_THRESHOLD).toBe(0.6);
   });
 });
