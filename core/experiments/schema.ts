@@ -59,6 +59,17 @@ export const PolicySchema = z.strictObject({
   auditRate: Probability.default(0),
   /** Share of held decisions reviewed independently by two reviewers. */
   doubleReviewRate: Probability.default(0),
+  /** Independent, blind reviews of each item in the `doubleReviewRate` share. */
+  reviewsPerItem: z.number().int().min(2).max(10).default(2),
+  /**
+   * Adaptive overlap: when those reviews disagree, one more review at a time, up to this many in
+   * all, before adjudication. Absent: `reviewsPerItem` (no extra reviews).
+   */
+  maxReviewsPerItem: z.number().int().min(2).max(10).optional(),
+  /** Reviewers of held items see the model's prediction. */
+  showPrediction: z.boolean().default(true),
+  /** Reviewers of audit samples see it too; hidden by default so the audit measures the item, not the model. */
+  showPredictionInAudits: z.boolean().default(false),
   rules: z.array(RuleSchema).max(50).default([]),
   /** Default review queue for held items. */
   queue: z.string().min(1).max(64).default("default"),
@@ -72,6 +83,25 @@ export const PolicySchema = z.strictObject({
     fallback: { action: "model" },
     heartbeatSeconds: 300,
   }),
+});
+
+/** Known-answer (gold) items mixed into one queue, and the accuracy its reviewers must show on them. */
+export const GoldSettingsSchema = z.strictObject({
+  /** Share of claims in the queue answered with a gold item. */
+  rate: Probability.default(0),
+  /** A new reviewer's first claims in the queue are all gold items. */
+  firstItems: z.number().int().min(0).max(1000).default(0),
+  /** Minimum gold accuracy, judged on the lower bound of its 95% Wilson interval; absent: no qualification. */
+  minAccuracy: Probability.optional(),
+  /** Gold items a reviewer answers before the first judgement. */
+  minGoldItems: z.number().int().min(1).max(10_000).default(20),
+  /** When a reviewer is paused, their verdicts since their last passing check get a second review. */
+  reReviewWhenPaused: z.boolean().default(false),
+});
+
+/** Settings of one review queue, by the queue's name. */
+export const QueueSettingsSchema = z.strictObject({
+  gold: GoldSettingsSchema.optional(),
 });
 
 export const ArmSchema = z.strictObject({
@@ -102,6 +132,10 @@ export const ExperimentInputSchema = z.strictObject({
   description: z.string().max(2000).optional(),
   /** Labels a reviewer may choose; empty means any non-empty label. */
   labels: z.array(z.string().min(1)).default([]),
+  /** `labels` are ordered, lowest first: agreement adds ordinal and interval statistics. */
+  orderedLabels: z.boolean().default(false),
+  /** Review queue name → its settings (gold items, qualification). */
+  queues: z.record(z.string(), QueueSettingsSchema).default({}),
   /** Quality guardrail: a treatment's quality may not fall below control by more than this (absolute). */
   qualityMargin: Probability.default(0.01),
   /** Model price per decision by model version, when predictions do not carry `costUsd`. */
@@ -112,6 +146,8 @@ export const ExperimentInputSchema = z.strictObject({
 export type Tier = z.infer<typeof TierSchema>;
 export type Fallback = z.infer<typeof FallbackSchema>;
 export type Rule = z.infer<typeof RuleSchema>;
+export type GoldSettings = z.infer<typeof GoldSettingsSchema>;
+export type QueueSettings = z.infer<typeof QueueSettingsSchema>;
 export type Policy = z.infer<typeof PolicySchema>;
 export type Arm = z.infer<typeof ArmSchema>;
 export type ExperimentStatus = z.infer<typeof ExperimentStatusSchema>;

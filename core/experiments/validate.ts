@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { AUDIT_QUEUE } from "../policy/evaluate";
 import { describeValue, formatNumber } from "../policy/format";
+import { minGoldToJudge, QUALIFICATION_CONFIDENCE } from "../reviewers/qualification";
+import { wilson } from "../stats/proportions";
 import { type Experiment, ExperimentInputSchema, type Policy } from "./schema";
 
 /** One problem in an input: `path` names the field (`arms[1].weight`), `message` says what is wrong. */
@@ -293,6 +295,78 @@ function checkPolicy(
   }
 }
 
+/** Queues this experiment's items can wait in for a reviewer: first tiers, later tiers and `audit`. */
+function reviewQueuesOf(experiment: ParsedExperiment): string[] {
+  const queues = new Set<string>();
+  for (const { policy } of experiment.arms) {
+    const first = [
+      policy.queue,
+      ...Object.values(policy.topicQueues),
+      ...policy.rules.flatMap((r) => r.queue ?? []),
+    ];
+    for (const queue of first) {
+      queues.add(queue);
+      for (const tier of policy.sla.tiers.slice(1)) queues.add(`${queue}.${tier.name}`);
+    }
+  }
+  queues.add(AUDIT_QUEUE);
+  return [...queues];
+}
+
+/** Review-quality settings: overlap caps, ordered labels, gold settings that can be served and judged. */
+function reviewQualityErrors(experiment: ParsedExperiment): ValidationError[] {
+  const errors: ValidationError[] = [];
+  experiment.arms.forEach(({ policy }, i) => {
+    if (policy.maxReviewsPerItem !== undefined && policy.maxReviewsPerItem < policy.reviewsPerItem) {
+      errors.push({
+        path: `arms[${i}].policy.maxReviewsPerItem`,
+        message: `must be at least reviewsPerItem (${policy.reviewsPerItem}), got ${policy.maxReviewsPerItem}`,
+      });
+    }
+  });
+  if (experiment.orderedLabels && experiment.labels.length < 2) {
+    errors.push({
+      path: "orderedLabels",
+      message: `needs labels listed lowest to highest (at least two), got ${experiment.labels.length}`,
+    });
+  }
+  const known = reviewQueuesOf(experiment);
+  for (const [queue, settings] of Object.entries(experiment.queues)) {
+    const base = ["queues", queue];
+    if (!known.includes(queue)) {
+      errors.push({
+        path: formatPath(base),
+        message: `"${queue}" is not a queue of this experiment (queues: ${known.join(", ")})`,
+      });
+    }
+    const gold = settings.gold;
+    if (gold?.minAccuracy === undefined) continue;
+    if (gold.rate === 0 && gold.firstItems === 0) {
+      errors.push({
+        path: formatPath([...base, "gold", "minAccuracy"]),
+        message: "needs gold items to judge reviewers by: set gold.rate or gold.firstItems above 0",
+      });
+    }
+    const needed = minGoldToJudge(gold.minAccuracy);
+    const best = wilson(gold.minGoldItems, gold.minGoldItems, QUALIFICATION_CONFIDENCE)[0];
+    if (needed === null) {
+      errors.push({
+        path: formatPath([...base, "gold", "minAccuracy"]),
+        message: `${formatNumber(gold.minAccuracy)} cannot be shown on a ${QUALIFICATION_CONFIDENCE * 100}% Wilson lower bound with up to 10000 gold items; lower it`,
+      });
+    } else if (gold.minGoldItems < needed) {
+      errors.push({
+        path: formatPath([...base, "gold", "minGoldItems"]),
+        message:
+          `${gold.minGoldItems} is too few to show minAccuracy ${formatNumber(gold.minAccuracy)}: even ${gold.minGoldItems} of ` +
+          `${gold.minGoldItems} right has a ${QUALIFICATION_CONFIDENCE * 100}% Wilson lower bound of ${best.toFixed(3)}, so everyone ` +
+          `would be paused; use at least ${needed}`,
+      });
+    }
+  }
+  return errors;
+}
+
 /** Rules the schema cannot express because they span fields. */
 function crossFieldErrors(experiment: ParsedExperiment): ValidationError[] {
   const errors: ValidationError[] = [];
@@ -329,13 +403,15 @@ function crossFieldErrors(experiment: ParsedExperiment): ValidationError[] {
   arms.forEach((arm, i) => {
     checkPolicy(arm.policy, ["arms", i, "policy"], experiment.labels, errors);
   });
+  errors.push(...reviewQualityErrors(experiment));
   return errors;
 }
 
 /**
  * Validates an experiment as a user wrote it: the schema (types, bounds, unknown fields) and then the
  * rules that span fields (unique arm ids, weights summing to 1, control naming an arm, queue names,
- * unique tier names, rule values fitting their op, the fallback label among `labels`).
+ * unique tier names, rule values fitting their op, the fallback label among `labels`, review-quality
+ * settings that name the experiment's queues and can be served and judged).
  * `version`, `createdAt` and `updatedAt` are ignored: the server sets them.
  */
 export function parseExperiment(input: unknown): Validation<ParsedExperiment> {

@@ -9,6 +9,9 @@ const policy = (autoAcceptAbove: number) => ({
   alwaysHumanTopics: [],
   auditRate: 0.1,
   doubleReviewRate: 0,
+  reviewsPerItem: 2,
+  showPrediction: true,
+  showPredictionInAudits: false,
   rules: [],
   queue: "default",
   topicQueues: {},
@@ -28,6 +31,8 @@ export function experiment(overrides: Partial<Experiment> = {}): Experiment {
     status: "running",
     control: "conservative",
     labels: ["approve", "deny"],
+    orderedLabels: false,
+    queues: {},
     qualityMargin: 0.01,
     modelPriceUsd: {},
     arms: [
