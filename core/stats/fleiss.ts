@@ -26,9 +26,9 @@ export interface FleissResult {
   pairedItems: number;
   /** Ratings per item when every item has the same number, else null. */
   ratersPerItem: number | null;
-  /** Standard error of κ over items (Gwet 2008), conditional on the raters. */
+  /** Standard error of κ over items (Gwet 2008), conditional on the raters; NaN with fewer than 2 items. */
   standardError: number;
-  /** κ ± t(N − 1)·SE, clipped to [−1, 1]. */
+  /** κ ± t(N − 1)·SE, the upper end at most 1 (κ can fall below −1 when singly rated items shift p_e). */
   interval: Interval;
   /**
    * Test of κ = 0 with the variance of Fleiss, Nee & Landis (1979); only when every item has the
@@ -114,7 +114,7 @@ function fromTable(table: RatingTable, confidence: number): FleissResult {
   const t = items >= 2 ? studentTQuantile(1 - (1 - confidence) / 2, items - 1) : Number.NaN;
   const interval: Interval =
     Number.isFinite(se) && Number.isFinite(t)
-      ? [Math.max(-1, kappa - t * se), Math.min(1, kappa + t * se)]
+      ? [kappa - t * se, Math.min(1, kappa + t * se)]
       : [Number.NaN, Number.NaN];
 
   return { ...base, kappa, standardError: se, interval, null: nullTest(kappa, pi, items, ratersPerItem) };
