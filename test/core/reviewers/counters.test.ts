@@ -24,6 +24,19 @@ const verdict = (overrides: Partial<VerdictFact> = {}): VerdictFact => ({
   ...overrides,
 });
 
+/** A settled multi-reviewed item: reviewer → blind label, in order. */
+const agreement = (
+  labels: [reviewer: string, label: string][],
+  extra: Partial<AgreementFact> = {},
+): AgreementFact => ({
+  type: "agreement",
+  id: "rv-9",
+  queue: "claims",
+  at: "2026-11-25T13:00:00.000Z",
+  verdicts: labels.map(([reviewer, label]) => ({ reviewer, label })),
+  ...extra,
+});
+
 describe("reviewerCountersOf", () => {
   it("counts a real verdict in its reviewer's row for the hour: decided, label, override, SLA, handling time", () => {
     const [delta, ...rest] = reviewerCountersOf(verdict());
@@ -55,18 +68,14 @@ describe("reviewerCountersOf", () => {
 
   it("gives every blind reviewer of a multi-reviewed item their pairs and adjudication, and the queue its profile", () => {
     // Arrange
-    const fact: AgreementFact = {
-      type: "agreement",
-      id: "rv-9",
-      queue: "claims",
-      at: "2026-11-25T13:00:00.000Z",
-      verdicts: [
-        { reviewer: "a", label: "deny" },
-        { reviewer: "b", label: "deny" },
-        { reviewer: "c", label: "approve" },
+    const fact = agreement(
+      [
+        ["a", "deny"],
+        ["b", "deny"],
+        ["c", "approve"],
       ],
-      adjudicated: "deny",
-    };
+      { adjudicated: "deny" },
+    );
 
     // Act
     const deltas = reviewerCountersOf(fact);
@@ -93,16 +102,10 @@ describe("reviewerCountersOf", () => {
   });
 
   it("rejects an agreement fact that lists a reviewer twice", () => {
-    const fact: AgreementFact = {
-      type: "agreement",
-      id: "rv-9",
-      queue: "q",
-      at: "2026-11-25T13:00:00.000Z",
-      verdicts: [
-        { reviewer: "a", label: "x" },
-        { reviewer: "a", label: "y" },
-      ],
-    };
+    const fact = agreement([
+      ["a", "x"],
+      ["a", "y"],
+    ]);
     expect(() => reviewerCountersOf(fact)).toThrow(/appears twice/);
   });
 });
@@ -125,13 +128,10 @@ describe("profile counters", () => {
           // Arrange: one agreement fact per item
           const queueRow: Record<string, number> = {};
           items.forEach((labels, i) => {
-            const fact: AgreementFact = {
-              type: "agreement",
-              id: `rv-${i}`,
-              queue: "claims",
-              at: "2026-11-25T13:00:00.000Z",
-              verdicts: labels.map((label, r) => ({ reviewer: `r${r}`, label })),
-            };
+            const fact = agreement(
+              labels.map((label, r): [string, string] => [`r${r}`, label]),
+              { id: `rv-${i}` },
+            );
             for (const d of reviewerCountersOf(fact)) {
               if (d.key.reviewer !== QUEUE_ROW) continue;
               for (const [n, v] of Object.entries(d.counters)) queueRow[n] = (queueRow[n] ?? 0) + v;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { fleiss, fleissKappa, perLabelAgreement } from "../../../core/stats/fleiss";
-import { type LabelCounts, profilesOf, type RatingProfile } from "../../../core/stats/ratings";
+import { profilesOf, type RatingProfile } from "../../../core/stats/ratings";
 import { randomInt, seededRandom } from "./random";
+import { KRIPPENDORFF_2011 } from "./reliability-data";
+import { simulatedRaters } from "./simulated-raters";
 
 const DIAGNOSES = ["depression", "personality disorder", "schizophrenia", "neurosis", "other"];
 
@@ -45,22 +47,6 @@ const FLEISS_1971 = [
 const asProfiles = (rows: readonly (readonly number[])[], labels: readonly string[]) =>
   profilesOf(rows.map((row) => Object.fromEntries(row.map((c, j) => [labels[j] ?? String(j), c]))));
 
-// Krippendorff (2011)'s reliability data: 4 observers, 12 units, missing values; unit 12 has one value.
-const KRIPPENDORFF_2011_UNITS: LabelCounts[] = [
-  { "1": 3 },
-  { "2": 3, "3": 1 },
-  { "3": 4 },
-  { "3": 4 },
-  { "2": 4 },
-  { "1": 1, "2": 1, "3": 1, "4": 1 },
-  { "4": 4 },
-  { "1": 3, "2": 1 },
-  { "2": 4 },
-  { "5": 3 },
-  { "1": 2 },
-  { "3": 1 },
-];
-
 describe("fleiss", () => {
   it("gives Fleiss' published 0.430 and irr's z = 17.65 on the 1971 psychiatric diagnoses", () => {
     // Act
@@ -79,7 +65,7 @@ describe("fleiss", () => {
     // Arrange: Gwet (2014), Handbook of Inter-Rater Reliability, 4th ed., p. 120, uses Krippendorff's
     // 2011 data; irrCAC's fleiss.kappa.raw reports κ = 0.76117, SE 0.15302, 95% CI (0.42438, 1),
     // p_a 0.81818, p_e 0.23872.
-    const profiles = profilesOf(KRIPPENDORFF_2011_UNITS);
+    const profiles = profilesOf(KRIPPENDORFF_2011);
 
     // Act
     const result = fleiss(profiles);
@@ -99,45 +85,19 @@ describe("fleiss", () => {
 
   it("gives an interval that covers the true kappa about 95% of the time for simulated reviewers", () => {
     // Arrange: 3 labels with prevalence 0.5/0.3/0.2; each of 3 reviewers is right with probability
-    // 0.7, else picks a label at random. Population kappa from those probabilities.
-    const random = seededRandom(12);
-    const prevalence = [0.5, 0.3, 0.2];
-    const accuracy = 0.7;
-    const miss = (1 - accuracy) / 3;
-    const pa = (accuracy + miss) ** 2 + 2 * miss ** 2;
-    const q = prevalence.map((p) => p * accuracy + miss);
-    const pe = q.reduce((s, x) => s + x * x, 0);
-    const trueKappa = (pa - pe) / (1 - pe);
-    const draw = (weights: readonly number[]) => {
-      let u = random();
-      for (let i = 0; i < weights.length; i++) {
-        u -= weights[i] ?? 0;
-        if (u < 0) return i;
-      }
-      return weights.length - 1;
-    };
-    const replications = 300;
-    let covered = 0;
+    // 0.7, else picks a label at random.
+    const { coverage } = simulatedRaters(seededRandom(12), {
+      prevalence: [0.5, 0.3, 0.2],
+      accuracy: 0.7,
+      raters: 3,
+    });
 
-    for (let rep = 0; rep < replications; rep++) {
-      const items = Array.from({ length: 150 }, () => {
-        const truth = draw(prevalence);
-        const counts: Record<string, number> = {};
-        for (let r = 0; r < 3; r++) {
-          const label = random() < accuracy ? truth : randomInt(random, 0, 2);
-          counts[String(label)] = (counts[String(label)] ?? 0) + 1;
-        }
-        return counts;
-      });
-
-      // Act
-      const [lower, upper] = fleiss(profilesOf(items)).interval;
-      if (lower <= trueKappa && trueKappa <= upper) covered++;
-    }
+    // Act
+    const share = coverage(300, 150, (items) => fleiss(profilesOf(items)).interval);
 
     // Assert: the coverage's own standard error is about 0.013
-    expect(covered / replications).toBeGreaterThan(0.9);
-    expect(covered / replications).toBeLessThan(0.99);
+    expect(share).toBeGreaterThan(0.9);
+    expect(share).toBeLessThan(0.99);
   });
 
   it("ignores items with one rating for agreement but counts them for the label shares", () => {

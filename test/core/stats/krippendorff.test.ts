@@ -2,23 +2,9 @@ import { describe, expect, it } from "vitest";
 import { alpha, krippendorffAlpha } from "../../../core/stats/krippendorff";
 import { type LabelCounts, profilesOf, type RatingProfile } from "../../../core/stats/ratings";
 import { randomInt, seededRandom } from "./random";
+import { KRIPPENDORFF_2011 } from "./reliability-data";
+import { simulatedRaters } from "./simulated-raters";
 
-// Krippendorff (2011)'s reliability data as per-unit counts of the values 1–5 (unit 12 has a single
-// value, so it is not pairable). Published: nominal 0.743, ordinal 0.815, interval 0.849, ratio 0.797.
-const UNITS: LabelCounts[] = [
-  { "1": 3 },
-  { "2": 3, "3": 1 },
-  { "3": 4 },
-  { "3": 4 },
-  { "2": 4 },
-  { "1": 1, "2": 1, "3": 1, "4": 1 },
-  { "4": 4 },
-  { "1": 3, "2": 1 },
-  { "2": 4 },
-  { "5": 3 },
-  { "1": 2 },
-  { "3": 1 },
-];
 const WORDS = ["very low", "low", "medium", "high", "very high"];
 const asWords = (counts: LabelCounts): LabelCounts =>
   Object.fromEntries(Object.entries(counts).map(([v, c]) => [WORDS[Number(v) - 1] ?? v, c]));
@@ -26,7 +12,7 @@ const asWords = (counts: LabelCounts): LabelCounts =>
 describe("alpha", () => {
   it("gives Krippendorff's published values from per-item counts at every level", () => {
     // Arrange
-    const profiles = profilesOf(UNITS);
+    const profiles = profilesOf(KRIPPENDORFF_2011);
 
     // Act + Assert
     expect(alpha(profiles, { level: "nominal", bootstrap: false }).alpha).toBeCloseTo(0.743, 3);
@@ -41,7 +27,7 @@ describe("alpha", () => {
 
   it("reads ordered word labels through order, with the same results as the numbers 1–5", () => {
     // Arrange
-    const profiles = profilesOf(UNITS.map(asWords));
+    const profiles = profilesOf(KRIPPENDORFF_2011.map(asWords));
 
     // Act + Assert
     expect(alpha(profiles, { level: "ordinal", order: WORDS, bootstrap: false }).alpha).toBeCloseTo(0.815, 3);
@@ -54,7 +40,7 @@ describe("alpha", () => {
 
   it("uses explicit values for interval data with unequal steps", () => {
     // Arrange: doubling every value changes nothing; moving one label changes the distances
-    const profiles = profilesOf(UNITS.map(asWords));
+    const profiles = profilesOf(KRIPPENDORFF_2011.map(asWords));
     const doubled = Object.fromEntries(WORDS.map((w, i) => [w, 2 * (i + 1)]));
     const stretched = { ...Object.fromEntries(WORDS.map((w, i) => [w, i + 1])), "very high": 50 };
 
@@ -69,7 +55,7 @@ describe("alpha", () => {
 
   it("bootstraps a deterministic interval: the same seed gives the same interval whatever the input order", () => {
     // Arrange
-    const profiles = profilesOf(UNITS);
+    const profiles = profilesOf(KRIPPENDORFF_2011);
     const reversed = [...profiles].reverse();
 
     // Act
@@ -89,37 +75,23 @@ describe("alpha", () => {
 
   it("gives a bootstrap interval that covers the true alpha about 95% of the time for simulated reviewers", () => {
     // Arrange: 2 labels with prevalence 0.3/0.7, 2 reviewers right with probability 0.85, else a
-    // random label; for many items alpha tends to the population kappa computed here.
-    const random = seededRandom(21);
-    const accuracy = 0.85;
-    const miss = (1 - accuracy) / 2;
-    const pa = (accuracy + miss) ** 2 + miss ** 2;
-    const q = [0.3 * accuracy + miss, 0.7 * accuracy + miss];
-    const pe = q.reduce((s, x) => s + x * x, 0);
-    const trueAlpha = (pa - pe) / (1 - pe);
-    const replications = 200;
-    let covered = 0;
+    // random label; for many items alpha tends to the population kappa.
+    const { coverage } = simulatedRaters(seededRandom(21), {
+      prevalence: [0.3, 0.7],
+      accuracy: 0.85,
+      raters: 2,
+    });
 
-    for (let rep = 0; rep < replications; rep++) {
-      const items = Array.from({ length: 200 }, () => {
-        const truth = random() < 0.3 ? 0 : 1;
-        const counts: Record<string, number> = {};
-        for (let r = 0; r < 2; r++) {
-          const label = random() < accuracy ? truth : randomInt(random, 0, 1);
-          counts[String(label)] = (counts[String(label)] ?? 0) + 1;
-        }
-        return counts;
-      });
-
-      // Act
-      const [lower, upper] = alpha(profilesOf(items), { bootstrap: { samples: 400, seed: rep + 1 } })
-        .interval ?? [Number.NaN, Number.NaN];
-      if (lower <= trueAlpha && trueAlpha <= upper) covered++;
-    }
+    // Act
+    const share = coverage(
+      200,
+      200,
+      (items, rep) => alpha(profilesOf(items), { bootstrap: { samples: 400, seed: rep + 1 } }).interval,
+    );
 
     // Assert: the coverage's own standard error is about 0.015
-    expect(covered / replications).toBeGreaterThan(0.9);
-    expect(covered / replications).toBeLessThan(0.99);
+    expect(share).toBeGreaterThan(0.9);
+    expect(share).toBeLessThan(0.99);
   });
 
   it("bootstraps a million double-reviewed items from their few profiles", () => {
