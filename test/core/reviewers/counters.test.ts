@@ -10,13 +10,14 @@ import {
 } from "../../../core/reviewers/counters";
 import { fleiss } from "../../../core/stats/fleiss";
 import { profilesOf } from "../../../core/stats/ratings";
+import { fixed } from "../../support/clock";
 
 const verdict = (overrides: Partial<VerdictFact> = {}): VerdictFact => ({
   type: "verdict",
   id: "rv-1#1#rev-a",
   reviewer: "rev-a",
   queue: "claims",
-  at: "2026-11-25T12:34:56.000Z",
+  at: fixed("2026-11-25T12:34:56.000Z"),
   handlingSeconds: 42.5,
   label: "deny",
   predictedLabel: "approve",
@@ -32,7 +33,7 @@ const agreement = (
   type: "agreement",
   id: "rv-9",
   queue: "claims",
-  at: "2026-11-25T13:00:00.000Z",
+  at: fixed("2026-11-25T13:00:00.000Z"),
   verdicts: labels.map(([reviewer, label]) => ({ reviewer, label })),
   ...extra,
 });
@@ -41,7 +42,7 @@ describe("reviewerCountersOf", () => {
   it("counts a real verdict in its reviewer's row for the hour: decided, label, override, SLA, handling time", () => {
     const [delta, ...rest] = reviewerCountersOf(verdict());
     expect(rest).toEqual([]);
-    expect(delta?.key).toEqual({ reviewer: "rev-a", queue: "claims", hour: "2026-11-25T12" });
+    expect(delta?.key).toEqual({ reviewer: "rev-a", queue: "claims", hour: fixed("2026-11-25T12") });
     expect(delta?.counters).toMatchObject({
       decided: 1,
       "label:deny": 1,
@@ -92,11 +93,11 @@ describe("reviewerCountersOf", () => {
       adjudicatedAgree: 1,
     });
     expect(byReviewer.c).toEqual({ peerPairs: 2, "pair:approve|deny": 2, adjudicated: 1 });
-    expect(deltas.every((d) => d.key.hour === "2026-11-25T13")).toBe(true);
+    expect(deltas.every((d) => d.key.hour === fixed("2026-11-25T13"))).toBe(true);
   });
 
   it("counts releases and expired leases", () => {
-    const base = { id: "x", reviewer: "a", queue: "claims", at: "2026-11-25T13:00:00.000Z" };
+    const base = { id: "x", reviewer: "a", queue: "claims", at: fixed("2026-11-25T13:00:00.000Z") };
     expect(reviewerCountersOf({ type: "released", ...base })[0]?.counters).toEqual({ releases: 1 });
     expect(reviewerCountersOf({ type: "lease-expired", ...base })[0]?.counters).toEqual({ leaseExpiries: 1 });
   });

@@ -11,9 +11,10 @@ import {
   type QualificationTransition,
   qualify,
 } from "../../../core/reviewers/qualification";
+import { fixed } from "../../support/clock";
 
 const SETTINGS: QualificationSettings = { minAccuracy: 0.7, minGoldItems: 10, reReviewWhenPaused: true };
-const at = (minute: number) => `2026-11-25T12:${String(minute).padStart(2, "0")}:00.000Z`;
+const at = (minute: number) => fixed(`2026-11-25T12:${String(minute).padStart(2, "0")}:00.000Z`);
 
 /** Feeds gold verdicts (true = right) one minute apart, starting at minute `from`. */
 function answer(state: Qualification, answers: readonly boolean[], settings = SETTINGS, from = 1) {

@@ -7,9 +7,10 @@ import {
   type VerdictFact,
 } from "../../../core/reviewers/counters";
 import { scorecardsOf, sumRows } from "../../../core/reviewers/scorecard";
+import { fixed } from "../../support/clock";
 
 const at = (hour: number, minute = 0) =>
-  `2026-11-25T${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}:00.000Z`;
+  fixed(`2026-11-25T${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}:00.000Z`);
 let n = 0;
 const verdict = (reviewer: string, label: string, extra: Partial<VerdictFact> = {}): VerdictFact => ({
   type: "verdict",
