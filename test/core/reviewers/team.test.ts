@@ -17,7 +17,7 @@ import { scorecardsOf, sumRows } from "../../../core/reviewers/scorecard";
 import { chooseGold } from "../../../core/reviewers/serving";
 import { seededRandom } from "../../../core/simulation/random";
 import { agreementSummary } from "../../../core/stats/agreement-summary";
-import { fixedMs } from "../../support/clock";
+import { manualClock } from "../../support/clock";
 
 const LABELS = ["approve", "deny", "investigate"];
 // Judged on the Wilson lower bound, 0.6 at 20 gold items needs 17 of 20 right: a reviewer with true
@@ -51,8 +51,11 @@ function simulate() {
   const goldAnswered = new Map<string, number>();
   const pauses: { reviewer: string; goldAnswered: number; reReview?: { from: string; to: string } }[] = [];
   const blind: string[][] = [];
-  let clock = fixedMs("2026-11-25T08:00:00.000Z");
-  const tick = () => new Date((clock += 20_000)).toISOString();
+  const clock = manualClock("2026-11-25T08:00:00.000Z");
+  const tick = () => {
+    clock.advance(20);
+    return clock.now().toISOString();
+  };
 
   for (let item = 0; item < 600; item++) {
     const truth = LABELS[Math.floor(random() * 3)] ?? "approve";
