@@ -93,26 +93,38 @@ export const RP = {
   handling: "h:",
   /** `label:<label>`: real verdicts with this label. */
   label: "label:",
-  /** `profile:<label>=<n>,…`: multi-reviewed items with these blind label counts (queue row only). */
+  /** `profile:[<queue>|]<label>=<n>,…`: multi-reviewed items with these blind label counts (see profileCounter). */
   profile: "profile:",
 } as const;
 
-/** The counter of items whose blind verdicts had these counts; labels sorted, so equal counts share it. */
-export function profileCounter(counts: LabelCounts): string {
+/**
+ * The counter of items whose blind verdicts had these counts; labels sorted, so equal counts share
+ * it. `queue` scopes it, for counter rows that hold several queues (an experiment arm's):
+ * `profile:<queue>|<label>=<n>,…`. Labels and queues are URI-encoded, so `|`, `=` and `,` in them
+ * cannot confuse the name.
+ */
+export function profileCounter(counts: LabelCounts, queue?: string): string {
   const parts = Object.entries(counts)
     .filter(([, n]) => n > 0)
     .map(([label, n]) => `${encodePart(label)}=${n}`)
     .sort();
-  return `${RP.profile}${parts.join(",")}`;
+  return `${RP.profile}${queue === undefined ? "" : `${encodePart(queue)}|`}${parts.join(",")}`;
 }
 
-/** The rating profiles in a sum of counter rows, for `hitl-lab/stats` (fleiss, alpha, agreementSummary). */
-export function profilesFromCounters(counters: Readonly<Counters>): RatingProfile[] {
+/**
+ * The rating profiles in a sum of counter rows, for `hitl-lab/stats` (fleiss, alpha,
+ * agreementSummary): every profile counter, or with `queue` only those scoped to it.
+ */
+export function profilesFromCounters(counters: Readonly<Counters>, queue?: string): RatingProfile[] {
   const profiles: RatingProfile[] = [];
   for (const [name, items] of Object.entries(counters)) {
     if (!name.startsWith(RP.profile) || items <= 0) continue;
+    const rest = name.slice(RP.profile.length);
+    const bar = rest.indexOf("|");
+    const scope = bar >= 0 ? decodeURIComponent(rest.slice(0, bar)) : undefined;
+    if (queue !== undefined && scope !== queue) continue;
     const counts: Record<string, number> = {};
-    for (const part of name.slice(RP.profile.length).split(",")) {
+    for (const part of rest.slice(bar + 1).split(",")) {
       const at = part.lastIndexOf("=");
       if (at > 0) counts[decodeURIComponent(part.slice(0, at))] = Number(part.slice(at + 1));
     }

@@ -113,9 +113,27 @@ describe("reviewerCountersOf", () => {
 
 describe("profile counters", () => {
   it("round-trip labels with separators in them", () => {
-    const counts = { "a=b": 1, "x,y": 2, ünï: 1 };
+    const counts = { "a=b": 1, "x,y": 2, "p|q": 1, ünï: 1 };
     const name = profileCounter(counts);
     expect(profilesFromCounters({ [name]: 7, decided: 3 })).toEqual([{ counts, items: 7 }]);
+  });
+
+  it("can be scoped by queue, for rows that hold several queues, and read back per queue or all together", () => {
+    // Arrange
+    const row = {
+      [profileCounter({ approve: 2 }, "claims")]: 5,
+      [profileCounter({ approve: 1, deny: 1 }, "claims")]: 2,
+      [profileCounter({ approve: 2 }, "fraud|team")]: 4,
+    };
+
+    // Act + Assert
+    expect(Object.keys(row)).toContain("profile:fraud%7Cteam|approve=2");
+    expect(profilesFromCounters(row, "claims")).toEqual([
+      { counts: { approve: 2 }, items: 5 },
+      { counts: { approve: 1, deny: 1 }, items: 2 },
+    ]);
+    expect(profilesFromCounters(row, "fraud|team")).toEqual([{ counts: { approve: 2 }, items: 4 }]);
+    expect(profilesFromCounters(row)).toHaveLength(3);
   });
 
   it("carry exactly what Fleiss' kappa needs: the queue row gives the same kappa as the verdicts themselves", () => {
