@@ -5,7 +5,7 @@
  */
 
 import { conflict, DomainError } from "../errors";
-import { lnGamma } from "../stats/distributions";
+import { binomialCdf } from "../stats/distributions";
 import { wilson } from "../stats/proportions";
 
 /** What a qualification reads from the queue's gold settings (`queues.<name>.gold`). */
@@ -252,8 +252,9 @@ export function minGoldToJudge(minAccuracy: number): number | null {
 
 /**
  * The chance that a reviewer whose true accuracy is `accuracy` passes the first check, at
- * `minGoldItems` gold items: Σ over right answers x that pass of the Binomial(n, accuracy)
- * probability. For choosing `minAccuracy` and `minGoldItems` (docs/review.md has a table).
+ * `minGoldItems` gold items: the lower bound grows with the right answers, so it is P(X ≥ x*) for
+ * X ~ Binomial(n, accuracy) and x* the fewest right answers that pass. For choosing `minAccuracy`
+ * and `minGoldItems` (docs/review.md has a table).
  */
 export function passProbability(
   accuracy: number,
@@ -262,17 +263,11 @@ export function passProbability(
   const n = settings.minGoldItems;
   const min = settings.minAccuracy;
   if (min === undefined) return 1;
-  if (!(accuracy >= 0 && accuracy <= 1))
+  if (!(accuracy >= 0 && accuracy <= 1)) {
     throw new RangeError(`passProbability: accuracy must be in [0, 1], got ${accuracy}`);
-  let total = 0;
-  for (let x = 0; x <= n; x++) {
-    if (wilson(x, n, QUALIFICATION_CONFIDENCE)[0] < min) continue;
-    if (accuracy === 1) total += x === n ? 1 : 0;
-    else if (accuracy === 0) total += x === 0 ? 1 : 0;
-    else {
-      const lnChoose = lnGamma(n + 1) - lnGamma(x + 1) - lnGamma(n - x + 1);
-      total += Math.exp(lnChoose + x * Math.log(accuracy) + (n - x) * Math.log(1 - accuracy));
-    }
   }
-  return Math.min(1, total);
+  for (let x = 0; x <= n; x++) {
+    if (wilson(x, n, QUALIFICATION_CONFIDENCE)[0] >= min) return 1 - binomialCdf(x - 1, n, accuracy);
+  }
+  return 0;
 }
