@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { SfnServiceError } from "./errors";
 import { isJsonObject, type JsonObject } from "./json";
-import type { HistoryEvent, StepFunctionsService } from "./service";
+import type { HistoryEvent, StepFunctionsService } from "./types";
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 

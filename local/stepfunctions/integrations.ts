@@ -55,6 +55,17 @@ const PATTERNS: Record<string, IntegrationPattern> = {
   ".sync:2": "sync2",
 };
 
+/** How history events name a task's resource (`resourceType`, `resource`), as AWS does. */
+export function resourceDetails(resource: ParsedResource): JsonObject {
+  const suffix = { request: "", token: ".waitForTaskToken", sync: ".sync", sync2: ".sync:2" }[
+    resource.pattern
+  ];
+  return {
+    resourceType: resource.sdk ? `aws-sdk:${resource.service}` : resource.service,
+    resource: `${resource.action}${suffix}`,
+  };
+}
+
 export function parseResource(resource: string): ParsedResource | undefined {
   if (LAMBDA_ARN.test(resource)) {
     return {
