@@ -3,6 +3,7 @@ import type { DecisionRecord, DecisionStatus } from "./decisions/record";
 import type { Experiment } from "./experiments/schema";
 import type { FeedbackRecord, OutcomeMessage } from "./feedback/record";
 import type { MetricEvent } from "./metrics/events";
+import type { StreamRecord } from "./metrics/stream-batches";
 import type { ReviewItem } from "./review/item";
 
 /** Storage and messaging the use cases need; adapters implement them over AWS SDK clients. */
@@ -95,4 +96,25 @@ export interface AuditLog {
 
 export interface EventPublisher {
   publish(events: MetricEvent[]): Promise<void>;
+}
+
+/** Counts metric events exactly once; `stale` names events older than the dedupe window (not counted). */
+export interface MetricsWriter {
+  write(events: readonly MetricEvent[]): Promise<{ stale: string[] }>;
+}
+
+/** Counts one stream shard's records in order, at most once each (a mark per shard makes retries safe). */
+export interface ShardCounter {
+  count(shardId: string, records: readonly StreamRecord[]): Promise<unknown>;
+}
+
+/** A queue message as it arrived: the dead-letter queue keeps its body whole for inspection and redrive. */
+export interface QueueMessage {
+  messageId: string;
+  body: string;
+}
+
+/** Where a message that can never succeed goes, with the reason attached. */
+export interface DeadLetter {
+  send(message: QueueMessage, code: string, reason: string): Promise<void>;
 }

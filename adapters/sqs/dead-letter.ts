@@ -1,10 +1,5 @@
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { SQSRecord } from "aws-lambda";
-
-/** Where a message that can never succeed goes, with the reason attached. */
-export interface DeadLetter {
-  send(record: SQSRecord, code: string, reason: string): Promise<void>;
-}
+import type { DeadLetter, QueueMessage } from "../../core/ports";
 
 /**
  * Moves a message that can never be processed (not JSON, not the right shape) straight to its
@@ -17,7 +12,7 @@ export class SqsDeadLetter implements DeadLetter {
     private readonly queueUrl: string,
   ) {}
 
-  async send(record: SQSRecord, code: string, reason: string): Promise<void> {
+  async send(record: QueueMessage, code: string, reason: string): Promise<void> {
     console.warn(JSON.stringify({ level: "warn", messageId: record.messageId, code, reason }));
     await this.sqs.send(
       new SendMessageCommand({

@@ -2,13 +2,10 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
-import { type DeadLetter, SqsDeadLetter } from "../../adapters/sqs/dead-letter";
+import { SqsDeadLetter } from "../../adapters/sqs/dead-letter";
 import type { MetricEvent } from "../../core/metrics/events";
 import { parseMetricEvent } from "../../core/metrics/parse";
-
-export interface MetricsWriter {
-  write(events: readonly MetricEvent[]): Promise<{ stale: string[] }>;
-}
+import type { DeadLetter, MetricsWriter } from "../../core/ports";
 
 const log = (level: "warn" | "error", fields: Record<string, unknown>) =>
   console[level](JSON.stringify({ level, ...fields }));

@@ -1,7 +1,7 @@
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { type DecisionStreamRecord, decodeDecisionStream } from "../../adapters/dynamodb/decision-stream";
 import { DynamoStreamCounter } from "../../adapters/dynamodb/stream-counter";
-import type { StreamRecord } from "../../core/metrics/stream-batches";
+import type { ShardCounter } from "../../core/ports";
 
 /** Lambda's DynamoDB stream event with a tumbling window, which is what carries the shard id. */
 export interface DecisionStreamWindowEvent {
@@ -14,10 +14,6 @@ export interface DecisionStreamWindowEvent {
 /** With a tumbling window Lambda treats a response without `state` as a failed batch. */
 export interface WindowResponse {
   state: Record<string, string>;
-}
-
-export interface ShardCounter {
-  count(shardId: string, records: readonly StreamRecord[]): Promise<unknown>;
 }
 
 const log = (level: "error", fields: Record<string, unknown>) =>
