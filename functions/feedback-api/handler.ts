@@ -1,11 +1,12 @@
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { DynamoFeedbackStore } from "../../adapters/dynamodb/feedback-store";
 import { DynamoGroundTruthStore } from "../../adapters/dynamodb/ground-truth-store";
+import { sqsClient } from "../../adapters/sqs/client";
 import { SqsNotifier } from "../../adapters/sqs/notifier";
 import { acknowledgeFeedback } from "../../core/feedback/acknowledge";
 import { exportFeedback, toJsonLines } from "../../core/feedback/export";
 import { attachGroundTruth } from "../../core/feedback/ground-truth";
-import { deps, sqsClient } from "../shared/deps";
+import { deps } from "../shared/deps";
 import { httpApi } from "../shared/http";
 
 const table = requireEnv("DECISIONS_TABLE");

@@ -1,10 +1,8 @@
-import { SNSClient } from "@aws-sdk/client-sns";
-import { countOperations } from "../../adapters/aws-operations";
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
+import { guardrailAnnouncer } from "../../adapters/sns/announcer";
 import { type GuardrailRun, runGuardrails } from "../../core/guardrails";
 import { deps } from "../shared/deps";
-import { LogAnnouncer, SnsAnnouncer, snsReachable } from "./announcer";
 
 let guard: Parameters<typeof runGuardrails>[0] | undefined;
 
@@ -20,9 +18,7 @@ function wiring(): Parameters<typeof runGuardrails>[0] {
     // Every 15 minutes: a day is rolled up within a quarter of an hour of being sealed.
     rollups: metrics,
     audit: deps.audit(),
-    announcer: snsReachable(process.env)
-      ? new SnsAnnouncer(countOperations(new SNSClient({})), requireEnv("GUARDRAIL_TOPIC_ARN"))
-      : new LogAnnouncer(),
+    announcer: guardrailAnnouncer(),
     now: deps.now,
   };
   return guard;

@@ -2,8 +2,8 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { requireEnv } from "../../adapters/dynamodb/client";
 import { sfnClient } from "../../adapters/sfn/client";
 import { runRouter } from "../../adapters/sfn/router";
+import { sqsClient } from "../../adapters/sqs/client";
 import { SqsDeadLetter } from "../../adapters/sqs/dead-letter";
-import { sqsClient } from "../shared/deps";
 
 const routerArn = requireEnv("ROUTER_STATE_MACHINE_ARN");
 const deadLetter = new SqsDeadLetter(sqsClient(), requireEnv("INGEST_DLQ_URL"));

@@ -1,7 +1,7 @@
-import { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
+import { sqsClient } from "../../adapters/sqs/client";
 import { SqsDeadLetter } from "../../adapters/sqs/dead-letter";
 import type { MetricEvent } from "../../core/metrics/events";
 import { parseMetricEvent } from "../../core/metrics/parse";
@@ -81,6 +81,6 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   store ??= new DynamoMetricsStore(documentClient(), requireEnv("METRICS_TABLE"), {
     shards: Number(process.env.METRICS_SHARDS ?? "") || undefined,
   });
-  deadLetter ??= new SqsDeadLetter(new SQSClient({}), requireEnv("METRICS_DLQ_URL"));
+  deadLetter ??= new SqsDeadLetter(sqsClient(), requireEnv("METRICS_DLQ_URL"));
   return processBatch(event, store, deadLetter);
 };

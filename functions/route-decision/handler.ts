@@ -3,7 +3,7 @@ import {
   type RouteDecisionResult,
   routeDecision,
 } from "../../core/routing/route-decision";
-import { deploymentWatchFromEnv } from "../feedback-api/deployment-watch";
+import { deploymentWatchFromEnv } from "../shared/deployment-watch";
 import { deps } from "../shared/deps";
 
 const useCase = {

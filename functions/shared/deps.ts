@@ -1,20 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { countOperations } from "../../adapters/aws-operations";
 import { DynamoAuditLog } from "../../adapters/dynamodb/audit-log";
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { DynamoDecisionStore } from "../../adapters/dynamodb/decision-store";
 import { CachedExperimentReader, DynamoExperimentStore } from "../../adapters/dynamodb/experiment-store";
 import { DynamoFeedbackStore } from "../../adapters/dynamodb/feedback-store";
 import { DynamoReviewStore } from "../../adapters/dynamodb/review-store";
+import { sqsClient } from "../../adapters/sqs/client";
 import { SqsEventPublisher } from "../../adapters/sqs/event-publisher";
 import { SqsNotifier } from "../../adapters/sqs/notifier";
-
-let sqs: SQSClient | undefined;
-export const sqsClient = () => {
-  sqs ??= countOperations(new SQSClient({}));
-  return sqs;
-};
 
 /** Wiring shared by handlers: each piece is built on first use from the function's environment. */
 export const deps = {

@@ -1,8 +1,8 @@
 import { documentClient } from "../../adapters/dynamodb/client";
 import { DynamoModelVersions } from "../../adapters/dynamodb/model-versions";
+import { sqsClient } from "../../adapters/sqs/client";
 import { SqsDeploymentSignal } from "../../adapters/sqs/deployment-sightings";
 import { DeploymentWatch } from "../../core/feedback/deployment";
-import { sqsClient } from "../shared/deps";
 
 /**
  * The routing function's deployment watch (its `modelVersions` dependency), or undefined where the

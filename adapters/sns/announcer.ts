@@ -1,5 +1,7 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { Announcer, ArmPausedNotice } from "../../core/guardrails";
+import { requireEnv } from "../dynamodb/client";
+import { snsClient } from "./client";
 
 /** SNS subjects are at most 100 characters. */
 const subject = (n: ArmPausedNotice) =>
@@ -53,4 +55,11 @@ export class LogAnnouncer implements Announcer {
  */
 export function snsReachable(env: NodeJS.ProcessEnv): boolean {
   return !env.AWS_ENDPOINT_URL_DYNAMODB || Boolean(env.AWS_ENDPOINT_URL_SNS);
+}
+
+/** The guardrail run's announcer: the topic in GUARDRAIL_TOPIC_ARN, or log lines where SNS is not reachable. */
+export function guardrailAnnouncer(env: NodeJS.ProcessEnv = process.env): Announcer {
+  return snsReachable(env)
+    ? new SnsAnnouncer(snsClient(), requireEnv("GUARDRAIL_TOPIC_ARN"))
+    : new LogAnnouncer();
 }

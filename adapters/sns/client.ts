@@ -1,0 +1,10 @@
+import { SNSClient } from "@aws-sdk/client-sns";
+import { countOperations } from "../aws-operations";
+
+let client: SNSClient | undefined;
+
+/** One SNS client per process, reused across invocations. */
+export function snsClient(): SNSClient {
+  client ??= countOperations(new SNSClient({}));
+  return client;
+}

@@ -1,0 +1,10 @@
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { countOperations } from "../aws-operations";
+
+let client: SQSClient | undefined;
+
+/** One SQS client per process, reused across invocations; the endpoint comes from AWS_ENDPOINT_URL_SQS. */
+export function sqsClient(): SQSClient {
+  client ??= countOperations(new SQSClient({}));
+  return client;
+}
