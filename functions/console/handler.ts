@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { CONSOLE_PAGE } from "#console-page";
 import { consoleHeaders } from "./headers";
-import { CONSOLE_PAGE } from "./page.generated";
 
 const headers = consoleHeaders(CONSOLE_PAGE);
 

@@ -1,8 +1,9 @@
-import { Duration, Stack, Validations } from "aws-cdk-lib";
+import * as path from "node:path";
+import { Duration, Stack, Stage, Validations } from "aws-cdk-lib";
 import { HttpMethod } from "aws-cdk-lib/aws-apigatewayv2";
 import type * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import { Construct } from "constructs";
-import { writeConsoleModule } from "../../console/build";
+import { PAGE_IMPORT, writePageModule } from "../../console/build";
 import { HitlFunction } from "./hitl-function";
 import type { HitlHttpApi } from "./http-api";
 
@@ -20,10 +21,13 @@ export class ReviewerConsole extends Construct {
 
   constructor(scope: Construct, id: string, props: ReviewerConsoleProps) {
     super(scope, id);
-    // The page reaches the bundle through a committed generated module; refreshing it here means a
-    // synth (and so a deploy or the local cloud) never ships a page older than console/src.
-    if (Stack.of(this).bundlingRequired) writeConsoleModule();
+    // The page is built at every synth that bundles, into the cloud assembly (never the source tree),
+    // and the bundle imports it there: a deploy or the local cloud never ships a page older than console/src.
+    const aliases = Stack.of(this).bundlingRequired
+      ? { [PAGE_IMPORT]: writePageModule(path.resolve(Stage.of(this)?.outdir ?? ".", "hitl-console")) }
+      : undefined;
     this.fn = new HitlFunction(this, "Page", {
+      aliases,
       entry: "console",
       description: "Serves the reviewer console page (GET /console)",
       timeout: Duration.seconds(3),

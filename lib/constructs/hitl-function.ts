@@ -15,6 +15,8 @@ export interface HitlFunctionProps {
   readonly environment?: Record<string, string>;
   readonly timeout?: Duration;
   readonly memorySize?: number;
+  /** esbuild aliases for the bundle: an import name → the file it stands for (e.g. a built page in cdk.out). */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -51,6 +53,13 @@ export class HitlFunction extends Construct {
         externalModules: [],
         // Some bundled CommonJS dependencies call require(); ESM output needs it defined.
         banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+        ...(props.aliases
+          ? {
+              esbuildArgs: {
+                "--alias": Object.entries(props.aliases).map(([name, file]) => `${name}=${file}`),
+              },
+            }
+          : {}),
       },
     });
   }

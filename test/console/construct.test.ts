@@ -1,3 +1,7 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { App, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { HttpMethod } from "aws-cdk-lib/aws-apigatewayv2";
@@ -6,9 +10,9 @@ import { describe, expect, it } from "vitest";
 import { ReviewerConsole } from "../../lib/constructs/console";
 import { HitlHttpApi } from "../../lib/constructs/http-api";
 
-/** A stack with the HTTP API, one JWT route and the console; bundling skipped (the cdk synth test covers it). */
-function consoleStack() {
-  const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
+/** A stack with the HTTP API, one JWT route and the console; bundling skipped unless `outdir` is given. */
+function consoleStack(outdir?: string) {
+  const app = new App(outdir ? { outdir } : { context: { "aws:cdk:bundling-stacks": [] } });
   const stack = new Stack(app, "ConsoleTest", { env: { region: "us-east-1" } });
   const api = new HitlHttpApi(stack, "Http", {
     jwtIssuer: "https://issuer.example.com",
@@ -81,5 +85,38 @@ describe("the reviewer console construct", () => {
         rules: { "Annotation::AwsSolutions-APIG4": expect.stringContaining("holds no data") },
       },
     ]);
+  });
+});
+
+describe("the reviewer console's bundle", () => {
+  const functionsFolder = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    "../../functions/console",
+  );
+
+  it("bundles the page built into the cloud assembly and writes nothing into the source tree", async () => {
+    // Arrange
+    const outdir = mkdtempSync(path.join(tmpdir(), "hitl-console-synth-"));
+    const sourcesBefore = readdirSync(functionsFolder).sort();
+
+    try {
+      // Act
+      consoleStack(outdir);
+
+      // Assert
+      const { CONSOLE_PAGE } = await import("#console-page");
+      expect(existsSync(path.join(outdir, "hitl-console", "console-page.mjs"))).toBe(true);
+      const bundles = readdirSync(outdir)
+        .filter((entry) => entry.startsWith("asset."))
+        .map((entry) => path.join(outdir, entry, "index.mjs"))
+        .filter((file) => existsSync(file))
+        .map((file) => readFileSync(file, "utf8"));
+      expect(bundles).toHaveLength(1);
+      expect(bundles[0]).toContain(CONSOLE_PAGE.scriptHash);
+      expect(bundles[0]).not.toContain("esbuild");
+      expect(readdirSync(functionsFolder).sort()).toEqual(sourcesBefore);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
