@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { countOperations } from "../aws-operations";
+import { traced } from "../observability";
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -9,7 +10,7 @@ let client: DynamoDBDocumentClient | undefined;
  * standard AWS_ENDPOINT_URL_DYNAMODB, so the same code runs on AWS, the local cloud or LocalStack.
  */
 export function documentClient(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(countOperations(new DynamoDBClient({})), {
+  client ??= DynamoDBDocumentClient.from(countOperations(traced(new DynamoDBClient({}))), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return client;

@@ -1,5 +1,6 @@
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { countOperations } from "../aws-operations";
+import { traced } from "../observability";
 
 let client: SFNClient | undefined;
 
@@ -9,6 +10,8 @@ let client: SFNClient | undefined;
  * the prefix is turned off exactly when AWS_ENDPOINT_URL_SFN points somewhere else.
  */
 export function sfnClient(): SFNClient {
-  client ??= countOperations(new SFNClient({ disableHostPrefix: Boolean(process.env.AWS_ENDPOINT_URL_SFN) }));
+  client ??= countOperations(
+    traced(new SFNClient({ disableHostPrefix: Boolean(process.env.AWS_ENDPOINT_URL_SFN) })),
+  );
   return client;
 }

@@ -1,6 +1,7 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { Announcer, ArmPausedNotice } from "../../core/guardrails";
 import { requireEnv } from "../dynamodb/client";
+import { logger } from "../observability";
 import { snsClient } from "./client";
 
 /** SNS subjects are at most 100 characters. */
@@ -34,18 +35,13 @@ export class SnsAnnouncer implements Announcer {
  * saying that nothing was delivered. The audit trail's `arm-paused` entry is the durable record.
  */
 export class LogAnnouncer implements Announcer {
-  constructor(private readonly write: (line: string) => void = (line) => console.info(line)) {}
-
   async armPaused(notice: ArmPausedNotice): Promise<void> {
-    this.write(
-      JSON.stringify({
-        level: "info",
-        announcement: "arm-paused",
-        delivered: false,
-        why: "no SNS endpoint: other services point at local stand-ins (AWS_ENDPOINT_URL_*) but SNS does not",
-        ...notice,
-      }),
-    );
+    logger.info("arm paused (announcement not delivered)", {
+      announcement: "arm-paused",
+      delivered: false,
+      why: "no SNS endpoint: other services point at local stand-ins (AWS_ENDPOINT_URL_*) but SNS does not",
+      ...notice,
+    });
   }
 }
 

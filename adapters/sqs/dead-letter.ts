@@ -1,5 +1,6 @@
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { DeadLetter, QueueMessage } from "../../core/ports";
+import { count, logger, METRIC } from "../observability";
 
 /**
  * Moves a message that can never be processed (not JSON, not the right shape) straight to its
@@ -13,7 +14,7 @@ export class SqsDeadLetter implements DeadLetter {
   ) {}
 
   async send(record: QueueMessage, code: string, reason: string): Promise<void> {
-    console.warn(JSON.stringify({ level: "warn", messageId: record.messageId, code, reason }));
+    logger.warn("message dead-lettered", { messageId: record.messageId, code, reason });
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
@@ -25,5 +26,6 @@ export class SqsDeadLetter implements DeadLetter {
         },
       }),
     );
+    count(METRIC.deadLettered);
   }
 }

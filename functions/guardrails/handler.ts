@@ -1,8 +1,10 @@
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
+import { logger } from "../../adapters/observability";
 import { guardrailAnnouncer } from "../../adapters/sns/announcer";
 import { type GuardrailRun, runGuardrails } from "../../core/guardrails";
 import { deps } from "../shared/deps";
+import { edge } from "../shared/edge";
 
 let guard: Parameters<typeof runGuardrails>[0] | undefined;
 
@@ -36,22 +38,25 @@ function experimentIdsOf(event: unknown): string[] | undefined {
  * guardrail and pauses failing arms. Fails the invocation when an experiment
  * could not be checked, so the Lambda error alarm and EventBridge's retries apply (pausing is idempotent).
  */
-export const handler = async (event: unknown): Promise<Omit<GuardrailRun, "checks"> & { keep: number }> => {
-  const experimentIds = experimentIdsOf(event);
-  const alpha = Number(process.env.GUARDRAIL_ALPHA ?? "") || undefined;
-  const run = await runGuardrails(wiring(), {
-    ...(alpha ? { alpha } : {}),
-    ...(experimentIds ? { experimentIds } : {}),
-  });
-  const summary = {
-    checked: run.checked,
-    paused: run.paused,
-    errors: run.errors,
-    rolledUp: run.rolledUp,
-    keep: run.checks.flatMap((c) => c.arms).filter((a) => a.action === "keep").length,
-  };
-  console.info(JSON.stringify({ level: run.errors.length ? "error" : "info", guardrail: summary }));
-  if (run.errors.length > 0)
-    throw new Error(`guardrail check failed for ${run.errors.map((e) => e.experimentId).join(", ")}`);
-  return summary;
-};
+export const handler = edge(
+  async (event: unknown): Promise<Omit<GuardrailRun, "checks"> & { keep: number }> => {
+    const experimentIds = experimentIdsOf(event);
+    const alpha = Number(process.env.GUARDRAIL_ALPHA ?? "") || undefined;
+    const run = await runGuardrails(wiring(), {
+      ...(alpha ? { alpha } : {}),
+      ...(experimentIds ? { experimentIds } : {}),
+    });
+    const summary = {
+      checked: run.checked,
+      paused: run.paused,
+      errors: run.errors,
+      rolledUp: run.rolledUp,
+      keep: run.checks.flatMap((c) => c.arms).filter((a) => a.action === "keep").length,
+    };
+    if (run.errors.length > 0) logger.error("guardrail run", { guardrail: summary });
+    else logger.info("guardrail run", { guardrail: summary });
+    if (run.errors.length > 0)
+      throw new Error(`guardrail check failed for ${run.errors.map((e) => e.experimentId).join(", ")}`);
+    return summary;
+  },
+);

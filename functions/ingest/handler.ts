@@ -1,9 +1,10 @@
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { SQSRecord } from "aws-lambda";
 import { requireEnv } from "../../adapters/dynamodb/client";
 import { sfnClient } from "../../adapters/sfn/client";
 import { runRouter } from "../../adapters/sfn/router";
 import { sqsClient } from "../../adapters/sqs/client";
 import { SqsDeadLetter } from "../../adapters/sqs/dead-letter";
+import { sqsRecords } from "../shared/batch";
 
 const routerArn = requireEnv("ROUTER_STATE_MACHINE_ARN");
 const deadLetter = new SqsDeadLetter(sqsClient(), requireEnv("INGEST_DLQ_URL"));
@@ -14,14 +15,7 @@ const deadLetter = new SqsDeadLetter(sqsClient(), requireEnv("INGEST_DLQ_URL"));
  * goes straight to the dead-letter queue with the reason attached; a transient failure is
  * reported back so SQS retries just that message.
  */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const results = await Promise.allSettled(event.Records.map(processRecord));
-  return {
-    batchItemFailures: results.flatMap((r, i) =>
-      r.status === "rejected" ? [{ itemIdentifier: event.Records[i]?.messageId ?? "" }] : [],
-    ),
-  };
-};
+export const handler = sqsRecords(processRecord, { inParallel: true });
 
 async function processRecord(record: SQSRecord): Promise<void> {
   let request: unknown;

@@ -1,14 +1,13 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
+import { logger } from "../../adapters/observability";
 import { sqsClient } from "../../adapters/sqs/client";
 import { SqsDeadLetter } from "../../adapters/sqs/dead-letter";
 import type { MetricEvent } from "../../core/metrics/events";
 import { parseMetricEvent } from "../../core/metrics/parse";
 import type { DeadLetter, MetricsWriter } from "../../core/ports";
-
-const log = (level: "warn" | "error", fields: Record<string, unknown>) =>
-  console[level](JSON.stringify({ level, ...fields }));
+import { edge } from "../shared/edge";
 
 /**
  * One batch from the metrics queue: malformed or stale messages go straight to the (alarmed)
@@ -51,7 +50,7 @@ export async function processBatch(
         }
       }
     } catch (error) {
-      log("error", { error: "metrics_write_failed", reason: String(error), events: events.length });
+      logger.error("metrics write failed; the batch is retried", { error, events: events.length });
       for (const ids of messagesOf.values()) for (const messageId of ids) failures.add(messageId);
     }
   }
@@ -69,7 +68,7 @@ async function toDeadLetter(
   try {
     await deadLetter.send(record, code, reason);
   } catch (error) {
-    log("error", { messageId: record.messageId, error: "dead_letter_failed", reason: String(error) });
+    logger.error("dead-lettering failed; the message is retried", { messageId: record.messageId, error });
     failures.add(record.messageId);
   }
 }
@@ -77,10 +76,10 @@ async function toDeadLetter(
 let store: DynamoMetricsStore | undefined;
 let deadLetter: DeadLetter | undefined;
 
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+export const handler = edge(async (event: SQSEvent): Promise<SQSBatchResponse> => {
   store ??= new DynamoMetricsStore(documentClient(), requireEnv("METRICS_TABLE"), {
     shards: Number(process.env.METRICS_SHARDS ?? "") || undefined,
   });
   deadLetter ??= new SqsDeadLetter(sqsClient(), requireEnv("METRICS_DLQ_URL"));
   return processBatch(event, store, deadLetter);
-};
+});

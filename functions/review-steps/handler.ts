@@ -1,6 +1,8 @@
+import { count, METRIC, perExperiment } from "../../adapters/observability";
 import type { Hold } from "../../core/review/hold";
 import { escalate, fallback, leaseExpired, type RoundResult, settle } from "../../core/review/steps";
 import { deps } from "../shared/deps";
+import { edge } from "../shared/edge";
 
 const stepDeps = {
   reviews: deps.reviews(),
@@ -18,9 +20,12 @@ type StepEvent =
   | { action: "escalate" | "leaseExpired" | "fallback"; state: Hold };
 
 /** The review state machine's steps; the returned state's `next` tells the machine where to go. */
-export const handler = async (event: StepEvent): Promise<Hold> => {
+export const handler = edge(async (event: StepEvent): Promise<Hold> => {
   switch (event.action) {
     case "settle":
+      // Operational counts: a retried step counts again (the exact counts are the metrics table's).
+      perExperiment(event.state.experimentId);
+      count(METRIC.verdicts, event.state.verdict.verdicts.length);
       return settle(stepDeps, event.state);
     case "escalate":
       return escalate(stepDeps, event.state);
@@ -31,4 +36,4 @@ export const handler = async (event: StepEvent): Promise<Hold> => {
     default:
       throw new Error(`unknown review step ${(event as { action: string }).action}`);
   }
-};
+});

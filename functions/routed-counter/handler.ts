@@ -1,7 +1,9 @@
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { type DecisionStreamRecord, decodeDecisionStream } from "../../adapters/dynamodb/decision-stream";
 import { DynamoStreamCounter } from "../../adapters/dynamodb/stream-counter";
+import { logger } from "../../adapters/observability";
 import type { ShardCounter } from "../../core/ports";
+import { edge } from "../shared/edge";
 
 /** Lambda's DynamoDB stream event with a tumbling window, which is what carries the shard id. */
 export interface DecisionStreamWindowEvent {
@@ -16,9 +18,6 @@ export interface WindowResponse {
   state: Record<string, string>;
 }
 
-const log = (level: "error", fields: Record<string, unknown>) =>
-  console[level](JSON.stringify({ level, ...fields }));
-
 /**
  * Counts the routed decisions of one stream batch. A throw fails the batch, and Lambda retries the
  * same records in order (the counter's mark makes that safe); a record that is not a valid decision
@@ -32,7 +31,7 @@ export async function countBatch(
     throw new Error("stream event without shardId: the event source mapping needs a tumbling window");
   const { records, malformed } = decodeDecisionStream(event.Records ?? []);
   for (const bad of malformed)
-    log("error", { error: "malformed_decision_record", ...bad, shardId: event.shardId });
+    logger.error("malformed decision record skipped", { ...bad, shardId: event.shardId });
   // No log line per batch: it would cost more CloudWatch ingestion than the counting itself.
   if (records.length > 0) await counter.count(event.shardId, records);
   return { state: {} };
@@ -40,9 +39,9 @@ export async function countBatch(
 
 let counter: DynamoStreamCounter | undefined;
 
-export const handler = async (event: DecisionStreamWindowEvent): Promise<WindowResponse> => {
+export const handler = edge(async (event: DecisionStreamWindowEvent): Promise<WindowResponse> => {
   counter ??= new DynamoStreamCounter(documentClient(), requireEnv("METRICS_TABLE"), {
     shards: Number(process.env.METRICS_SHARDS ?? "") || undefined,
   });
   return countBatch(event, counter);
-};
+});

@@ -1,5 +1,6 @@
 import { documentClient } from "../../adapters/dynamodb/client";
 import { DynamoModelVersions } from "../../adapters/dynamodb/model-versions";
+import { logger } from "../../adapters/observability";
 import { sqsClient } from "../../adapters/sqs/client";
 import { SqsDeploymentSignal } from "../../adapters/sqs/deployment-sightings";
 import { DeploymentWatch } from "../../core/feedback/deployment";
@@ -16,9 +17,6 @@ export function deploymentWatchFromEnv(): DeploymentWatch | undefined {
     registry: new DynamoModelVersions(documentClient(), table),
     signal: new SqsDeploymentSignal(sqsClient(), queueUrl),
     now: () => new Date(),
-    onError: (error) =>
-      console.warn(
-        JSON.stringify({ level: "warn", error: "deployment_watch_failed", reason: String(error) }),
-      ),
+    onError: (error) => logger.warn("deployment watch failed; routing goes on", { error }),
   });
 }

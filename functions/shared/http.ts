@@ -1,7 +1,9 @@
-import middy from "@middy/core";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { count, logger, METRIC } from "../../adapters/observability";
 import { DomainError } from "../../core/errors";
 import type { Role } from "../../core/roles";
+import { correlate, correlationKeys, pathKeys } from "./correlation";
+import { edge } from "./edge";
 
 /** Bodies above this are refused with 413 (kB, leaving room for the routing envelope under Step Functions' 256 KiB). */
 export const MAX_BODY_BYTES = 256_000;
@@ -81,45 +83,47 @@ function parseBody(event: HttpEvent): unknown {
  * 500 that hides internals (the log keeps them).
  */
 export function httpApi(routes: Record<string, RouteHandler>) {
-  return middy<HttpEvent, HttpResult>().handler(async (event) => {
-    const route = routes[event.routeKey];
-    if (!route) return json(404, errorBody("no_route", `no route for ${event.routeKey}`));
-    try {
-      const caller = callerOf(event);
-      if (!route.roles.some((role) => caller.roles.includes(role))) {
-        return json(
-          403,
-          errorBody(
-            "forbidden",
-            `this route needs one of the roles ${route.roles.join(", ")}; the token has ${caller.roles.join(", ") || "none"}`,
-          ),
-        );
+  return edge(
+    async (event: HttpEvent): Promise<HttpResult> => {
+      const route = routes[event.routeKey];
+      if (!route) return json(404, errorBody("no_route", `no route for ${event.routeKey}`));
+      try {
+        const caller = callerOf(event);
+        if (!route.roles.some((role) => caller.roles.includes(role))) {
+          return json(
+            403,
+            errorBody(
+              "forbidden",
+              `this route needs one of the roles ${route.roles.join(", ")}; the token has ${caller.roles.join(", ") || "none"}`,
+            ),
+          );
+        }
+        const body = parseBody(event);
+        const params = (event.pathParameters ?? {}) as Record<string, string>;
+        correlate({ ...correlationKeys(body), ...pathKeys(event.routeKey, params) });
+        const result = await route.run({
+          event,
+          caller,
+          body,
+          params,
+          query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        });
+        // A route that names its own content type other than JSON (e.g. JSON Lines) returns text as is.
+        const type = result.headers?.["content-type"];
+        if (typeof result.body === "string" && type && !type.startsWith("application/json"))
+          return { statusCode: result.status ?? 200, headers: result.headers, body: result.body };
+        return json(result.status ?? 200, result.body, result.headers);
+      } catch (error) {
+        if (error instanceof DomainError)
+          return json(error.status, errorBody(error.code, error.message, error.details));
+        logger.error("request failed", { routeKey: event.routeKey, error });
+        count(METRIC.errors);
+        return json(500, errorBody("internal", "internal error; the request id is in the logs", undefined), {
+          "x-request-id": event.requestContext.requestId,
+        });
       }
-      const result = await route.run({
-        event,
-        caller,
-        body: parseBody(event),
-        params: (event.pathParameters ?? {}) as Record<string, string>,
-        query: (event.queryStringParameters ?? {}) as Record<string, string>,
-      });
-      // A route that names its own content type other than JSON (e.g. JSON Lines) returns text as is.
-      const type = result.headers?.["content-type"];
-      if (typeof result.body === "string" && type && !type.startsWith("application/json"))
-        return { statusCode: result.status ?? 200, headers: result.headers, body: result.body };
-      return json(result.status ?? 200, result.body, result.headers);
-    } catch (error) {
-      if (error instanceof DomainError)
-        return json(error.status, errorBody(error.code, error.message, error.details));
-      console.error(
-        JSON.stringify({
-          level: "error",
-          routeKey: event.routeKey,
-          error: String((error as Error)?.stack ?? error),
-        }),
-      );
-      return json(500, errorBody("internal", "internal error; the request id is in the logs", undefined), {
-        "x-request-id": event.requestContext.requestId,
-      });
-    }
-  });
+      // The ids are taken from the parsed body and the path above, not searched for in the raw event.
+    },
+    { correlation: () => undefined },
+  );
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { CONSOLE_PAGE } from "#console-page";
 import { buildConsoleHtml, buildConsolePage, writePageModule } from "../../console/build";
 import { handler } from "../../functions/console/handler";
+import { lambdaContext } from "../support/lambda-context";
 
 const inline = (html: string, tag: "script" | "style") =>
   [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => m[1] ?? "");
@@ -76,7 +77,7 @@ describe("the console handler", () => {
     ];
 
     // Act
-    const response = await handler();
+    const response = await handler(undefined, lambdaContext("ConsolePage"));
 
     // Assert
     expect(response.statusCode).toBe(200);

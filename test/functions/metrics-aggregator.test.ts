@@ -1,6 +1,7 @@
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
+import { logger } from "../../adapters/observability";
 import type { MetricEvent } from "../../core/metrics/events";
 import { processBatch } from "../../functions/metrics-aggregator/handler";
 import { createMetricsTable, type LocalDynamo, startLocalDynamo } from "../adapters/dynamodb/local-tables";
@@ -18,8 +19,7 @@ afterAll(async () => {
 
 /** The handler's structured log lines are kept off the test output. */
 beforeEach(() => {
-  for (const level of ["warn", "error"] as const)
-    vi.spyOn(console, level).mockImplementation(() => undefined);
+  for (const level of ["warn", "error"] as const) vi.spyOn(logger, level).mockImplementation(() => undefined);
 });
 afterEach(() => {
   vi.restoreAllMocks();

@@ -4,6 +4,7 @@ import { toItem } from "../../adapters/dynamodb/decision-store";
 import type { DecisionStreamRecord } from "../../adapters/dynamodb/decision-stream";
 import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
 import { DynamoStreamCounter } from "../../adapters/dynamodb/stream-counter";
+import { logger } from "../../adapters/observability";
 import type { DecisionRecord } from "../../core/decisions/record";
 import { countBatch } from "../../functions/routed-counter/handler";
 import { createMetricsTable, type LocalDynamo, startLocalDynamo } from "../adapters/dynamodb/local-tables";
@@ -21,8 +22,7 @@ afterAll(async () => {
 
 /** The handler's structured log lines are kept off the test output. */
 beforeEach(() => {
-  for (const level of ["info", "error"] as const)
-    vi.spyOn(console, level).mockImplementation(() => undefined);
+  for (const level of ["info", "error"] as const) vi.spyOn(logger, level).mockImplementation(() => undefined);
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -122,7 +122,10 @@ describe("the routed-decision counter's handler", () => {
 
     // Assert
     expect(total(await store.readExperiment("exp-1"), "decisions")).toBe(1);
-    expect(console.error).toHaveBeenCalledWith(expect.stringContaining('"decisionId":"d-bad"'));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ decisionId: "d-bad" }),
+    );
   });
 
   it("skips a record whose image cannot be read, and counts the rest", async () => {
@@ -141,7 +144,10 @@ describe("the routed-decision counter's handler", () => {
 
     // Assert
     expect(total(await store.readExperiment("exp-1"), "decisions")).toBe(1);
-    expect(console.error).toHaveBeenCalledWith(expect.stringContaining("unreadable decision record"));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ reason: expect.stringContaining("unreadable decision record") }),
+    );
   });
 
   it("fails the batch, naming the cause, when the event has no shard id", async () => {

@@ -1,10 +1,14 @@
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
-import type { SQSEvent, SQSRecord } from "aws-lambda";
+import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { reviewIdFor } from "../../core/review/hold";
+import { lambdaContext } from "../support/lambda-context";
 import { call, cloud, createExperiment, dynamodb, nameOf, uid } from "./support";
 
-type Handler = (event: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+type Handler = (
+  event: SQSEvent,
+  context: Context,
+) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 let handler: Handler;
 let experimentId: string;
 
@@ -94,10 +98,10 @@ describe("the review intake function under faults", () => {
     const batch = [holdMessage(a, "tok-a"), holdMessage(missing, "tok-b"), holdMessage(c, "tok-c")];
 
     // Act
-    const first = await handler({ Records: batch });
+    const first = await handler({ Records: batch }, lambdaContext("ReviewIntake"));
     await routed(missing);
-    const retry = await handler({ Records: [batch[1] as SQSRecord] });
-    const redelivered = await handler({ Records: batch });
+    const retry = await handler({ Records: [batch[1] as SQSRecord] }, lambdaContext("ReviewIntake"));
+    const redelivered = await handler({ Records: batch }, lambdaContext("ReviewIntake"));
 
     // Assert
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: batch[1]?.messageId }]);

@@ -2,12 +2,11 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { documentClient, requireEnv } from "../../../adapters/dynamodb/client";
 import { DynamoFeedbackStore } from "../../../adapters/dynamodb/feedback-store";
 import { DynamoModelVersions } from "../../../adapters/dynamodb/model-versions";
+import { logger } from "../../../adapters/observability";
 import { type ConfirmDeps, confirmDeployment, parseSighting } from "../../../core/feedback/deployment";
 import type { DeploymentSighting } from "../../../core/feedback/ports";
 import { deps } from "../../shared/deps";
-
-const log = (level: "info" | "warn" | "error", fields: Record<string, unknown>) =>
-  console[level](JSON.stringify({ level, ...fields }));
+import { edge } from "../../shared/edge";
 
 /**
  * Sightings from the routing path (a decision arrived with a model version awaiting deployment
@@ -20,7 +19,7 @@ export async function processSightings(event: SQSEvent, confirm: ConfirmDeps): P
   for (const record of event.Records) {
     const sighting = parseSighting(record.body);
     if (!sighting) {
-      log("warn", { messageId: record.messageId, error: "malformed_sighting" });
+      logger.warn("malformed sighting", { messageId: record.messageId });
       failures.push(record.messageId);
       continue;
     }
@@ -35,9 +34,12 @@ export async function processSightings(event: SQSEvent, confirm: ConfirmDeps): P
     try {
       const { confirmed } = await confirmDeployment(confirm, sighting);
       if (confirmed.length > 0)
-        log("info", { modelVersion: sighting.modelVersion, confirmed: confirmed.length });
+        logger.info("deployment confirmed", {
+          modelVersion: sighting.modelVersion,
+          confirmed: confirmed.length,
+        });
     } catch (error) {
-      log("error", { modelVersion: sighting.modelVersion, error: String((error as Error)?.stack ?? error) });
+      logger.error("deployment confirmation failed", { modelVersion: sighting.modelVersion, error });
       failures.push(...messageIds);
     }
   }
@@ -46,7 +48,7 @@ export async function processSightings(event: SQSEvent, confirm: ConfirmDeps): P
 
 let confirm: ConfirmDeps | undefined;
 
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+export const handler = edge(async (event: SQSEvent): Promise<SQSBatchResponse> => {
   confirm ??= {
     feed: new DynamoFeedbackStore(documentClient(), requireEnv("DECISIONS_TABLE")),
     registry: new DynamoModelVersions(documentClient(), requireEnv("DECISIONS_TABLE")),
@@ -54,4 +56,4 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     events: deps.metrics(),
   };
   return processSightings(event, confirm);
-};
+});
