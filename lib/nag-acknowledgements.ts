@@ -67,16 +67,11 @@ export function acknowledgeStatelessFindings(stack: Stack, router: RouterStateMa
   ack(
     stack,
     "AwsSolutions-IAM5[Resource::*]",
-    "CloudWatch Logs delivery and X-Ray actions for state machines do not support resource-level permissions.",
+    "CloudWatch Logs delivery and X-Ray actions (PutTraceSegments, PutTelemetryRecords: state machines and functions) do not support resource-level permissions.",
   );
   ack(
     router,
     "AwsSolutions-SF1",
     "The router runs once per decision: ALL-level logs would cost about $1 per million decisions, a fifth of the automated path's budget. Errors are logged; failed executions alarm.",
-  );
-  ack(
-    router,
-    "AwsSolutions-SF2",
-    "X-Ray on every routed decision costs $5 per million traces, more than the rest of the automated path. Turn on per deployment when debugging.",
   );
 }

@@ -7,6 +7,7 @@ import type { Construct } from "constructs";
 import type { Role } from "../core/roles";
 import { Alarms } from "./constructs/alarms";
 import { ReviewerConsole } from "./constructs/console";
+import { Dashboard } from "./constructs/dashboard";
 import { FeedbackApi } from "./constructs/feedback-api";
 import { Guardrails } from "./constructs/guardrails";
 import { HitlFunction } from "./constructs/hitl-function";
@@ -279,6 +280,15 @@ export class StatelessStack extends Stack {
       key: data.key,
       deadLetterQueues: data.deadLetterQueues,
       stateMachines: [this.router.stateMachine, this.review.stateMachine],
+    });
+
+    // Last: it shows every function and queue created above.
+    new Dashboard(this, "Operations", {
+      queues: data,
+      deadLetterQueues: data.deadLetterQueues,
+      functions: this,
+      stateMachines: [this.router.stateMachine, this.review.stateMachine],
+      api: this.api.api,
     });
   }
 }

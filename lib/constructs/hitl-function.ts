@@ -8,6 +8,12 @@ import { Construct } from "constructs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
+/** The CloudWatch namespace of the application's own metrics (Powertools Metrics, EMF). */
+export const METRICS_NAMESPACE = "HitlLab";
+
+/** A function's service name in its logs, traces and metrics: its folder under functions/. */
+export const serviceNameOf = (entry: string): string => entry.replaceAll("/", "-");
+
 export interface HitlFunctionProps {
   /** Folder under functions/ holding handler.ts. */
   readonly entry: string;
@@ -21,14 +27,18 @@ export interface HitlFunctionProps {
 
 /**
  * A Lambda function with the project's defaults: Node 24 on arm64, ESM bundled by the local
- * esbuild (no Docker), the AWS SDK bundled in (the deployed code is the tested code), and a log
- * group with a retention.
+ * esbuild (no Docker), the AWS SDK bundled in (the deployed code is the tested code), a log
+ * group with a retention, X-Ray active tracing, and the Powertools settings its handler's edge
+ * stack reads (functions/shared/edge.ts).
  */
 export class HitlFunction extends Construct {
   readonly fn: nodejs.NodejsFunction;
+  /** The function's Powertools service name (the `service` dimension of its metrics). */
+  readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: HitlFunctionProps) {
     super(scope, id);
+    this.serviceName = serviceNameOf(props.entry);
     const logGroup = new logs.LogGroup(this, "Logs", {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -42,7 +52,14 @@ export class HitlFunction extends Construct {
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
-      environment: { NODE_OPTIONS: "--enable-source-maps", ...props.environment },
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        NODE_OPTIONS: "--enable-source-maps",
+        POWERTOOLS_SERVICE_NAME: this.serviceName,
+        POWERTOOLS_LOG_LEVEL: "INFO",
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...props.environment,
+      },
       depsLockFilePath: path.join(root, "package-lock.json"),
       projectRoot: root,
       bundling: {

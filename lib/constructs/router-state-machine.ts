@@ -48,6 +48,8 @@ export class RouterStateMachine extends Construct {
       stateMachineType: sfn.StateMachineType.EXPRESS,
       definitionBody: sfn.DefinitionBody.fromChainable(route.next(needsPerson)),
       timeout: Duration.seconds(30),
+      // X-Ray samples (1 request a second, then 5%), so tracing every decision costs about $0.25 per million.
+      tracingEnabled: true,
       logs: {
         destination: new logs.LogGroup(this, "Logs", { retention: logs.RetentionDays.ONE_MONTH }),
         level: sfn.LogLevel.ERROR,
