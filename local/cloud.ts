@@ -15,7 +15,13 @@ import {
   startStreamPollers,
 } from "./event-sources";
 import { apiSpecs, type HttpApiServer, startHttpApi } from "./http-api";
-import { createLambdaRuntime, functionSpecs, type InvocationReport, type LambdaRuntime } from "./lambda";
+import {
+  createLambdaRuntime,
+  functionSpecs,
+  type InvocationReport,
+  type LambdaRuntime,
+  prettyFunctionLine,
+} from "./lambda";
 import { type LocalSchedules, schedulesFromTemplates } from "./schedules";
 import { startSqs } from "./sqs";
 import { createStepFunctionsService, type StepFunctionsService } from "./stepfunctions/service";
@@ -52,6 +58,11 @@ export interface LocalCloudOptions {
   readonly region?: string;
   /** Extra variables every function gets (e.g. `HITL_COUNT_OPERATIONS=1`); the local cloud's own win. */
   readonly functionEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * Functions' JSON log lines (Powertools Logger, EMF metrics) go to `log` as readable text
+   * (`[Fn] INFO message key=value`) instead of raw JSON. For people; programs parsing lines leave it off.
+   */
+  readonly prettyLogs?: boolean;
   /** Called after every function invocation (the benchmark counts invocations and durations). */
   readonly onInvocation?: (report: InvocationReport) => void;
 }
@@ -252,7 +263,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     };
     const { specs, skipped } = functionSpecs(resolver, assembly, reserved);
     const lambda = createLambdaRuntime(specs, {
-      log,
+      log: opts.prettyLogs ? (line) => log(prettyFunctionLine(line)) : log,
       ...(opts.onInvocation ? { onInvocation: opts.onInvocation } : {}),
     });
     runtime = lambda;

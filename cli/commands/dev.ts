@@ -31,7 +31,11 @@ export function registerDev(program: Command): void {
       };
       await ensureSynthesized(log);
       log("starting the local cloud (DynamoDB Local takes a few seconds)...");
-      const cloud = await startLocalCloud({ log: cloudLog, ...(options.inMemory ? { inMemory: true } : {}) });
+      const cloud = await startLocalCloud({
+        log: cloudLog,
+        prettyLogs: true,
+        ...(options.inMemory ? { inMemory: true } : {}),
+      });
       const stopTraffic = new AbortController();
       onShutdown(async () => {
         stopTraffic.abort();

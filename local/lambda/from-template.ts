@@ -81,6 +81,7 @@ export function functionSpecs(
         AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
+        AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
         AWS_EXECUTION_ENV: `AWS_Lambda_${String(resolver.property(ref, "Runtime") ?? "nodejs")}`,
         LAMBDA_TASK_ROOT: path.resolve(ref.stack.dir, String(ref.resource.Metadata?.["aws:asset:path"])),
       },

@@ -2,6 +2,7 @@
 // Lambda execution environment. Loaded by Node directly (type stripping), so it imports nothing
 // but Node's own modules.
 
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { registerHooks } from "node:module";
 import * as path from "node:path";
@@ -116,6 +117,18 @@ function context(init: WorkerInit, message: ToWorker) {
   };
 }
 
+/**
+ * Lambda sets `_X_AMZN_TRACE_ID` for every invocation; with no X-Ray here, each gets a fresh,
+ * unsampled trace (Sampled=0), as a request X-Ray did not sample: tracing code runs, nothing is sent.
+ */
+function unsampledTraceHeader(): string {
+  const epoch = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, "0");
+  const random = randomBytes(20).toString("hex");
+  return `Root=1-${epoch}-${random.slice(0, 24)};Parent=${random.slice(24, 40)};Sampled=0`;
+}
+
 function call(handler: Handler, event: unknown, ctx: unknown): Promise<unknown> {
   if (handler.length < 3) return Promise.resolve(handler(event, ctx));
   // Callback-style handler.
@@ -140,6 +153,7 @@ async function main(port: NonNullable<typeof parentPort>, init: WorkerInit): Pro
   }
   port.on("message", async (message: ToWorker) => {
     let reply: FromWorker;
+    process.env._X_AMZN_TRACE_ID = unsampledTraceHeader();
     try {
       const value = await call(handler, message.event, context(init, message));
       // Lambda hands results back as JSON.
