@@ -30,7 +30,8 @@ export interface PhaseRecord {
 }
 
 const EXECUTION_END = /^stepfunctions: (arn:aws:states:[^ ]+) (SUCCEEDED|FAILED|TIMED_OUT|ABORTED)/;
-const ERROR_LINE = /"level":"error"|→ 500|Runtime\.|Sandbox\./;
+/** Powertools Logger writes levels in capitals ("ERROR"); older lines and other tools in lower case. */
+const ERROR_LINE = /"level":"(error|ERROR)"|→ 500|Runtime\.|Sandbox\./;
 
 export const emptyPhase = (): PhaseRecord => ({
   ops: emptyTotals(),

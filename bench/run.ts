@@ -21,7 +21,7 @@ import { appInfo } from "./template";
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 /** Without --verbose only the local cloud's complaints reach stderr, and only the first few. */
-const COMPLAINT = /"level":"(error|warn)"|→ 5\d\d|failed|did not validate|Error/;
+const COMPLAINT = /"level":"(error|warn|ERROR|WARN)"|→ 5\d\d|failed|did not validate|Error/;
 const MAX_ECHOED = 20;
 
 async function main(): Promise<number> {

@@ -160,6 +160,8 @@ describe("the benchmark's recorder", () => {
       "stepfunctions: arn:aws:states:us-east-1:000000000000:execution:Review:rv-2 FAILED (Boom)",
     );
     recordLine(phase, '[fn] {"level":"error","error":"boom"}');
+    recordLine(phase, '[fn] {"level":"ERROR","message":"request failed","service":"decisions-api"}');
+    recordLine(phase, '[fn] {"level":"INFO","message":"deployment confirmed"}');
     recordLine(phase, "local cloud ready in 4.1 s");
     expect(phase.ops.ops).toEqual({ "SQS.SendMessage": 1 });
     expect(phase.executions).toEqual({
@@ -167,7 +169,7 @@ describe("the benchmark's recorder", () => {
       "STANDARD SUCCEEDED": 1,
       "STANDARD FAILED": 1,
     });
-    expect(phase.errorLines).toBe(1);
+    expect(phase.errorLines).toBe(2);
   });
 
   it("sums invocations with Lambda's 1 ms billing granularity", () => {
