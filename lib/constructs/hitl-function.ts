@@ -58,6 +58,9 @@ export class HitlFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: this.serviceName,
         POWERTOOLS_LOG_LEVEL: "INFO",
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // The SDK clients are captured (adapters/observability.ts); an HTTP subsegment under each
+        // AWS call would double the trace's size and the Tracer's CPU for nothing new.
+        POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: "false",
         ...props.environment,
       },
       depsLockFilePath: path.join(root, "package-lock.json"),

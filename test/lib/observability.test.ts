@@ -28,6 +28,7 @@ describe("logs, traces and metrics in the synthesized template", () => {
         service: env.POWERTOOLS_SERVICE_NAME,
         level: env.POWERTOOLS_LOG_LEVEL,
         namespace: env.POWERTOOLS_METRICS_NAMESPACE,
+        httpSubsegments: env.POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS,
       };
     });
 
@@ -40,6 +41,7 @@ describe("logs, traces and metrics in the synthesized template", () => {
         service: expect.stringMatching(/^[a-z-]+$/),
         level: "INFO",
         namespace: "HitlLab",
+        httpSubsegments: "false",
       });
     }
     expect(new Set(settings.map((s) => s.service)).size).toBe(settings.length);
