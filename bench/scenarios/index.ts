@@ -6,11 +6,12 @@
  * recorder (call `ctx.recorder.begin("<name>")` around what it measures) and returns Markdown + data.
  */
 import type { Scenario } from "../context";
+import { edge } from "./edge";
 import { metrics } from "./metrics";
 import { report } from "./report";
 import { review } from "./review";
 import { routing } from "./routing";
 
-export const SCENARIOS: readonly Scenario[] = [routing, review, metrics, report];
+export const SCENARIOS: readonly Scenario[] = [routing, review, metrics, report, edge];
 
 export const scenarioNames = (): string[] => SCENARIOS.map((s) => s.name);
