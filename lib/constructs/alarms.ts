@@ -35,7 +35,7 @@ export class Alarms extends Construct {
       alarm(
         `${dlq.node.scope?.node.id ?? dlq.node.id}Dlq`,
         dlq.metricApproximateNumberOfMessagesVisible({ statistic: "Maximum" }),
-        "Messages were dead-lettered: inspect them and redrive (see README: Operations).",
+        "Messages were dead-lettered: inspect them and redrive (see README: Operating it).",
       );
     }
     for (const sm of props.stateMachines) {
