@@ -77,14 +77,7 @@ export class TaskTokens {
 
   /** TimeoutSeconds: at `at` the task fails with States.Timeout (counted from the attempt's start). */
   armTimeout(waiter: Waiter, at: number): void {
-    waiter.cancelTimeout = timerAt(at, () => {
-      if (!this.waiters.has(waiter.token)) return;
-      appendHistory(waiter.run.record, "TaskTimedOut", {
-        ...resourceDetails(waiter.resource),
-        error: "States.Timeout",
-        cause: null,
-      });
-      this.close(waiter);
+    waiter.cancelTimeout = this.expireAt(waiter, at, "States.Timeout", () => {
       void statesTimeoutError().then(waiter.reject);
     });
   }
@@ -92,15 +85,22 @@ export class TaskTokens {
   /** HeartbeatSeconds: without a heartbeat before `deadline` the task fails with States.HeartbeatTimeout. */
   armHeartbeat(waiter: Waiter, deadline: number): void {
     waiter.cancelHeartbeat?.();
-    waiter.cancelHeartbeat = timerAt(deadline, () => {
+    waiter.cancelHeartbeat = this.expireAt(waiter, deadline, "States.HeartbeatTimeout", () => {
+      waiter.reject(new TaskError("States.HeartbeatTimeout", "States.HeartbeatTimeout"));
+    });
+  }
+
+  /** At `at`, unless the task ended first: a TaskTimedOut event named `error`, the token closed, then `fail`. */
+  private expireAt(waiter: Waiter, at: number, error: string, fail: () => void): () => void {
+    return timerAt(at, () => {
       if (!this.waiters.has(waiter.token)) return;
       appendHistory(waiter.run.record, "TaskTimedOut", {
         ...resourceDetails(waiter.resource),
-        error: "States.HeartbeatTimeout",
+        error,
         cause: null,
       });
       this.close(waiter);
-      waiter.reject(new TaskError("States.HeartbeatTimeout", "States.HeartbeatTimeout"));
+      fail();
     });
   }
 
