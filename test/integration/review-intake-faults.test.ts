@@ -25,6 +25,9 @@ beforeAll(async () => {
     REVIEWS_TABLE: nameOf("ReviewsTable"),
     AUDIT_TABLE: nameOf("AuditTable"),
     METRICS_QUEUE_URL: nameOf("MetricsQueue/Queue"),
+    // As the function's template sets them (lib/constructs/hitl-function.ts).
+    POWERTOOLS_SERVICE_NAME: "review-intake",
+    POWERTOOLS_METRICS_NAMESPACE: "HitlLab",
   });
   ({ handler } = (await import("../../functions/review-intake/handler")) as { handler: Handler });
   experimentId = await createExperiment();
