@@ -4,19 +4,21 @@
 // Known limit: DynamoDB Local has no host/bind option (its Jetty server is created with a port only),
 // so it listens on all interfaces, not just 127.0.0.1. The endpoint we hand out is 127.0.0.1; keep the
 // machine's firewall in mind when running it on a shared network.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { findFreePort } from "./ports";
+import { assertPortFree, findFreePort } from "./ports";
+import type { ProcessIdentity } from "./processes";
+import { spawnWatched } from "./watched-process";
 
 export interface DynamoDbLocalOptions {
   /** 0 or undefined: pick a free port. */
   port?: number;
   /** undefined: in memory. Otherwise the folder holding the database file (kept across restarts). */
   dataDir?: string;
+  /** Told the JVM's processes (and its watchdog's) as soon as they run, to record them. */
+  onStarted?: (processes: readonly ProcessIdentity[]) => void;
 }
 
 export interface DynamoDbLocal {
@@ -40,30 +42,6 @@ function findJarDir(): string {
   return join(libDir, newest);
 }
 
-/** Fails fast when the port is taken: a leftover server there would otherwise answer our readiness probe. */
-function assertPortFree(port: number): Promise<void> {
-  return new Promise((resolveFree, reject) => {
-    const server = createServer();
-    server.once("error", (error) => reject(new Error(`port ${port} is in use (${error.message})`)));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolveFree()));
-  });
-}
-
-function waitForExit(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolveExit) => child.once("exit", () => resolveExit()));
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    // Negative pid: the whole process group (the child was spawned detached, so it leads one).
-    process.kill(-child.pid, signal);
-  } catch {
-    child.kill(signal);
-  }
-}
-
 async function isAnswering(client: DynamoDBClient): Promise<boolean> {
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }));
@@ -73,8 +51,8 @@ async function isAnswering(client: DynamoDBClient): Promise<boolean> {
   }
 }
 
-async function startOnce(port: number, dataDir: string | undefined): Promise<DynamoDbLocal> {
-  await assertPortFree(port);
+async function startOnce(port: number, opts: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
+  await assertPortFree(port, "DynamoDB Local");
   const jarDir = findJarDir();
   const args = [
     `-Djava.library.path=${join(jarDir, "DynamoDBLocal_lib")}`,
@@ -87,28 +65,17 @@ async function startOnce(port: number, dataDir: string | undefined): Promise<Dyn
     "-sharedDb",
     "-disableTelemetry",
   ];
-  if (dataDir === undefined) {
+  if (opts.dataDir === undefined) {
     args.push("-inMemory");
   } else {
-    const dbPath = resolve(dataDir);
+    const dbPath = resolve(opts.dataDir);
     mkdirSync(dbPath, { recursive: true });
     args.push("-dbPath", dbPath);
   }
 
-  const child = spawn("java", args, { cwd: jarDir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const collect = (chunk: Buffer): void => {
-    output = (output + chunk.toString("utf8")).slice(-4000);
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  let spawnError: Error | undefined;
-  child.once("error", (error) => {
-    spawnError = error;
-  });
-  // If this Node process exits without calling stop(), do not leave the JVM behind.
-  const killOnExit = (): void => killGroup(child, "SIGKILL");
-  process.once("exit", killOnExit);
+  // Under a watchdog: the JVM ends with this process, even when it is killed with SIGKILL.
+  const jvm = await spawnWatched("java", args, { cwd: jarDir, graceMs: STOP_GRACE_MS });
+  opts.onStarted?.(jvm.processes);
 
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
@@ -122,37 +89,34 @@ async function startOnce(port: number, dataDir: string | undefined): Promise<Dyn
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       client.destroy();
-      process.removeListener("exit", killOnExit);
-      const exited = waitForExit(child);
-      killGroup(child, "SIGTERM");
-      const timer = setTimeout(() => killGroup(child, "SIGKILL"), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
+      await jvm.stop();
     })();
     return stopped;
   };
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (spawnError !== undefined || child.exitCode !== null || child.signalCode !== null) {
+    const ended = jvm.ended();
+    if (ended !== undefined) {
       await stop();
-      const reason = spawnError?.message ?? `exit code ${child.exitCode ?? child.signalCode}`;
-      throw new Error(`DynamoDB Local did not start (${reason}): ${output.trim()}`);
+      throw new Error(`DynamoDB Local did not start (${ended}): ${jvm.output().trim()}`);
     }
     if (await isAnswering(client)) return { endpoint, stop };
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
-  throw new Error(`DynamoDB Local did not answer ListTables within ${READY_TIMEOUT_MS} ms: ${output.trim()}`);
+  throw new Error(
+    `DynamoDB Local did not answer ListTables within ${READY_TIMEOUT_MS} ms: ${jvm.output().trim()}`,
+  );
 }
 
 export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
-  if (opts.port !== undefined && opts.port !== 0) return startOnce(opts.port, opts.dataDir);
+  if (opts.port !== undefined && opts.port !== 0) return startOnce(opts.port, opts);
   // A picked port can be taken between the probe and the JVM binding it: try a few.
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce(await findFreePort(), opts.dataDir);
+      return await startOnce(await findFreePort(), opts);
     } catch (error) {
       lastError = error;
     }

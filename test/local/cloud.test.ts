@@ -17,15 +17,24 @@ let sqs: SQSClient;
 let childrenBefore: Set<number>;
 const lines: string[] = [];
 
-/** Child processes of this test process, except the `ps` that lists them. */
+/** Descendants of this test process (children and theirs, e.g. a watchdog's JVM), except `ps` itself. */
 function children(): Set<number> {
-  const out = execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" });
-  const pids = out
+  const out = execFileSync("ps", ["-e", "-o", "pid=,ppid=,comm="], { encoding: "utf8" });
+  const rows = out
     .split("\n")
     .map((line) => line.trim().split(/\s+/))
-    .filter(([pid, comm]) => pid && comm !== "ps")
-    .map(([pid]) => Number(pid));
-  return new Set(pids);
+    .filter(([pid, , comm]) => pid && comm !== "ps")
+    .map(([pid, ppid]) => [Number(pid), Number(ppid)] as const);
+  const found = new Set<number>();
+  let parents = new Set([process.pid]);
+  while (parents.size > 0) {
+    const next = new Set(
+      rows.filter(([pid, ppid]) => parents.has(ppid) && !found.has(pid)).map(([pid]) => pid),
+    );
+    for (const pid of next) found.add(pid);
+    parents = next;
+  }
+  return found;
 }
 
 function alive(pid: number): boolean {
@@ -208,7 +217,8 @@ describe("the local cloud started from the fixture app's templates", () => {
 
   it("leaves no child process behind after stop()", async () => {
     const started = [...children()].filter((pid) => !childrenBefore.has(pid));
-    expect(started.length).toBeGreaterThan(0);
+    // At least the watchdog and its JVM.
+    expect(started.length).toBeGreaterThanOrEqual(2);
 
     await cloud.stop();
 
