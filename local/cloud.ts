@@ -22,6 +22,8 @@ import {
   type LambdaRuntime,
   prettyFunctionLine,
 } from "./lambda";
+import { assertPortFree } from "./ports";
+import { claimDataDir } from "./run-record";
 import { type LocalSchedules, schedulesFromTemplates } from "./schedules";
 import { startSqs } from "./sqs";
 import { createStepFunctionsService, type StepFunctionsService } from "./stepfunctions/service";
@@ -172,9 +174,26 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const assembly = loadCloudAssembly(opts.cdkOut ?? "cdk.out");
   const teardown = new Teardown(log);
   const started = Date.now();
+  // The folder is this run's until stop(); leftovers of a crashed run on it are stopped first.
+  const claim = dataDir ? await claimDataDir(dataDir, log) : undefined;
+  teardown.add("run record", () => claim?.release());
   try {
+    const services = {
+      api: "the HTTP API",
+      dynamodb: "DynamoDB Local",
+      sqs: "SQS",
+      stepfunctions: "Step Functions",
+    };
+    for (const [name, service] of Object.entries(services)) {
+      const wanted = port(name as keyof typeof DEFAULT_PORTS);
+      if (wanted !== 0) await assertPortFree(wanted, service);
+    }
     const [dynamodb, sqs] = await Promise.all([
-      startDynamoDbLocal({ port: port("dynamodb"), dataDir: under("dynamodb") }).then((server) => {
+      startDynamoDbLocal({
+        port: port("dynamodb"),
+        dataDir: under("dynamodb"),
+        onStarted: (processes) => claim?.addChild("DynamoDB Local", processes),
+      }).then((server) => {
         teardown.add("DynamoDB Local", () => server.stop());
         return server;
       }),

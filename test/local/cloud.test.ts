@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
@@ -276,6 +277,53 @@ describe("the local cloud with a data folder", () => {
     expect(kept.Item?.note).toEqual({ S: "across restarts" });
     expect(reused.status).toBe(200);
     expect(existsSync(path.join(dataDir, "tokens.json"))).toBe(true);
+  });
+});
+
+describe("the local cloud beside other programs", () => {
+  it("refuses a second start on a data folder while the first runs, and leaves the first alone", async () => {
+    // Arrange
+    const dataDir = mkdtempSync(path.join(tmpdir(), "hitl-busy-"));
+    const first = await startLocalCloud({ cdkOut, dataDir, ports: FREE_PORTS, log: () => undefined });
+
+    // Act
+    const second = startLocalCloud({ cdkOut, dataDir, ports: FREE_PORTS, log: () => undefined });
+    const refusal = await second.then(
+      () => "started",
+      (error: Error) => error.message,
+    );
+    const stillServing = await fetch(`${first.apiUrl}/items/nothing`);
+    await first.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+
+    // Assert
+    expect(refusal).toContain(`a local cloud already runs on ${dataDir} (pid ${process.pid}`);
+    expect(stillServing.status).toBe(401);
+  });
+
+  it("fails before starting anything when a port it must use is held, naming the port and the holder", async () => {
+    // Arrange: this test process holds the port
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const address = holder.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+
+    // Act
+    const starting = startLocalCloud({
+      cdkOut,
+      inMemory: true,
+      ports: { ...FREE_PORTS, sqs: port },
+      log: () => undefined,
+    });
+    const message = await starting.then(
+      () => "started",
+      (error: Error) => error.message,
+    );
+    await new Promise((resolve) => holder.close(resolve));
+
+    // Assert
+    expect(message).toMatch(new RegExp(`^port ${port} for SQS is in use, held by pid ${process.pid} \\(`));
+    expect(message).toContain("--port-base N");
   });
 });
 
