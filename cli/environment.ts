@@ -1,12 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { devConfigFile } from "./dev-config";
 
 /**
  * Where the CLI finds DynamoDB and the app's tables. Small on purpose (the local cloud may grow a
  * richer inventory); three sources, in order:
  * 1. `--aws`: the AWS SDK's default region and credentials; table names from the same environment
  *    variables the functions use (DECISIONS_TABLE, REVIEWS_TABLE, EXPERIMENTS_TABLE, METRICS_TABLE).
- * 2. `.hitl/dev.json` (written by the local cloud): endpoints, region, credentials, and optionally
+ * 2. the local cloud's `dev.json` (in HITL_DATA_DIR, else `.hitl`): endpoints, region, credentials, and optionally
  *    `resources: { "<logical id or its prefix>": "<table name>" }`.
  * 3. Otherwise table names from `cdk.out/*.template.json`: the local cloud names a table by its
  *    CloudFormation logical id (or its TableName property when set).
@@ -38,7 +39,7 @@ const ENV_NAMES: Record<TableRole, string> = {
 
 export interface ResolveOptions {
   aws?: boolean;
-  /** Default `.hitl/dev.json`. */
+  /** Default `dev.json` in HITL_DATA_DIR, else in `.hitl`. */
   devFile?: string;
   /** Default `cdk.out`. */
   cdkOut?: string;
@@ -84,7 +85,7 @@ export function resolveEnvironment(options: ResolveOptions = {}): CliEnvironment
     for (const role of Object.keys(TABLE_IDS) as TableRole[]) tables[role] = env[ENV_NAMES[role]] ?? "";
     return { endpoints: {}, tables };
   }
-  const devFile = options.devFile ?? path.join(".hitl", "dev.json");
+  const devFile = options.devFile ?? devConfigFile(env);
   if (!existsSync(devFile))
     throw new Error(`${devFile} not found: start the local cloud (npm start), or pass --aws to use AWS`);
   const dev = JSON.parse(readFileSync(devFile, "utf8")) as DevJson;

@@ -1,47 +1,109 @@
-import type { Command } from "commander";
+import * as path from "node:path";
+import { type Command, Option } from "commander";
 import { demoExperiment } from "../../core/simulation/model";
-import { onShutdown, startLocalCloud } from "../../local/cloud";
+import { DEFAULT_PORTS, type LocalCloud, onShutdown, startLocalCloud } from "../../local/cloud";
 import { ApiClient, ApiError } from "../api-client";
+import { DATA_DIR_ENV } from "../dev-config";
+import { type PortName, type PortOptions, portBaseOption, portOption, resolvePorts } from "../dev-options";
 import { driveTraffic, percentile, simulateReviewer, type TrafficStats } from "../simulate";
 import { ensureSynthesized } from "../synth";
 
-interface DevOptions {
+interface DevOptions extends PortOptions {
   rate: string;
   reviewers: string;
   traffic: boolean;
   limit?: string;
   inMemory?: boolean;
+  dataDir: string;
+}
+
+const PORT_LABELS: Record<PortName, string> = {
+  api: "HTTP API",
+  dynamodb: "DynamoDB",
+  sqs: "SQS",
+  stepfunctions: "Step Functions",
+};
+
+/** Where to find the tokens: dev.json in the data folder, or (in memory) printed here. */
+function tokensHelp(cloud: LocalCloud, dataDir: string | undefined): string[] {
+  if (dataDir) {
+    const devFile = path.join(dataDir, "dev.json");
+    const isDefault = path.resolve(dataDir) === path.resolve(".hitl");
+    return [
+      `local cloud ready: API ${cloud.apiUrl}; endpoints and tokens in ${devFile}`,
+      ...(isDefault ? [] : [`the CLI finds it with ${DATA_DIR_ENV}=${dataDir} npx hitl ...`]),
+    ];
+  }
+  return [
+    `local cloud ready: API ${cloud.apiUrl} (in memory: no dev.json; these tokens last until it stops)`,
+    ...Object.entries(cloud.tokens).map(([role, token]) => `  ${role.padEnd(8)} ${token}`),
+    `  endpoints: ${Object.entries(cloud.endpoints)
+      .map(([service, url]) => `${service} ${url}`)
+      .join(", ")}`,
+    `the CLI uses one with: export HITL_API_URL=${cloud.apiUrl} HITL_TOKEN=<a token above>`,
+  ];
 }
 
 export function registerDev(program: Command): void {
-  program
+  const command = program
     .command("dev")
     .description("start the local cloud, seed a demo experiment and drive simulated traffic (npm start)")
     .option("--rate <n>", "simulated decisions per second", "5")
     .option("--reviewers <n>", "simulated reviewers working the queues", "3")
     .option("--limit <n>", "stop the traffic after this many decisions (the cloud keeps running)")
     .option("--no-traffic", "only start the local cloud")
-    .option("--in-memory", "keep no data between runs")
-    .addHelpText("after", "\nExample:\n  hitl dev --rate 10 --reviewers 4\n  npm start -- --no-traffic")
+    .addOption(
+      new Option("--in-memory", "keep no data between runs (prints the tokens)").conflicts("dataDir"),
+    )
+    .option("--data-dir <dir>", "where the data, tokens and dev.json are kept", ".hitl")
+    .option(
+      "--port-base <n>",
+      "move every port: HTTP API n, DynamoDB n+1, SQS n+2, Step Functions n+3",
+      portBaseOption,
+    );
+  for (const name of Object.keys(PORT_LABELS) as PortName[]) {
+    command.option(
+      `--${name}-port <n>`,
+      `${PORT_LABELS[name]} port (default ${DEFAULT_PORTS[name]}; 0 picks a free one)`,
+      portOption,
+    );
+  }
+  command
+    .addHelpText(
+      "after",
+      "\nExamples:\n  hitl dev --rate 10 --reviewers 4\n  npm start -- --no-traffic\n" +
+        "  npm start -- --data-dir .hitl-b --port-base 4000   a second local cloud beside the first",
+    )
     .action(async (options: DevOptions) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
       // Executions that succeed are the normal case; only the others are worth a line.
       const cloudLog = (line: string) => {
         if (!/^stepfunctions: .* SUCCEEDED$/.test(line)) log(line);
       };
-      await ensureSynthesized(log);
-      log("starting the local cloud (DynamoDB Local takes a few seconds)...");
-      const cloud = await startLocalCloud({
-        log: cloudLog,
-        prettyLogs: true,
-        ...(options.inMemory ? { inMemory: true } : {}),
-      });
+      const dataDir = options.inMemory ? undefined : options.dataDir;
+      let cloud: LocalCloud;
+      try {
+        const ports = resolvePorts(options);
+        await ensureSynthesized(log);
+        log("starting the local cloud (DynamoDB Local takes a few seconds)...");
+        cloud = await startLocalCloud({
+          log: cloudLog,
+          prettyLogs: true,
+          ports,
+          ...(dataDir ? { dataDir } : { inMemory: true }),
+        });
+      } catch (error) {
+        log(`error: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      }
       const stopTraffic = new AbortController();
       onShutdown(async () => {
         stopTraffic.abort();
         await cloud.stop();
       }, log);
-      log(`\nlocal cloud ready: API ${cloud.apiUrl}; endpoints and tokens in .hitl/dev.json\n`);
+      log("");
+      for (const line of tokensHelp(cloud, dataDir)) log(line);
+      log("");
 
       const admin = new ApiClient(cloud.apiUrl, cloud.tokens.admin);
       const experiment = demoExperiment();

@@ -116,7 +116,7 @@ function common(command: Command): Command {
   return command
     .requiredOption("--experiment <id>", "experiment id")
     .option("--aws", "use AWS (default region and credentials; table names from *_TABLE variables)")
-    .option("--dev-file <file>", "local cloud description", ".hitl/dev.json")
+    .option("--dev-file <file>", "local cloud description (default: dev.json in HITL_DATA_DIR, else .hitl)")
     .option("--cdk-out <dir>", "synthesized app, for table names", "cdk.out")
     .option("--shards <n>", "counter shards the aggregator writes (METRICS_SHARDS)");
 }
