@@ -440,14 +440,25 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
 }
 
 /**
- * Stops the local cloud on Ctrl-C or SIGTERM, then exits; a second signal exits at once.
- * Returns a function that removes the handlers.
+ * A signal this soon after the first is the same Ctrl-C again: npm (and tsx) forward to their child
+ * the SIGINT the terminal already sent it, within milliseconds.
+ */
+const REPEATED_SIGNAL_MS = 1_000;
+
+/**
+ * Stops the local cloud on Ctrl-C or SIGTERM, then exits; a second signal (a second later or
+ * more) exits at once. Returns a function that removes the handlers.
  */
 export function onShutdown(stop: () => Promise<void>, log: (line: string) => void = console.log): () => void {
-  let shuttingDown = false;
+  let firstAt: number | undefined;
   const handler = (signal: NodeJS.Signals): void => {
-    if (shuttingDown) process.exit(1);
-    shuttingDown = true;
+    if (firstAt !== undefined) {
+      if (Date.now() - firstAt < REPEATED_SIGNAL_MS) return;
+      log(`${signal} again: exiting without waiting`);
+      process.exit(1);
+      return;
+    }
+    firstAt = Date.now();
     log(`${signal}: stopping the local cloud…`);
     stop().then(
       () => process.exit(signal === "SIGINT" ? 130 : 143),

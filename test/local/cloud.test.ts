@@ -345,4 +345,36 @@ describe("onShutdown", () => {
 
     expect(stopped).toBe(true);
   });
+
+  it("takes the same Ctrl-C forwarded again by npm as one, and exits at once on a later one", async () => {
+    // Arrange
+    const exit = vi.spyOn(process, "exit").mockImplementation(() => undefined as never);
+    let stops = 0;
+    let finish: () => void = () => undefined;
+    const remove = onShutdown(
+      () =>
+        new Promise<void>((resolve) => {
+          stops += 1;
+          finish = resolve;
+        }),
+      () => undefined,
+    );
+
+    // Act
+    process.emit("SIGINT", "SIGINT");
+    process.emit("SIGINT", "SIGINT");
+    const afterDuplicate = exit.mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    process.emit("SIGINT", "SIGINT");
+    const afterSecond = exit.mock.calls.map((call) => call[0]);
+    finish();
+    await vi.waitFor(() => expect(exit).toHaveBeenCalledTimes(2));
+    remove();
+    exit.mockRestore();
+
+    // Assert
+    expect(stops).toBe(1);
+    expect(afterDuplicate).toBe(0);
+    expect(afterSecond).toEqual([1]);
+  });
 });
