@@ -45,10 +45,16 @@ export interface ReviewStore {
   ): Promise<boolean>;
 }
 
+/** Which pending items of a queue a claim looks at. */
+export interface PendingFilter {
+  /** Only this experiment's items (queues such as `audit` are shared by every experiment). */
+  readonly experimentId?: string;
+}
+
 /** Reviewer-side operations on held items; each is one conditional write, safe under races. */
 export interface ReviewDesk {
-  /** Pending items of a queue, best priority first. */
-  pending(queue: string, limit: number): Promise<ReviewItem[]>;
+  /** Pending items of a queue (those the filter keeps), best priority first. */
+  pending(queue: string, limit: number, filter?: PendingFilter): Promise<ReviewItem[]>;
   /** Every pending item (for queue statistics). */
   allPending(): Promise<ReviewItem[]>;
   /** Claims a pending item of `round` for `reviewer`; false when someone else got it or it moved on. */

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { ReviewDesk } from "../../core/ports";
+import type { PendingFilter, ReviewDesk } from "../../core/ports";
 import type { ReviewItem } from "../../core/review/item";
 import { isConditionFailure } from "./client";
 import { allPages, updateExpression } from "./pages";
@@ -14,18 +14,28 @@ export class DynamoReviewDesk implements ReviewDesk {
     private readonly table: string,
   ) {}
 
-  async pending(queue: string, limit: number): Promise<ReviewItem[]> {
-    const page = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: BY_QUEUE,
-        KeyConditionExpression: "pendingQueue = :q",
-        ExpressionAttributeValues: { ":q": queue },
-        Limit: limit,
-      }),
-    );
-    // The index projects every attribute, but it is eventually consistent: the claim re-checks.
-    return (page.Items ?? []).map(fromReviewItem);
+  async pending(queue: string, limit: number, filter: PendingFilter = {}): Promise<ReviewItem[]> {
+    const { experimentId } = filter;
+    const items: ReviewItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: BY_QUEUE,
+          KeyConditionExpression: "pendingQueue = :q",
+          ...(experimentId ? { FilterExpression: "experimentId = :e" } : {}),
+          ExpressionAttributeValues: { ":q": queue, ...(experimentId ? { ":e": experimentId } : {}) },
+          Limit: limit,
+          ExclusiveStartKey: start,
+        }),
+      );
+      // The index projects every attribute, but it is eventually consistent: the claim re-checks.
+      items.push(...(page.Items ?? []).map(fromReviewItem));
+      // A filter applies after Limit, so a page can hold fewer matches: read on past other experiments' items.
+      start = experimentId ? page.LastEvaluatedKey : undefined;
+    } while (start && items.length < limit);
+    return items.slice(0, limit);
   }
 
   /** The byQueue index is sparse (pending items only), so this reads the waiting work, not history. */

@@ -21,6 +21,7 @@ import {
   type ExperimentStore,
   type FeedbackStore,
   type Notifier,
+  type PendingFilter,
   type ReviewDesk,
   type ReviewStore,
   TaskClosedError,
@@ -131,9 +132,10 @@ export class MemoryNotifier implements Notifier {
 /** The reviews table's claim/lease operations, atomic like DynamoDB's conditional writes. */
 export class MemoryDesk implements ReviewDesk {
   constructor(private readonly reviews: MemoryReviews) {}
-  async pending(queue: string, limit: number) {
+  async pending(queue: string, limit: number, filter: PendingFilter = {}) {
     return [...this.reviews.items.values()]
       .filter((i) => i.pendingQueue === queue)
+      .filter((i) => filter.experimentId === undefined || i.experimentId === filter.experimentId)
       .sort((a, b) => a.priorityKey.localeCompare(b.priorityKey))
       .slice(0, limit)
       .map((i) => structuredClone(i));
