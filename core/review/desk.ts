@@ -7,6 +7,7 @@ import type {
   DecisionStore,
   EventPublisher,
   ExperimentStore,
+  PendingFilter,
   ReviewDesk,
   ReviewStore,
   Workflow,
@@ -68,23 +69,31 @@ function assertVisible(reviewer: Reviewer, queue: string): void {
 
 const roundVerdicts = (item: ReviewItem) => item.verdicts.filter((v) => v.round === item.round);
 
+const releasedBy = (item: ReviewItem, reviewer: Reviewer) => (item.releasedBy ?? []).includes(reviewer.id);
+
 /**
- * Gives the reviewer the most urgent pending item of the queue, leased for `leaseSeconds`. The claim
- * is a conditional write, so two reviewers racing never get the same item; the loser moves on to
- * the next candidate. A heartbeat restarts the workflow's heartbeat clock for the new lease.
+ * Gives the reviewer the most urgent pending item of the queue (of one experiment, with
+ * `filter.experimentId`), leased for `leaseSeconds`. Items the reviewer released come after every
+ * other. The claim is a conditional write, so two reviewers racing never get the same item; the
+ * loser moves on to the next candidate. A heartbeat restarts the workflow's heartbeat clock.
  */
 export async function claimNext(
   deps: DeskDeps,
   reviewer: Reviewer,
   queue: string,
+  filter: PendingFilter = {},
 ): Promise<ReviewItem | undefined> {
   assertVisible(reviewer, queue);
   const now = deps.now();
-  const candidates = (await deps.desk.pending(queue, CLAIM_WINDOW))
+  const candidates = (await deps.desk.pending(queue, CLAIM_WINDOW, filter))
     .filter((item) => !item.excludedReviewers.includes(reviewer.id))
     .filter((item) => !roundVerdicts(item).some((v) => v.reviewer === reviewer.id))
-    .map((item) => ({ item, score: currentPriority(item, now, item.threshold) }))
-    .sort((a, b) => b.score - a.score);
+    .map((item) => ({
+      item,
+      score: currentPriority(item, now, item.threshold),
+      released: releasedBy(item, reviewer),
+    }))
+    .sort((a, b) => Number(a.released) - Number(b.released) || b.score - a.score);
   for (const { item } of candidates) {
     const at = now.toISOString();
     const leaseUntil = new Date(now.getTime() + item.leaseSeconds * 1000).toISOString();
@@ -277,7 +286,7 @@ export async function submitVerdict(
   };
 }
 
-/** Hands a claimed item back to its queue. */
+/** Hands a claimed item back to its queue; for this reviewer it then comes after every other item. */
 export async function release(deps: DeskDeps, reviewer: Reviewer, id: string): Promise<void> {
   const now = deps.now();
   const item = await deps.reviews.get(id);
@@ -288,7 +297,12 @@ export async function release(deps: DeskDeps, reviewer: Reviewer, id: string): P
     id,
     item.round,
     reviewer.id,
-    { status: "pending", pendingQueue: item.queue, updatedAt: at },
+    {
+      status: "pending",
+      pendingQueue: item.queue,
+      releasedBy: [...new Set([...(item.releasedBy ?? []), reviewer.id])],
+      updatedAt: at,
+    },
     ["leaseHolder", "leaseUntil", "claimedAt"],
   );
   if (!ok) throw new DomainError(409, "hold_closed", `review ${id} changed meanwhile; nothing was changed`);

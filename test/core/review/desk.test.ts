@@ -7,6 +7,7 @@ import {
   release,
   submitVerdict,
 } from "../../../core/review/desk";
+import { experiment } from "../../support/experiments";
 import { reviewer, reviewWorld } from "../../support/review-world";
 
 const alice = reviewer("alice");
@@ -53,6 +54,24 @@ describe("claiming held items", () => {
     // Assert
     await expect(attempt).rejects.toMatchObject({ status: 403, code: "queue_forbidden" });
     expect([...w.reviews.items.values()]).toEqual(before);
+  });
+
+  it("claims only the asked experiment's items from a queue other experiments share", async () => {
+    // Arrange: the other experiment's items are the more urgent ones
+    const w = await reviewWorld();
+    await w.experiments.save(experiment({ id: "demo" }));
+    for (let i = 0; i < 30; i++) await w.hold({ decisionId: `urgent-${i}`, item: { amount: 500_000 } });
+    const { hold: demo } = await w.hold({ experimentId: "demo", decisionId: "demo-1", item: { amount: 10 } });
+
+    // Act
+    const filtered = await claimNext(w.desk, alice, "default", { experimentId: "demo" });
+    const unfiltered = await claimNext(w.desk, bob, "default");
+    const none = await claimNext(w.desk, alice, "default", { experimentId: "demo" });
+
+    // Assert
+    expect(filtered?.reviewId).toBe(demo.reviewId);
+    expect(unfiltered?.experimentId).toBe(w.exp.id);
+    expect(none).toBeUndefined();
   });
 
   it("sends a heartbeat so the new lease gets the full heartbeat period", async () => {
@@ -267,6 +286,38 @@ describe("release, lease extension and queue statistics", () => {
     // Assert
     expect(next?.reviewId).toBe(hold.reviewId);
     expect(w.audit.entries.map((e) => e.action)).toContain("released");
+  });
+
+  it("does not give a released item straight back to the reviewer who released it while others wait", async () => {
+    // Arrange
+    const w = await reviewWorld();
+    const { hold: urgent } = await w.hold({ decisionId: "large", item: { amount: 500_000 } });
+    const { hold: other } = await w.hold({ decisionId: "small", item: { amount: 10 } });
+    await claimNext(w.desk, alice, "default");
+    await release(w.desk, alice, urgent.reviewId);
+
+    // Act
+    const alicesNext = await claimNext(w.desk, alice, "default");
+    const bobsNext = await claimNext(w.desk, bob, "default");
+
+    // Assert
+    expect(alicesNext?.reviewId).toBe(other.reviewId);
+    expect(bobsNext?.reviewId).toBe(urgent.reviewId);
+  });
+
+  it("gives a released item back to the reviewer who released it once nothing else is pending", async () => {
+    // Arrange
+    const w = await reviewWorld();
+    const { hold } = await w.hold({ decisionId: "d-1" });
+    await claimNext(w.desk, alice, "default");
+    await release(w.desk, alice, hold.reviewId);
+
+    // Act
+    const again = await claimNext(w.desk, alice, "default");
+
+    // Assert
+    expect(again?.reviewId).toBe(hold.reviewId);
+    expect(w.reviews.items.get(hold.reviewId)?.releasedBy).toEqual(["alice"]);
   });
 
   it("extends a lease by its length and sends a heartbeat", async () => {
