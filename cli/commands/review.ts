@@ -8,7 +8,7 @@ export function registerReview(program: Command): void {
     .description("work the review queues from a terminal (reviewer role)")
     .addHelpText(
       "after",
-      "\nExamples:\n  hitl review queues\n  hitl review next --queue default\n  hitl review decide rv-0123 --label deny --notes 'card reported stolen'\n  hitl review release rv-0123",
+      "\nExamples:\n  hitl review queues\n  hitl review next --queue default\n  hitl review next --queue audit --experiment claims-triage\n  hitl review decide rv-0123 --label deny --notes 'card reported stolen'\n  hitl review release rv-0123",
     );
   review
     .command("queues")
@@ -27,12 +27,14 @@ export function registerReview(program: Command): void {
     .command("next")
     .description("claim the most urgent item of a queue and print its context")
     .requiredOption("--queue <queue>", "queue name")
-    .action((o: { queue: string }) =>
-      guarded(async () =>
+    .option("--experiment <id>", "only this experiment's items (queues such as audit are shared)")
+    .action((o: { queue: string; experiment?: string }) =>
+      guarded(async () => {
+        const only = o.experiment ? `?experimentId=${encodeURIComponent(o.experiment)}` : "";
         printJson(
-          await ApiClient.forRole("reviewer").post(`/v1/queues/${encodeURIComponent(o.queue)}/claim`),
-        ),
-      ),
+          await ApiClient.forRole("reviewer").post(`/v1/queues/${encodeURIComponent(o.queue)}/claim${only}`),
+        );
+      }),
     );
   review
     .command("show <id>")

@@ -5,6 +5,7 @@ import { sfnClient } from "../../adapters/sfn/client";
 import { SfnWorkflow } from "../../adapters/sfn/workflow";
 import { DomainError, validationFailed } from "../../core/errors";
 import { parseWithSchema } from "../../core/experiments/validate";
+import { claimFilter } from "../../core/review/claim-query";
 import {
   claimNext,
   extendLease,
@@ -47,13 +48,16 @@ export const handler = httpApi({
   },
   "POST /v1/queues/{queue}/claim": {
     roles: ["reviewer", "admin"],
-    async run({ caller, params }) {
-      const item = await claimNext(desk, reviewerOf(caller), params.queue ?? "");
-      if (!item)
+    async run({ caller, params, query }) {
+      const filter = await claimFilter(desk.experiments, query);
+      const item = await claimNext(desk, reviewerOf(caller), params.queue ?? "", filter);
+      if (!item) {
+        const of = filter.experimentId ? ` of experiment "${filter.experimentId}"` : "";
         return {
           status: 200,
-          body: { review: null, message: `queue "${params.queue}" has nothing to claim` },
+          body: { review: null, message: `queue "${params.queue}" has nothing${of} to claim` },
         };
+      }
       return { body: await getReview(desk, reviewerOf(caller), item.reviewId) };
     },
   },

@@ -1,6 +1,6 @@
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
-import { call, cloud, createExperiment, eventually, nameOf, sqs, uid } from "./support";
+import { call, cloud, createExperiment, eventually, nameOf, settledSnapshot, sqs, uid } from "./support";
 
 interface Handoff {
   review: {
@@ -331,5 +331,123 @@ describe("leases", () => {
       body: { label: "deny" },
     });
     expect(settled.status).toBe(200);
+  });
+});
+
+describe("claiming one experiment's items, and handing items back", () => {
+  it("claims only the asked experiment's items from a queue two experiments share, past the other's more urgent ones", async () => {
+    // Arrange: 27 urgent items of one experiment ahead of one small item of another, in one queue
+    const queue = uid("shared");
+    const busy = await createExperiment({}, queue);
+    const quiet = await createExperiment({}, queue);
+    await Promise.all(
+      Array.from({ length: 27 }, () => holdOne(busy, { item: { topic: "legal", amount: 500_000 } })),
+    );
+    const wanted = await holdOne(quiet, { item: { topic: "legal", amount: 1 } });
+
+    // Act
+    const filtered = await call<Handoff>("POST", `/v1/queues/${queue}/claim?experimentId=${quiet}`, {
+      token: cloud.identities.r13,
+    });
+    const again = await call<Handoff & { message: string }>(
+      "POST",
+      `/v1/queues/${queue}/claim?experimentId=${quiet}`,
+      { token: cloud.identities.r13 },
+    );
+    const unfiltered = await call<Handoff & { review: { experimentId: string } | null }>(
+      "POST",
+      `/v1/queues/${queue}/claim`,
+      { token: cloud.identities.r14 },
+    );
+
+    // Assert
+    expect(filtered.body.review?.reviewId).toBe(wanted.reviewId);
+    expect(again.body).toEqual({
+      review: null,
+      message: `queue "${queue}" has nothing of experiment "${quiet}" to claim`,
+    });
+    expect(unfiltered.body.review?.experimentId).toBe(busy);
+    for (const [review, token] of [
+      [filtered.body.review, cloud.identities.r13],
+      [unfiltered.body.review, cloud.identities.r14],
+    ] as const) {
+      const verdict = await call("POST", `/v1/reviews/${review?.reviewId}/verdict`, {
+        token,
+        body: { label: "deny" },
+      });
+      expect(verdict.status).toBe(200);
+    }
+  });
+
+  it("refuses a malformed or unknown experiment filter on a claim with a clear error, changing nothing", async () => {
+    // Arrange
+    const before = await settledSnapshot();
+
+    // Act
+    const malformed = await call<{ error: { code: string; message: string } }>(
+      "POST",
+      "/v1/queues/default/claim?experimentId=not%20an%20id",
+      { token: cloud.identities.r13 },
+    );
+    const unknown = await call<{ error: { code: string; message: string } }>(
+      "POST",
+      "/v1/queues/default/claim?experimentId=no-such-experiment",
+      { token: cloud.identities.r13 },
+    );
+    const misspelt = await call<{ error: { code: string; message: string } }>(
+      "POST",
+      "/v1/queues/default/claim?experiment=x",
+      { token: cloud.identities.r13 },
+    );
+
+    // Assert
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatchObject({ code: "validation_failed" });
+    expect(malformed.body.error.message).toContain("experimentId: experiment id may hold letters");
+    expect(unknown).toMatchObject({
+      status: 404,
+      body: { error: { message: 'experiment "no-such-experiment" does not exist' } },
+    });
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.error.message).toContain(
+      "experiment: is not a known field (known fields: experimentId)",
+    );
+    expect(await settledSnapshot()).toEqual(before);
+  });
+
+  it("does not hand a released item straight back to the reviewer who released it while another waits", async () => {
+    // Arrange
+    const queue = uid("released");
+    const experimentId = await createExperiment({}, queue);
+    const urgent = await holdOne(experimentId, { item: { topic: "legal", amount: 400_000 } });
+    const other = await holdOne(experimentId, { item: { topic: "legal", amount: 5 } });
+    const first = await call<Handoff>("POST", `/v1/queues/${queue}/claim`, { token: cloud.identities.r15 });
+    const released = await call("POST", `/v1/reviews/${urgent.reviewId}/release`, {
+      token: cloud.identities.r15,
+    });
+
+    // Act
+    const releasersNext = await call<Handoff>("POST", `/v1/queues/${queue}/claim`, {
+      token: cloud.identities.r15,
+    });
+    const othersNext = await call<Handoff>("POST", `/v1/queues/${queue}/claim`, {
+      token: cloud.identities.r16,
+    });
+
+    // Assert
+    expect(first.body.review?.reviewId).toBe(urgent.reviewId);
+    expect(released.status).toBe(200);
+    expect(releasersNext.body.review?.reviewId).toBe(other.reviewId);
+    expect(othersNext.body.review?.reviewId).toBe(urgent.reviewId);
+    for (const [reviewId, token] of [
+      [other.reviewId, cloud.identities.r15],
+      [urgent.reviewId, cloud.identities.r16],
+    ] as const) {
+      const verdict = await call("POST", `/v1/reviews/${reviewId}/verdict`, {
+        token,
+        body: { label: "approve" },
+      });
+      expect(verdict.status).toBe(200);
+    }
   });
 });
