@@ -61,12 +61,19 @@ export async function driveTraffic(
 }
 
 /**
- * A simulated reviewer: claims the next item of each queue it may see, takes a few seconds, and
- * answers the true label (careful people are right about 95% of the time).
+ * A simulated reviewer: claims the next item of each of its queues, of its experiment only (queues
+ * such as `audit` are shared with the user's own experiments), takes a few seconds, and answers the
+ * true label (careful people are right about 95% of the time).
  */
 export async function simulateReviewer(
   reviewer: ApiClient,
-  options: { queues: string[]; thinkSeconds: number; seed: number; signal: AbortSignal },
+  options: {
+    experimentId: string;
+    queues: string[];
+    thinkSeconds: number;
+    seed: number;
+    signal: AbortSignal;
+  },
   stats: TrafficStats,
   truths: Map<string, string>,
 ): Promise<void> {
@@ -76,7 +83,7 @@ export async function simulateReviewer(
     for (const queue of options.queues) {
       try {
         const claimed = await reviewer.post<{ review: { reviewId: string; decisionId: string } | null }>(
-          `/v1/queues/${encodeURIComponent(queue)}/claim`,
+          `/v1/queues/${encodeURIComponent(queue)}/claim?experimentId=${encodeURIComponent(options.experimentId)}`,
         );
         if (!claimed.review) continue;
         worked = true;

@@ -1,5 +1,7 @@
 import * as path from "node:path";
 import { type Command, Option } from "commander";
+import { parseExperiment } from "../../core/experiments/validate";
+import { experimentQueues } from "../../core/review/queues";
 import { demoExperiment } from "../../core/simulation/model";
 import { DEFAULT_PORTS, type LocalCloud, onShutdown, startLocalCloud } from "../../local/cloud";
 import { ApiClient, ApiError } from "../api-client";
@@ -107,6 +109,9 @@ export function registerDev(program: Command): void {
 
       const admin = new ApiClient(cloud.apiUrl, cloud.tokens.admin);
       const experiment = demoExperiment();
+      const parsedDemo = parseExperiment(experiment);
+      if (!parsedDemo.ok)
+        throw new Error(`the demo experiment is invalid: ${JSON.stringify(parsedDemo.errors)}`);
       try {
         await admin.post("/v1/experiments", experiment);
         log(`seeded the demo experiment "${experiment.id}" (arms: conservative ≥ 0.95, aggressive ≥ 0.80)`);
@@ -128,21 +133,13 @@ export function registerDev(program: Command): void {
       const truths = new Map<string, string>();
       const producer = new ApiClient(cloud.apiUrl, cloud.tokens.producer);
       const reviewers = Number(options.reviewers);
-      const queues = [
-        "default",
-        "fraud",
-        "high-value",
-        "audit",
-        "default.tier-2",
-        "default.adjudication",
-        "fraud.tier-2",
-        "high-value.tier-2",
-      ];
+      // The demo's reviewers see every queue of the demo, and claim only the demo's items there.
+      const queues = experimentQueues(parsedDemo.value.arms);
       for (let i = 1; i <= reviewers; i++) {
-        const token = cloud.mintToken(`sim-reviewer-${i}`, ["hitl/reviewer", "hitl/admin"]);
+        const token = cloud.mintToken(`sim-reviewer-${i}`, ["hitl/reviewer"], { queues: queues.join(",") });
         void simulateReviewer(
           new ApiClient(cloud.apiUrl, token),
-          { queues, thinkSeconds: 4, seed: i, signal: stopTraffic.signal },
+          { experimentId: experiment.id, queues, thinkSeconds: 4, seed: i, signal: stopTraffic.signal },
           stats,
           truths,
         );

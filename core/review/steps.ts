@@ -30,7 +30,7 @@ export interface RoundResult {
   verdicts: Verdict[];
 }
 
-const ADJUDICATION_QUEUE_SUFFIX = "adjudication";
+export const ADJUDICATION_QUEUE_SUFFIX = "adjudication";
 
 /**
  * Ends the item's current round: out of its queue, lease dropped, with the round's final status and,
