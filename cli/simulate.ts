@@ -13,6 +13,11 @@ export interface TrafficStats {
   lastError?: string;
 }
 
+/** Counters of a simulation run, all at zero. */
+export function newTrafficStats(): TrafficStats {
+  return { sent: 0, auto: 0, human: 0, audit: 0, errors: 0, reviewed: 0, latenciesMs: [] };
+}
+
 interface DecisionAnswer {
   route: "auto" | "human";
   audit: boolean;

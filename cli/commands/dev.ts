@@ -7,7 +7,7 @@ import { DEFAULT_PORTS, type LocalCloud, onShutdown, startLocalCloud } from "../
 import { ApiClient, ApiError } from "../api-client";
 import { DATA_DIR_ENV } from "../dev-config";
 import { type PortName, type PortOptions, portBaseOption, portOption, resolvePorts } from "../dev-options";
-import { driveTraffic, percentile, simulateReviewer, type TrafficStats } from "../simulate";
+import { driveTraffic, newTrafficStats, percentile, simulateReviewer } from "../simulate";
 import { ensureSynthesized } from "../synth";
 
 interface DevOptions extends PortOptions {
@@ -121,15 +121,7 @@ export function registerDev(program: Command): void {
       }
       if (!options.traffic) return;
 
-      const stats: TrafficStats = {
-        sent: 0,
-        auto: 0,
-        human: 0,
-        audit: 0,
-        errors: 0,
-        reviewed: 0,
-        latenciesMs: [],
-      };
+      const stats = newTrafficStats();
       const truths = new Map<string, string>();
       const producer = new ApiClient(cloud.apiUrl, cloud.tokens.producer);
       const reviewers = Number(options.reviewers);

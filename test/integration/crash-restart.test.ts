@@ -12,13 +12,13 @@ import {
   type DevRun,
   drillDecision,
   drillExperiment,
-  eventually,
   freePorts,
   recordedChildren,
   sendDecisions,
   startDev,
   stopDev,
 } from "../support/crash-drill";
+import { eventually } from "../support/eventually";
 
 /** `hitl dev` runs as a child process on a data folder and ports of its own, restarted on the same. */
 const dataDir = mkdtempSync(path.join(tmpdir(), "hitl-crash-"));

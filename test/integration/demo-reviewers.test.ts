@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiClient } from "../../cli/api-client";
-import { simulateReviewer, type TrafficStats } from "../../cli/simulate";
+import { newTrafficStats, simulateReviewer } from "../../cli/simulate";
 import { reviewIdFor } from "../../core/review/hold";
 import { LABELS } from "../../core/simulation/model";
 import { call, cloud, createExperiment, eventually, uid } from "./support";
@@ -64,15 +64,7 @@ describe("the demo's simulated reviewers", () => {
     const demoReviews = await heldAndAudited(demo);
     const usersReviews = await heldAndAudited(users);
     const stop = new AbortController();
-    const stats: TrafficStats = {
-      sent: 0,
-      auto: 0,
-      human: 0,
-      audit: 0,
-      errors: 0,
-      reviewed: 0,
-      latenciesMs: [],
-    };
+    const stats = newTrafficStats();
 
     // Act
     const working = simulateReviewer(

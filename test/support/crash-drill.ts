@@ -127,21 +127,6 @@ export async function api<T = Record<string, unknown>>(
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-/** Polls `probe` until it answers something, or fails naming what it waited for. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 /** The drill's experiment: confident decisions are automated, topic `legal` and the rest held. */
 export function drillExperiment(id: string, queue: string, heartbeatSeconds: number) {
   return {
