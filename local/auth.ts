@@ -1,8 +1,9 @@
 // Local stand-in for the JWT authorizer's identity provider: opaque random bearer tokens, each
 // mapped to a subject and its OAuth scopes, kept in the data folder so restarts reuse them.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { writeWhole } from "./write-whole";
 
 export interface Identity {
   readonly sub: string;
@@ -44,9 +45,7 @@ export function openTokenStore(file?: string): TokenStore {
   const save = (): void => {
     if (!file) return;
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ tokens: Object.fromEntries(tokens) }, null, 2)}\n`, {
-      mode: 0o600,
-    });
+    writeWhole(file, `${JSON.stringify({ tokens: Object.fromEntries(tokens) }, null, 2)}\n`, 0o600);
   };
   const mintToken = (
     sub: string,

@@ -1,6 +1,6 @@
 // The local cloud: starts the stand-ins and creates on them every resource the synthesized CDK
 // templates describe (see local/WIRING.md). Nothing here lists the app's resources by hand.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
@@ -38,6 +38,7 @@ import {
   stateMachineSpecs,
   TemplateResolver,
 } from "./template";
+import { writeWhole } from "./write-whole";
 
 export const ROLES = ["producer", "reviewer", "analyst", "ml", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -376,7 +377,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const endpoints = { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, stepfunctions: sfnListener.endpoint };
     if (dataDir) {
       const devJson = { apiUrl, tokens: roleTokens, endpoints, region, credentials };
-      writeFileSync(path.join(dataDir, "dev.json"), `${JSON.stringify(devJson, null, 2)}\n`, { mode: 0o600 });
+      writeWhole(path.join(dataDir, "dev.json"), `${JSON.stringify(devJson, null, 2)}\n`, 0o600);
     }
 
     const rows: SummaryRow[] = [

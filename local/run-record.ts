@@ -4,9 +4,10 @@
 // - an owner that is gone crashed: its children that still run are leftovers, stopped once /proc
 //   shows they are still the very processes recorded (same pid, same start time). Nothing else is
 //   ever signalled.
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { identify, isRunning, type ProcessIdentity, stopIfRunning } from "./processes";
+import { writeWhole } from "./write-whole";
 
 export const RUN_RECORD = "run.json";
 
@@ -59,11 +60,9 @@ function read(file: string): RunRecord | undefined {
   };
 }
 
-/** Writes the whole record at once (write + rename): a crash leaves the old one or the new one. */
+/** Writes the whole record at once: a crash leaves the old one or the new one. */
 function write(file: string, record: RunRecord): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`);
-  renameSync(temporary, file);
+  writeWhole(file, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /** Creates the record only if there is none (link fails on an existing name): one owner at a time. */
