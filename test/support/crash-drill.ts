@@ -97,7 +97,7 @@ export async function crash(run: DevRun, how: "group" | "node-and-watchdog"): Pr
 
 /** Stops the run as Ctrl-C does; resolves once it has exited. */
 export async function stopDev(run: DevRun): Promise<void> {
-  if (run.child.exitCode !== null || run.child.signalCode !== null) return;
+  if (!isRunning(run)) return;
   process.kill(-(run.child.pid ?? 0), "SIGINT");
   await run.exited;
 }
@@ -107,7 +107,13 @@ export interface Answer<T> {
   body: T;
 }
 
-/** One HTTP call to the run's API with a role's token (from its dev.json). */
+const isRunning = (run: DevRun) => run.child.exitCode === null && run.child.signalCode === null;
+
+/**
+ * One HTTP call to the run's API with a role's token (from its dev.json). fetch keeps idle
+ * connections for reuse, and after a restart on the same port such a connection is dead; a call
+ * that fails that way while the run is up is sent once more, as any client would.
+ */
 export async function api<T = Record<string, unknown>>(
   run: DevRun,
   method: string,
@@ -115,13 +121,18 @@ export async function api<T = Record<string, unknown>>(
   role: keyof DevConfig["tokens"],
   body?: unknown,
 ): Promise<Answer<T>> {
-  const response = await fetch(new URL(route, run.dev.apiUrl), {
-    method,
-    headers: {
-      authorization: `Bearer ${run.dev.tokens[role]}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  const send = () =>
+    fetch(new URL(route, run.dev.apiUrl), {
+      method,
+      headers: {
+        authorization: `Bearer ${run.dev.tokens[role]}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const response = await send().catch((error: unknown) => {
+    if (!isRunning(run)) throw error;
+    return new Promise((resolve) => setTimeout(resolve, 100)).then(send);
   });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
