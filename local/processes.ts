@@ -18,10 +18,10 @@ interface ProcStat {
   readonly startTicks: number;
 }
 
-function readStat(pid: number): ProcStat | undefined {
+function readStat(pid: number, file = `/proc/${pid}/stat`): ProcStat | undefined {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    text = readFileSync(file, "utf8");
   } catch {
     return undefined;
   }
@@ -40,10 +40,30 @@ function readCommand(pid: number): string {
   }
 }
 
+const ENDED = new Set(["Z", "X"]);
+
+/**
+ * Whether a process whose main thread has ended is gone: a zombie with no other thread is, but a
+ * JVM's main thread ends before its other threads do, and until the last one ends the process
+ * still holds its files and sockets.
+ */
+function hasLiveThreads(pid: number): boolean {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return false;
+  }
+  return tasks.some((tid) => {
+    const state = readStat(pid, `/proc/${pid}/task/${tid}/stat`)?.state;
+    return state !== undefined && !ENDED.has(state);
+  });
+}
+
 /** Who `pid` is now, or undefined if it is gone (a zombie counts as gone) or /proc cannot tell. */
 export function identify(pid: number): ProcessIdentity | undefined {
   const stat = readStat(pid);
-  if (!stat || stat.state === "Z") return undefined;
+  if (!stat || (ENDED.has(stat.state) && !hasLiveThreads(pid))) return undefined;
   return { pid, startTicks: stat.startTicks, command: readCommand(pid) };
 }
 
