@@ -12,6 +12,8 @@ import type { FeedbackStore } from "../../core/ports";
 import { isConditionFailure } from "./client";
 import { awaitDeploymentUpdate } from "./model-versions";
 import { allPages } from "./pages";
+import { isRetryableCancellation, withRetries } from "./retry";
+import { cancellationCodes } from "./transactions";
 
 export const FEEDBACK_SK = "FEEDBACK";
 /** Corrections arrive at human speed, so one index partition holds them all in time order. */
@@ -175,22 +177,23 @@ export class DynamoFeedbackStore implements FeedbackStore, FeedbackFeed {
           : []),
       ],
     };
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.db.send(new TransactWriteCommand(input));
-        return { ok: true as const };
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (!reasons) throw error;
-        const refused = write.acks
-          .filter((_, i) => reasons[i] === "ConditionalCheckFailed")
-          .map((a) => a.feedbackId);
-        if (refused.length > 0) return { ok: false as const, refused };
-        // A concurrent transaction on one of the items: nothing was written, try again shortly.
-        if (attempt >= 5) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
-      }
-    }
+    // A concurrent transaction on one of the items (nothing was written): try again shortly.
+    return withRetries(
+      async () => {
+        try {
+          await this.db.send(new TransactWriteCommand(input));
+          return { ok: true as const };
+        } catch (error) {
+          const refused = write.acks
+            .filter((_, i) => cancellationCodes(error)?.[i] === "ConditionalCheckFailed")
+            .map((a) => a.feedbackId);
+          if (refused.length > 0) return { ok: false as const, refused };
+          throw error;
+        }
+      },
+      isRetryableCancellation,
+      { maxAttempts: 6 },
+    );
   }
 
   private async queryAll(
@@ -208,12 +211,4 @@ export class DynamoFeedbackStore implements FeedbackStore, FeedbackFeed {
     );
     return items.map(feedbackFromItem);
   }
-}
-
-/** The per-action codes of a cancelled transaction ("None", "ConditionalCheckFailed", …), if it was one. */
-export function cancellationReasons(error: unknown): (string | undefined)[] | undefined {
-  if ((error as { name?: string })?.name !== "TransactionCanceledException") return undefined;
-  return ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
-    (r) => r.Code,
-  );
 }

@@ -2,7 +2,8 @@ import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@
 import type { DecisionWithGroundTruth, GroundTruth, GroundTruthStore } from "../../core/feedback/ports";
 import type { FeedbackRecord } from "../../core/feedback/record";
 import { fromItem } from "./decision-store";
-import { cancellationReasons, createFeedbackUpdate } from "./feedback-store";
+import { createFeedbackUpdate } from "./feedback-store";
+import { cancellationCodes } from "./transactions";
 
 const DECISION_SK = "DECISION";
 
@@ -52,7 +53,7 @@ export class DynamoGroundTruthStore implements GroundTruthStore {
       );
       return "attached";
     } catch (error) {
-      if (cancellationReasons(error)?.includes("ConditionalCheckFailed")) return "conflict";
+      if (cancellationCodes(error)?.includes("ConditionalCheckFailed")) return "conflict";
       throw error;
     }
   }

@@ -8,7 +8,8 @@
  * guardrail function runs every 15 minutes), half are not; requests alternate between them.
  */
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { counterPk, DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
+import { counterPk } from "../../adapters/dynamodb/metrics-keys";
+import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
 import { DEFAULT_SHARDS } from "../../core/metrics/aggregate";
 import type { Counters } from "../../core/metrics/counters";
 import { LogHistogram } from "../../core/metrics/histogram";

@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { rollupPk } from "../../adapters/dynamodb/metrics-store";
+import { rollupPk } from "../../adapters/dynamodb/metrics-keys";
 import { hourAt, lastSealedDay } from "../../core/metrics/rollup";
 import type { ExperimentReport } from "../../core/report";
 import { counterItems, putItems } from "../support/counter-items";

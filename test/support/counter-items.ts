@@ -4,7 +4,7 @@
  * refuses them), and weeks of data are the point.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { counterPk } from "../../adapters/dynamodb/metrics-store";
+import { counterPk } from "../../adapters/dynamodb/metrics-keys";
 import type { Counters } from "../../core/metrics/counters";
 import { LogHistogram } from "../../core/metrics/histogram";
 import { seededRandom } from "../core/stats/random";

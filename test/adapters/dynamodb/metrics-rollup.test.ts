@@ -3,12 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  counterPk,
-  DynamoMetricsStore,
-  type MetricsStoreOptions,
-  rollupPk,
-} from "../../../adapters/dynamodb/metrics-store";
+import { counterPk, rollupPk } from "../../../adapters/dynamodb/metrics-keys";
+import { DynamoMetricsStore, type MetricsStoreOptions } from "../../../adapters/dynamodb/metrics-store";
 import { registerMetrics } from "../../../cli/commands/metrics";
 import { renderReportHtml } from "../../../cli/render/report-html";
 import { renderReportCsv, renderReportMarkdown } from "../../../cli/render/report-text";
@@ -229,10 +225,11 @@ describe("daily roll-ups of sealed days in DynamoMetricsStore", () => {
     expect(await store.readExperiment(experimentId)).toStrictEqual(await hourly(store, experimentId));
   });
 
-  it("refuses a seal age shorter than the oldest event the store accepts", () => {
+  it("refuses a seal age shorter than the stream's day of retention and two hours", () => {
     // Act / Assert
-    expect(() => new DynamoMetricsStore(local.db, "t", { sealAfterHours: 100 })).toThrow(RangeError);
-    expect(new DynamoMetricsStore(local.db, "t", { dedupeTtlSeconds: 14 * 86_400 }).sealAfterHours).toBe(338);
+    expect(() => new DynamoMetricsStore(local.db, "t", { sealAfterHours: 25 })).toThrow(RangeError);
+    expect(new DynamoMetricsStore(local.db, "t", { sealAfterHours: 26 }).sealAfterHours).toBe(26);
+    expect(new DynamoMetricsStore(local.db, "t").sealAfterHours).toBe(7 * 24 + 2);
   });
 });
 
