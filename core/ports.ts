@@ -2,7 +2,6 @@ import type { AuditEntry } from "./audit/entry";
 import type { DecisionRecord, DecisionStatus } from "./decisions/record";
 import type { Experiment } from "./experiments/schema";
 import type { FeedbackRecord, OutcomeMessage } from "./feedback/record";
-import type { MetricEvent } from "./metrics/events";
 import type { StreamRecord } from "./metrics/stream-batches";
 import type { ReviewItem } from "./review/item";
 
@@ -100,18 +99,12 @@ export interface AuditLog {
   list(entity: string): Promise<AuditEntry[]>;
 }
 
-export interface EventPublisher {
-  publish(events: MetricEvent[]): Promise<void>;
-}
-
-/** Counts metric events exactly once; `stale` names events older than the dedupe window (not counted). */
-export interface MetricsWriter {
-  write(events: readonly MetricEvent[]): Promise<{ stale: string[] }>;
-}
-
-/** Counts one stream shard's records in order, at most once each (a mark per shard makes retries safe). */
+/**
+ * Counts one stream shard's records in order, at most once each (a mark per shard makes retries
+ * safe). `shardKey` names the shard uniquely across streams.
+ */
 export interface ShardCounter {
-  count(shardId: string, records: readonly StreamRecord[]): Promise<unknown>;
+  count(shardKey: string, records: readonly StreamRecord[]): Promise<unknown>;
 }
 
 /** A queue message as it arrived: the dead-letter queue keeps its body whole for inspection and redrive. */

@@ -82,8 +82,8 @@ export type Path = "auto" | "human" | "audit";
 /**
  * Activities of one decision on each path, without escalations, fallbacks or feedback (those are
  * counted as they happen). "audit" is what an audit adds on top of an automated decision.
- * Routed decisions are counted from the decisions stream (routedCount); the metrics queue carries
- * human = enqueued, verdict, outcome; audit = enqueued, verdict, outcome.
+ * Routed decisions are counted from the decisions stream (routedCount); the review item implies
+ * three more events (metricEvent), counted from the reviews stream: enqueued, verdict, outcome.
  */
 export const PATH_ACTIVITIES: Readonly<Record<Path, Partial<Record<Activity, number>>>> = {
   auto: { route: 1, routedCount: 1 },

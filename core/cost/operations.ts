@@ -40,22 +40,21 @@ export interface Assumptions {
   reviewIntakeMs: number;
   reviewStepsMs: number;
   reviewsApiMs: number;
-  /** One aggregator invocation handling a full batch. */
-  aggregatorBatchMs: number;
-  /** Events per aggregator batch (≤ the event source's batch size, 100). */
-  metricsBatchSize: number;
-  /** Counter items (arm × hour × shard) one aggregator batch touches. */
-  counterKeysPerBatch: number;
   /** Size of one counter item, KB (grows with the histogram buckets used in an hour). */
   counterItemKb: number;
   /** Share of routed events whose unit was not seen before (a unit item is written for those). */
   newUnitShare: number;
-  /** Decisions per routed-counter batch (the decisions stream delivers up to 1,000 per second). */
+  /** Decisions per metrics-counter batch of the decisions stream (it delivers up to 1,000 per second). */
   streamBatchSize: number;
-  /** One routed-counter invocation handling a batch. */
+  /** One metrics-counter invocation handling a batch. */
   streamBatchMs: number;
-  /** Counter items one routed-counter batch updates: one counter shard per stream shard, so arms × hours. */
+  /** Counter items one counter batch updates: one counter shard per stream shard, so arms × hours. */
   streamCounterKeysPerBatch: number;
+  /**
+   * Metric events per metrics-counter batch of the reviews stream (and of feedback writes): they come
+   * at human speed, so batches are small (a 1 s batching window).
+   */
+  recordBatchSize: number;
   decisionItemKb: number;
   reviewItemKb: number;
   feedbackItemKb: number;
@@ -71,14 +70,12 @@ export const DEFAULT_ASSUMPTIONS: Readonly<Assumptions> = Object.freeze({
   reviewIntakeMs: 50,
   reviewStepsMs: 80,
   reviewsApiMs: 60,
-  aggregatorBatchMs: 150,
-  metricsBatchSize: 100,
-  counterKeysPerBatch: 8,
   counterItemKb: 3,
   newUnitShare: 0.5,
   streamBatchSize: 100,
   streamBatchMs: 120,
   streamCounterKeysPerBatch: 2,
+  recordBatchSize: 10,
   decisionItemKb: 1,
   reviewItemKb: 3,
   feedbackItemKb: 2,
@@ -149,85 +146,88 @@ export function operationsOf(activity: Activity, a: Assumptions = DEFAULT_ASSUMP
         dynamoWriteUnits: decisionWrite + AUDIT_PUT,
       };
     case "routedCount":
-      // functions/routed-counter via adapters/dynamodb/stream-counter.ts, per batch of the decisions
+      // functions/metrics-counter via adapters/dynamodb/stream-counter.ts, per batch of the decisions
       // stream (reading a stream from a Lambda trigger is free): the shard's mark (consistent GetItem)
       // and one transaction moving it (2 WRU) with an ADD per counter item; per decision the unit
       // item's consistent BatchGetItem and, for a new unit, its conditional PutItem (1 WRU).
       return {
         ...NO_OPERATIONS,
-        lambda: [run("routed-counter", a.streamBatchMs, 1 / a.streamBatchSize)],
+        lambda: [run("metrics-counter", a.streamBatchMs, 1 / a.streamBatchSize)],
         dynamoWriteUnits:
           a.newUnitShare * 1 +
           (2 + a.streamCounterKeysPerBatch * 2 * kb(a.counterItemKb)) / a.streamBatchSize,
         dynamoReadUnits: 1 + 1 / a.streamBatchSize,
       };
     case "metricEvent":
-      // functions/metrics-aggregator via adapters/dynamodb/metrics-store.ts: per event a dedupe item
-      // (transactional put, < 1 KB → 2 WRU); per batch one transactional ADD per counter item.
+      // Every other event (review, outcome, feedback, ground truth) is implied by the record a write
+      // committed and counted by functions/metrics-counter from the reviews or decisions stream:
+      // per batch the shard's mark (consistent GetItem, 1 RRU) and one transaction moving it (2 WRU)
+      // with an ADD per counter item. No message, no dedupe item, no second write by the use case.
       return {
         ...NO_OPERATIONS,
-        lambda: [run("metrics-aggregator", a.aggregatorBatchMs, 1 / a.metricsBatchSize)],
-        sqsRequests: SQS_RECEIVE_AND_DELETE_PER_MESSAGE,
-        dynamoWriteUnits: 2 + (a.counterKeysPerBatch * 2 * kb(a.counterItemKb)) / a.metricsBatchSize,
+        lambda: [run("metrics-counter", a.streamBatchMs, 1 / a.recordBatchSize)],
+        dynamoWriteUnits: (2 + a.streamCounterKeysPerBatch * 2 * kb(a.counterItemKb)) / a.recordBatchSize,
+        dynamoReadUnits: 1 / a.recordBatchSize,
       };
     case "holdRound":
       // ReviewStateMachine "Hold" (1 transition): sqs:sendMessage.waitForTaskToken → review intake
       // queue → functions/review-intake (core/review/intake.ts): decisions.get, reviews.get,
-      // reviews.putRound, audit "enqueued", events.publish. At human volume one message per batch.
+      // reviews.putRound (the round in the item's history: its review.enqueued event), audit
+      // "enqueued". At human volume one message per batch.
       return {
         ...NO_OPERATIONS,
         standardTransitions: 1,
         lambda: [run("review-intake", a.reviewIntakeMs)],
-        sqsRequests: 1 + SQS_RECEIVE_AND_DELETE_PER_MESSAGE + 1,
+        sqsRequests: 1 + SQS_RECEIVE_AND_DELETE_PER_MESSAGE,
         dynamoWriteUnits: reviewWrite + AUDIT_PUT,
         dynamoReadUnits: 2 * EVENTUAL_READ,
       };
     case "verdict":
-      // Assumed (the reviews API of issue 3 is not built yet): claim (HTTP + Lambda, byQueue Query,
-      // conditional lease update), GET /v1/reviews/{id} (GetItem + audit Query), verdict (HTTP +
-      // Lambda, conditional update, audit entry, SendTaskSuccess, the review.verdict event).
+      // functions/reviews-api (core/review/desk.ts): claim (HTTP + Lambda, byQueue Query, conditional
+      // lease update), GET /v1/reviews/{id} (GetItem + audit Query), verdict (HTTP + Lambda, GetItem,
+      // conditional update holding the verdict with its price and claim time, audit entry,
+      // SendTaskSuccess). The verdict's event is implied by the item: nothing is sent.
       return {
         ...NO_OPERATIONS,
         httpApiRequests: 3,
         lambda: [run("reviews-api", a.reviewsApiMs, 3)],
         dynamoWriteUnits: 2 * reviewWrite + AUDIT_PUT,
         dynamoReadUnits: 3 * EVENTUAL_READ,
-        sqsRequests: 1,
       };
     case "settle":
       // "Settle" → "AfterSettle" → "Done" (3 transitions); functions/review-steps settle():
-      // reviews.update, decisions.get, decisions.settle, audit "outcome", outcome notification and
-      // one SendMessageBatch of metric events.
+      // decisions.get, reviews.get, reviews.update (verdicts and outcome: the events), decisions.settle,
+      // audit "outcome", outcome notification.
       return {
         ...NO_OPERATIONS,
         standardTransitions: 3,
         lambda: [run("review-steps", a.reviewStepsMs)],
         dynamoWriteUnits: reviewWrite + decisionWrite + AUDIT_PUT,
-        dynamoReadUnits: EVENTUAL_READ,
-        sqsRequests: 2,
+        dynamoReadUnits: 2 * EVENTUAL_READ,
+        sqsRequests: 1,
       };
     case "escalate":
       // "Escalate" → "AfterEscalate" (2 transitions; the next "Hold" is the next holdRound):
-      // reviews.update, decisions.get, audit "escalated", the review.escalated event.
+      // reviews.get, reviews.update (the escalation in the item's history), audit "escalated".
       return {
         ...NO_OPERATIONS,
         standardTransitions: 2,
         lambda: [run("review-steps", a.reviewStepsMs)],
         dynamoWriteUnits: reviewWrite + AUDIT_PUT,
         dynamoReadUnits: EVENTUAL_READ,
-        sqsRequests: 1,
       };
     case "fallback":
       // Last tier timed out: "Escalate" (no next tier) → "AfterEscalate" → "Fallback" →
-      // "AfterFallback" → "Done" (5 transitions, 2 invocations): decisions.get, audit "fallback",
-      // reviews.update, decisions.settle, audit "outcome", outcome notification, metric events.
+      // "AfterFallback" → "Done" (5 transitions, 2 invocations): decisions.get, reviews.get, audit
+      // "fallback", reviews.update (breach and outcome), decisions.settle, audit "outcome", outcome
+      // notification.
       return {
         ...NO_OPERATIONS,
         standardTransitions: 5,
         lambda: [run("review-steps", a.reviewStepsMs, 2)],
         dynamoWriteUnits: reviewWrite + decisionWrite + 2 * AUDIT_PUT,
-        dynamoReadUnits: EVENTUAL_READ,
-        sqsRequests: 2,
+        dynamoReadUnits: 2 * EVENTUAL_READ,
+        sqsRequests: 1,
       };
     case "feedback":
       // settle() when the label differs from the model: feedback.put (item + `feed` index), audit

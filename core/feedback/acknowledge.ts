@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { DomainError, validationFailed } from "../errors";
 import { parseWithSchema } from "../experiments/validate";
-import { feedbackAcknowledgedEvent } from "../metrics/builders";
-import type { DecisionStore, EventPublisher } from "../ports";
 import { canonicalIso } from "./iso";
 import { type FeedbackFeed, MAX_ACKS_PER_WRITE } from "./ports";
 import type { FeedbackRecord, FeedbackStage } from "./record";
@@ -47,8 +45,6 @@ export function parseAckRequest(body: unknown): AckRequest {
 
 export interface AckDeps {
   feed: FeedbackFeed;
-  decisions: Pick<DecisionStore, "get">;
-  events: EventPublisher;
   now: () => Date;
 }
 
@@ -70,7 +66,8 @@ export function nameIds(ids: readonly string[], max = 20): string {
  * Records that a model version took corrections in at a stage. By ids: all or nothing (unknown ids →
  * 404, ids already acknowledged for the stage → 409, both checked before anything is written, and the
  * write itself is one conditional transaction). By `until`: every record produced up to then that has
- * no ack for the stage yet (none is not an error). Each ack emits `feedback.acknowledged`.
+ * no ack for the stage yet (none is not an error). Each ack stored on a record implies its
+ * `feedback.acknowledged` event (core/metrics/implied/feedback.ts).
  */
 export async function acknowledgeFeedback(deps: AckDeps, body: unknown): Promise<AckResult> {
   const request = parseAckRequest(body);
@@ -105,7 +102,6 @@ export async function acknowledgeFeedback(deps: AckDeps, body: unknown): Promise
     const result = await write(records);
     // Another request acknowledged some of them between the check and the write: nothing was written.
     if (!result.ok) throw alreadyAcknowledged(stage, result.refused);
-    await publishAcks(deps, records, stage, modelVersion, () => at);
     return { stage, modelVersion, at, acknowledged: records.length, feedbackIds: ids };
   }
 
@@ -116,7 +112,6 @@ export async function acknowledgeFeedback(deps: AckDeps, body: unknown): Promise
     while (chunk.length > 0) {
       const result = await write(chunk);
       if (result.ok) {
-        await publishAcks(deps, chunk, stage, modelVersion, () => at);
         acknowledged.push(...chunk.map((r) => r.feedbackId));
         break;
       }
@@ -137,43 +132,3 @@ const alreadyAcknowledged = (stage: FeedbackStage, described: readonly string[])
     `already acknowledged for ${stage}: ${nameIds(described)}; a stage is acknowledged once per record, nothing was written`,
     described.map((d) => ({ path: "feedbackIds", message: `${d} is already acknowledged for ${stage}` })),
   );
-
-/** One `feedback.acknowledged` event per record (its arm's `enrolled` comes from the decision). */
-export async function publishAcks(
-  deps: Pick<AckDeps, "decisions" | "events">,
-  records: readonly FeedbackRecord[],
-  stage: FeedbackStage,
-  modelVersion: string,
-  atOf: (record: FeedbackRecord) => string,
-): Promise<void> {
-  if (records.length === 0) return;
-  const enrolled = await enrolledOf(deps.decisions, records);
-  await deps.events.publish(
-    records.map((record) =>
-      feedbackAcknowledgedEvent({
-        record,
-        enrolled: enrolled.get(record.decisionId) ?? false,
-        stage,
-        modelVersion,
-        at: atOf(record),
-      }),
-    ),
-  );
-}
-
-/** Reads each decision once, a few at a time. */
-async function enrolledOf(
-  decisions: Pick<DecisionStore, "get">,
-  records: readonly FeedbackRecord[],
-): Promise<Map<string, boolean>> {
-  const ids = [...new Set(records.map((r) => r.decisionId))];
-  const out = new Map<string, boolean>();
-  for (let i = 0; i < ids.length; i += 16) {
-    const batch = ids.slice(i, i + 16);
-    const found = await Promise.all(batch.map((id) => decisions.get(id)));
-    batch.forEach((id, j) => {
-      out.set(id, found[j]?.enrolled ?? false);
-    });
-  }
-  return out;
-}

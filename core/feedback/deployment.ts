@@ -1,5 +1,3 @@
-import type { DecisionStore, EventPublisher } from "../ports";
-import { publishAcks } from "./acknowledge";
 import {
   type DeploymentSighting,
   type DeploymentSignal,
@@ -67,15 +65,13 @@ export class DeploymentWatch {
 export interface ConfirmDeps {
   feed: FeedbackFeed;
   registry: ModelVersionRegistry;
-  decisions: Pick<DecisionStore, "get">;
-  events: EventPublisher;
 }
 
 /**
  * A decision arrived with a model version that took corrections in (training or evaluation): that
  * version is deployed, so each of those records without a deployed ack gets one, by that version, at
- * the sighting's time (or its own training/evaluation ack's, if later), with one
- * `feedback.acknowledged` event each. Idempotent: a record's deployed ack is written once (a
+ * the sighting's time (or its own training/evaluation ack's, if later); each ack implies its
+ * `feedback.acknowledged` event. Idempotent: a record's deployed ack is written once (a
  * conditional write), and the version's flag is cleared only if no acknowledgement flagged it again
  * meanwhile (then the records are read again).
  */
@@ -102,7 +98,6 @@ export async function confirmDeployment(
           awaitDeployment: false,
         });
         if (result.ok) {
-          await publishAcks(deps, chunk, "deployed", modelVersion, atOf);
           confirmed.push(...chunk.map((r) => r.feedbackId));
           break;
         }

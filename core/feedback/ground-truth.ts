@@ -2,9 +2,7 @@ import { z } from "zod";
 import { type AuditEntry, decisionEntity } from "../audit/entry";
 import { DomainError, notFound, validationFailed } from "../errors";
 import { parseWithSchema } from "../experiments/validate";
-import { groundTruthEvent } from "../metrics/builders";
-import type { MetricEvent } from "../metrics/events";
-import type { AuditLog, EventPublisher, Notifier, ReviewStore } from "../ports";
+import type { AuditLog, Notifier, ReviewStore } from "../ports";
 import type { DecisionWithGroundTruth, GroundTruth, GroundTruthStore } from "./ports";
 import { type FeedbackRecord, feedbackIdFor } from "./record";
 
@@ -17,7 +15,6 @@ export interface GroundTruthDeps {
   store: GroundTruthStore;
   reviews: Pick<ReviewStore, "get">;
   audit: Pick<AuditLog, "append">;
-  events: EventPublisher;
   notify: Pick<Notifier, "feedback">;
   now: () => Date;
 }
@@ -39,8 +36,9 @@ export interface GroundTruthResult {
 
 /**
  * Attaches later ground truth (a chargeback, a complaint) to a settled decision. It is stored beside
- * the outcome, never instead of it, and the `ground-truth.attached` event lets quality use it. A
- * prediction the ground truth contradicts becomes feedback (source "ground-truth"). The same label
+ * the outcome, never instead of it, with what it judged (so the decision implies its
+ * `ground-truth.attached` event, which lets quality use it). A prediction the ground truth
+ * contradicts becomes feedback (source "ground-truth"), created in the same write. The same label
  * again is answered as before (200); another label is refused (409); nothing is written on errors.
  */
 export async function attachGroundTruth(
@@ -57,7 +55,7 @@ export async function attachGroundTruth(
 
   const decision = await deps.store.get(decisionId);
   if (!decision) throw notFound("decision", decisionId);
-  if (decision.groundTruth) return replay(deps, decision, decision.groundTruth, label);
+  if (decision.groundTruth) return replay(decision, decision.groundTruth, label);
   if (decision.outcome === undefined || decision.status === "held" || decision.status === "withdrawn")
     throw new DomainError(
       409,
@@ -66,14 +64,22 @@ export async function attachGroundTruth(
     );
 
   const at = deps.now().toISOString();
-  const groundTruth: GroundTruth = { label, source, at, actor, revision: 1 };
+  const judged = {
+    outcome: decision.outcome,
+    outcomeSource:
+      decision.outcomeSource === "reviewer" || decision.outcomeSource === "fallback"
+        ? decision.outcomeSource
+        : ("model" as const),
+    audited: await audited(deps, decision),
+  };
+  const groundTruth: GroundTruth = { label, source, at, actor, revision: 1, judged };
   const feedback = label === decision.prediction.label ? undefined : correction(decision, groundTruth);
   const stored = await deps.store.attach(decisionId, groundTruth, feedback);
   if (stored === "conflict") {
     // Another request attached ground truth first: answer as for a repeat (or refuse another label).
     const winner = await deps.store.get(decisionId);
     if (!winner?.groundTruth) throw notFound("decision", decisionId);
-    return replay(deps, winner, winner.groundTruth, label);
+    return replay(winner, winner.groundTruth, label);
   }
 
   const entries: AuditEntry[] = [
@@ -104,31 +110,22 @@ export async function attachGroundTruth(
         source: "ground-truth",
       },
     });
-  await Promise.all([
-    deps.audit.append(entries),
-    deps.events.publish(await eventsOf(deps, decision, groundTruth, feedback)),
-    ...(feedback ? [deps.notify.feedback(feedback)] : []),
-  ]);
+  await Promise.all([deps.audit.append(entries), ...(feedback ? [deps.notify.feedback(feedback)] : [])]);
   return resultOf(decision, groundTruth, feedback?.feedbackId, false);
 }
 
-async function replay(
-  deps: GroundTruthDeps,
-  decision: DecisionWithGroundTruth,
-  existing: GroundTruth,
-  label: string,
-): Promise<GroundTruthResult> {
+function replay(decision: DecisionWithGroundTruth, existing: GroundTruth, label: string): GroundTruthResult {
   if (existing.label !== label)
     throw new DomainError(
       409,
       "ground_truth_conflict",
       `decision "${decision.decisionId}" already has ground truth "${existing.label}" (from ${existing.source}); another label "${label}" is refused`,
     );
-  const feedback = existing.label === decision.prediction.label ? undefined : correction(decision, existing);
-  // Same ids as the first attempt's events, so the aggregator counts them once; this covers a first
-  // attempt that stored the ground truth and died before publishing.
-  await deps.events.publish(await eventsOf(deps, decision, existing, feedback));
-  return resultOf(decision, existing, feedback?.feedbackId, true);
+  const feedbackId =
+    existing.label === decision.prediction.label
+      ? undefined
+      : feedbackIdFor(decision.decisionId, "ground-truth");
+  return resultOf(decision, existing, feedbackId, true);
 }
 
 function correction(decision: DecisionWithGroundTruth, groundTruth: GroundTruth): FeedbackRecord {
@@ -137,6 +134,7 @@ function correction(decision: DecisionWithGroundTruth, groundTruth: GroundTruth)
     decisionId: decision.decisionId,
     experimentId: decision.experimentId,
     arm: decision.arm,
+    enrolled: decision.enrolled,
     item: decision.item,
     prediction: {
       label: decision.prediction.label,
@@ -150,36 +148,6 @@ function correction(decision: DecisionWithGroundTruth, groundTruth: GroundTruth)
     decidedAt: groundTruth.at,
     producedAt: groundTruth.at,
   };
-}
-
-async function eventsOf(
-  deps: Pick<GroundTruthDeps, "reviews">,
-  decision: DecisionWithGroundTruth,
-  groundTruth: GroundTruth,
-  feedback: FeedbackRecord | undefined,
-): Promise<MetricEvent[]> {
-  const events: MetricEvent[] = [
-    groundTruthEvent({
-      decision,
-      audited: await audited(deps, decision),
-      label: groundTruth.label,
-      source: groundTruth.source,
-      revision: groundTruth.revision,
-      at: groundTruth.at,
-    }),
-  ];
-  if (feedback)
-    events.push({
-      type: "feedback.produced",
-      id: `feedback.produced:${feedback.feedbackId}`,
-      at: feedback.producedAt,
-      experimentId: decision.experimentId,
-      arm: decision.arm,
-      enrolled: decision.enrolled,
-      feedbackId: feedback.feedbackId,
-      decisionId: decision.decisionId,
-    });
-  return events;
 }
 
 /** An automated decision counts as audited once its audit verdict is in (quality's "audited" class). */

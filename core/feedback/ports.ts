@@ -11,6 +11,15 @@ export interface GroundTruth {
   actor: string;
   /** Always 1: a different label for the same decision is refused. */
   revision: number;
+  /**
+   * What it judged, as it was when attached: the outcome and who settled it, and whether an audit
+   * had reviewed the automated decision. Kept so the record's event never changes afterwards.
+   */
+  judged: {
+    outcome: string;
+    outcomeSource: "model" | "reviewer" | "fallback";
+    audited: boolean;
+  };
 }
 
 export type DecisionWithGroundTruth = DecisionRecord & { groundTruth?: GroundTruth };

@@ -4,6 +4,8 @@ export interface FeedbackRecord {
   decisionId: string;
   experimentId: string;
   arm: string;
+  /** The decision's: copied so the record's metric events need no second read. */
+  enrolled: boolean;
   item: Record<string, unknown>;
   prediction: { label: string; confidence: number; modelVersion?: string };
   humanLabel: string;

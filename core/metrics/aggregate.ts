@@ -195,3 +195,29 @@ export function aggregate(
   }
   return [...deltas.values()];
 }
+
+/**
+ * The counters of what a run of writes changed: the added events' counters minus the retracted
+ * ones' (a record that dropped or changed an event it implied before), per counter item.
+ */
+export function aggregateChange(
+  change: { added: readonly MetricEvent[]; retracted: readonly MetricEvent[] },
+  shardOf: (eventId: string) => number,
+  shards: number,
+  options: AggregateOptions = {},
+): CounterDelta[] {
+  const deltas = new Map<string, CounterDelta>();
+  const fold = (parts: CounterDelta[], sign: 1 | -1) => {
+    for (const part of parts) {
+      const id = keyId(part.key);
+      const delta = deltas.get(id) ?? { key: part.key, counters: {} };
+      for (const [name, value] of Object.entries(part.counters))
+        delta.counters[name] = (delta.counters[name] ?? 0) + sign * value;
+      deltas.set(id, delta);
+    }
+  };
+  fold(aggregate(change.added, shardOf, shards, options), 1);
+  // A retracted routing keeps its unit: distinct units are first sightings, never taken back.
+  fold(aggregate(change.retracted, shardOf, shards), -1);
+  return [...deltas.values()];
+}

@@ -2,9 +2,10 @@
  * Daily roll-ups of sealed days (docs/metrics.md §4.1), as pure logic: which days may be rolled up,
  * how a day's hourly rows become roll-ups, and which roll-ups a reader may use.
  *
- * An hour is **sealed** once it ended more than `sealAfterHours` ago: the metrics store refuses
- * events older than its dedupe window (7 days − 1 hour) and counts an event in the hour of its own
- * time, so nothing can be added to a sealed hour any more. A UTC day is sealed when its last hour is.
+ * An hour is **sealed** once it ended more than `sealAfterHours` ago: an event counts in the hour of
+ * its own time, which is when its record was written, and the stream counter counts a record within
+ * the stream's 24-hour retention, so nothing is added to an hour a day after it ended; the default
+ * keeps a week's margin (repairs reset the roll-ups anyway). A UTC day is sealed when its last hour is.
  *
  * A roll-up keeps a sealed day's **hourly rows of one arm, summed over shards** (not one day sum):
  * the report's ratio tests take arm-hours as their units (cost per decision, time in queue), its
@@ -16,7 +17,7 @@
 
 import type { CounterRow } from "./read";
 
-/** 7 days − 1 hour (the store's oldest accepted event) + the hour itself + 2 hours of clock skew. */
+/** A week and 2 hours: far past the stream's 24-hour retention, so late counts never miss a roll-up. */
 export const DEFAULT_SEAL_AFTER_HOURS = 7 * 24 + 2;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

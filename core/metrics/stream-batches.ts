@@ -2,15 +2,22 @@ import { countersOf, keyId, keyOf } from "./aggregate";
 import { C } from "./counters";
 import type { MetricEvent } from "./events";
 
-/** One record of a stream shard: its position and the event it implies, if it counts at all. */
+/**
+ * One record of a stream shard: its position and what its write changed in the counts (nothing for
+ * most writes: a claim, a heartbeat, a settled decision).
+ */
 export interface StreamRecord {
   sequence: string;
-  event?: MetricEvent;
+  /** Events the new image implies that the old did not. */
+  added?: readonly MetricEvent[];
+  /** Events the old image implied that the new no longer does (never, for records that only grow). */
+  retracted?: readonly MetricEvent[];
 }
 
 /** Consecutive records committed in one transaction, which moves the shard's mark to `last`. */
 export interface StreamChunk {
-  events: MetricEvent[];
+  added: MetricEvent[];
+  retracted: MetricEvent[];
   last: string;
 }
 
@@ -30,28 +37,34 @@ export interface ChunkLimits {
  */
 export function chunkForCommit(records: readonly StreamRecord[], limits: ChunkLimits): StreamChunk[] {
   const chunks: StreamChunk[] = [];
-  let events: MetricEvent[] = [];
+  let chunk: StreamChunk | undefined;
   let names = new Map<string, Set<string>>();
-  let last: string | undefined;
   const flush = () => {
-    if (last !== undefined) chunks.push({ events, last });
-    events = [];
+    if (chunk) chunks.push(chunk);
+    chunk = undefined;
     names = new Map();
-    last = undefined;
   };
   for (const record of records) {
-    if (record.event) {
-      const id = keyId(keyOf(record.event, limits.shardOf, limits.shards));
-      // `units` may be added when the unit turns out to be new: reserve its name.
-      const added = [...Object.keys(countersOf(record.event)), C.units];
-      const current = names.get(id);
-      const widened = new Set([...(current ?? []), ...added]);
-      const tooManyItems = !current && names.size >= limits.maxItems;
-      if ((tooManyItems || widened.size > limits.maxCountersPerItem) && events.length > 0) flush();
-      names.set(id, new Set([...(names.get(id) ?? []), ...added]));
-      events.push(record.event);
+    const events = [...(record.added ?? []), ...(record.retracted ?? [])];
+    // Names this record adds to each counter item (`units` is reserved: the unit may turn out new).
+    const wanted = new Map<string, Set<string>>();
+    for (const event of events) {
+      const id = keyId(keyOf(event, limits.shardOf, limits.shards));
+      const set = wanted.get(id) ?? new Set<string>();
+      for (const name of [...Object.keys(countersOf(event)), C.units]) set.add(name);
+      wanted.set(id, set);
     }
-    last = record.sequence;
+    const newItems = [...wanted.keys()].filter((id) => !names.has(id)).length;
+    const tooWide = [...wanted].some(
+      ([id, set]) => new Set([...(names.get(id) ?? []), ...set]).size > limits.maxCountersPerItem,
+    );
+    const nonEmpty = chunk !== undefined && chunk.added.length + chunk.retracted.length > 0;
+    if ((names.size + newItems > limits.maxItems || tooWide) && nonEmpty) flush();
+    for (const [id, set] of wanted) names.set(id, new Set([...(names.get(id) ?? []), ...set]));
+    chunk ??= { added: [], retracted: [], last: record.sequence };
+    chunk.added.push(...(record.added ?? []));
+    chunk.retracted.push(...(record.retracted ?? []));
+    chunk.last = record.sequence;
   }
   flush();
   return chunks;

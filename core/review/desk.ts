@@ -1,17 +1,7 @@
 import { reviewEntity } from "../audit/entry";
 import { tierPrice } from "../cost/human";
 import { DomainError, notFound } from "../errors";
-import type { MetricEvent } from "../metrics/events";
-import type {
-  AuditLog,
-  DecisionStore,
-  EventPublisher,
-  ExperimentStore,
-  PendingFilter,
-  ReviewDesk,
-  ReviewStore,
-  Workflow,
-} from "../ports";
+import type { AuditLog, ExperimentStore, PendingFilter, ReviewDesk, ReviewStore, Workflow } from "../ports";
 import { TaskClosedError } from "../ports";
 import { canSee, type Reviewer } from "./entitlement";
 import { publicView, type ReviewItem, type Verdict } from "./item";
@@ -21,10 +11,8 @@ export interface DeskDeps {
   reviews: ReviewStore;
   desk: ReviewDesk;
   workflow: Workflow;
-  decisions: Pick<DecisionStore, "get">;
   experiments: Pick<ExperimentStore, "get">;
   audit: AuditLog;
-  events: EventPublisher;
   now: () => Date;
 }
 
@@ -201,8 +189,14 @@ export async function submitVerdict(
   assertLease(item, reviewer, now);
 
   const at = now.toISOString();
+  const claimedAt = item.claimedAt ?? at;
   const handlingSeconds =
-    input.handlingSeconds ?? Math.max(0, (now.getTime() - Date.parse(item.claimedAt ?? at)) / 1000);
+    input.handlingSeconds ?? Math.max(0, (now.getTime() - Date.parse(claimedAt)) / 1000);
+  const experiment = await deps.experiments.get(item.experimentId);
+  const policy = experiment?.arms.find((a) => a.id === item.arm)?.policy;
+  // Audits and adjudications wait in queues of their own; tierPrice prices them at the first tier.
+  const price = policy ? tierPrice(policy, item.tier) : { hourlyRateUsd: 0 };
+  // The verdict carries its claim time and price: the item alone implies its metric event.
   const verdict: Verdict = {
     reviewer: reviewer.id,
     label: input.label,
@@ -212,6 +206,8 @@ export async function submitVerdict(
     tier: item.tier,
     round: item.round,
     ...(item.excludedReviewers.length > 0 ? { adjudication: true } : {}),
+    claimedAt,
+    price,
   };
   const verdicts = [...roundVerdicts(item), verdict];
   const complete = verdicts.length >= item.requiredVerdicts;
@@ -228,6 +224,8 @@ export async function submitVerdict(
         `review ${id} escalated or timed out before this verdict arrived (its SLA or lease ran out); nothing was changed`,
       );
     }
+    // Claimed without a lease holder: the one claimed state the reviews stream's filter lets through
+    // (claims and heartbeats, which imply no event, keep a holder; lib/constructs/metrics-pipeline.ts).
     await deps.desk.updateClaimed(
       id,
       item.round,
@@ -248,36 +246,7 @@ export async function submitVerdict(
       throw new DomainError(409, "hold_closed", `review ${id} changed meanwhile; nothing was changed`);
   }
 
-  const decision = await deps.decisions.get(item.decisionId);
-  const experiment = await deps.experiments.get(item.experimentId);
-  const policy = experiment?.arms.find((a) => a.id === item.arm)?.policy;
-  // Audits and adjudications wait in queues of their own; tierPrice prices them at the first tier.
-  const price: { hourlyRateUsd: number; perReviewUsd?: number } = policy
-    ? tierPrice(policy, item.tier)
-    : { hourlyRateUsd: 0 };
-  const event: MetricEvent = {
-    type: "review.verdict",
-    id: `review.verdict:${id}:${item.round}:${reviewer.id}`,
-    at,
-    experimentId: item.experimentId,
-    arm: item.arm,
-    enrolled: decision?.enrolled ?? false,
-    reviewId: id,
-    decisionId: item.decisionId,
-    kind: item.kind,
-    reviewer: reviewer.id,
-    label: input.label,
-    predictedLabel: item.context.prediction.label,
-    tier: item.tier,
-    handlingSeconds,
-    queueSeconds: Math.max(0, (Date.parse(item.claimedAt ?? at) - Date.parse(item.enqueuedAt)) / 1000),
-    hourlyRateUsd: price.hourlyRateUsd,
-    ...(price.perReviewUsd !== undefined ? { perReviewUsd: price.perReviewUsd } : {}),
-  };
-  await Promise.all([
-    deps.audit.append([entryFor(item, reviewer.id, "verdict", at, { label: input.label, complete })]),
-    deps.events.publish([event]),
-  ]);
+  await deps.audit.append([entryFor(item, reviewer.id, "verdict", at, { label: input.label, complete })]);
   return {
     reviewId: id,
     status: complete ? "recorded" : "waiting-for-second-review",

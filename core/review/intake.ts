@@ -1,5 +1,5 @@
 import { reviewEntity } from "../audit/entry";
-import type { AuditLog, DecisionStore, EventPublisher, ExperimentStore, ReviewStore } from "../ports";
+import type { AuditLog, DecisionStore, ExperimentStore, ReviewStore } from "../ports";
 import type { Hold } from "./hold";
 import { priorityKeyOf, type ReviewItem } from "./item";
 import { priorityScore } from "./priority";
@@ -9,7 +9,6 @@ export interface IntakeDeps {
   decisions: Pick<DecisionStore, "get">;
   experiments: Pick<ExperimentStore, "get">;
   audit: Pick<AuditLog, "append">;
-  events: EventPublisher;
   now: () => Date;
 }
 
@@ -43,6 +42,7 @@ export async function storeHeldItem(deps: IntakeDeps, message: IntakeMessage): P
     audit: hold.kind === "audit",
   });
   const verdicts = existing?.verdicts ?? [];
+  const tier = hold.tiers[hold.tierIndex]?.name ?? "tier-1";
   const item: ReviewItem = {
     reviewId: hold.reviewId,
     decisionId: hold.decisionId,
@@ -54,7 +54,7 @@ export async function storeHeldItem(deps: IntakeDeps, message: IntakeMessage): P
     pendingQueue: hold.queue,
     priority,
     priorityKey: priorityKeyOf(priority, hold.createdAt, hold.reviewId),
-    tier: hold.tiers[hold.tierIndex]?.name ?? "tier-1",
+    tier,
     tierIndex: hold.tierIndex,
     round: hold.round,
     deadline: hold.deadline,
@@ -68,37 +68,29 @@ export async function storeHeldItem(deps: IntakeDeps, message: IntakeMessage): P
     reasons: [...(existing?.reasons ?? [decision.reason]), ...(hold.reason ? [hold.reason] : [])],
     context: { item: decision.item, prediction: decision.prediction, routingReason: decision.reason },
     labels: experiment?.labels ?? [],
+    // The history carries over; this round's queue entry is its `review.enqueued` event.
+    rounds: [
+      ...(existing?.rounds ?? []).filter((r) => r.round < hold.round),
+      { round: hold.round, queue: hold.queue, tier, enqueuedAt: at },
+    ],
+    escalations: existing?.escalations ?? [],
+    ...(existing?.breach ? { breach: existing.breach } : {}),
+    enrolled: decision.enrolled,
+    decisionCreatedAt: decision.createdAt,
     createdAt: existing?.createdAt ?? at,
     updatedAt: at,
   };
   const stored = await deps.reviews.putRound(item);
   if (stored === "stale") return stored;
 
-  await Promise.all([
-    deps.audit.append([
-      {
-        entity: reviewEntity(hold.reviewId),
-        at,
-        actor: "review-intake",
-        action: "enqueued",
-        detail: { queue: item.queue, tier: item.tier, round: item.round, deadline: item.deadline, priority },
-      },
-    ]),
-    deps.events.publish([
-      {
-        type: "review.enqueued",
-        id: `review.enqueued:${hold.reviewId}:${hold.round}`,
-        at,
-        experimentId: hold.experimentId,
-        arm: hold.arm,
-        enrolled: decision.enrolled,
-        reviewId: hold.reviewId,
-        kind: hold.kind,
-        queue: item.queue,
-        tier: item.tier,
-        round: hold.round,
-      },
-    ]),
+  await deps.audit.append([
+    {
+      entity: reviewEntity(hold.reviewId),
+      at,
+      actor: "review-intake",
+      action: "enqueued",
+      detail: { queue: item.queue, tier: item.tier, round: item.round, deadline: item.deadline, priority },
+    },
   ]);
   return stored;
 }

@@ -1,4 +1,6 @@
+import type { ReviewPrice } from "../cost/human";
 import type { Prediction } from "../decisions/schema";
+import type { Fallback } from "../experiments/schema";
 import type { Hold } from "./hold";
 
 export type ReviewStatus = "pending" | "claimed" | "escalated" | "decided" | "fallback" | "withdrawn";
@@ -13,6 +15,41 @@ export interface Verdict {
   round: number;
   /** Adjudicator's verdict on a disagreement between two reviewers. */
   adjudication?: boolean;
+  /** When the reviewer claimed the item: the round's time in queue ends here. */
+  claimedAt: string;
+  /** The tier's price when the verdict was given: its human cost needs no later read. */
+  price: ReviewPrice;
+}
+
+/** One hold round as it entered its queue (the item's `review.enqueued` events and time in queue). */
+export interface HoldRound {
+  round: number;
+  queue: string;
+  tier: string;
+  enqueuedAt: string;
+}
+
+/** A round that ended by moving the item on: its SLA ran out (next tier) or its reviewers disagreed. */
+export interface Escalation {
+  round: number;
+  at: string;
+  fromTier: string;
+  toTier: string;
+  cause: "sla" | "disagreement";
+}
+
+/** The last tier's SLA ran out and the policy's fallback was taken: recorded once per item. */
+export interface SlaBreach {
+  round: number;
+  at: string;
+  action: Fallback["action"];
+}
+
+/** The outcome the item settled for its decision: the reviewers' label or the fallback's. */
+export interface ItemOutcome {
+  label: string;
+  source: "reviewer" | "fallback";
+  at: string;
 }
 
 /**
@@ -59,6 +96,17 @@ export interface ReviewItem {
   context: { item: Record<string, unknown>; prediction: Prediction; routingReason: string };
   /** Labels a verdict may use; empty means any. */
   labels: string[];
+  /**
+   * The item's history, which only ever grows: every metric event of a review is implied by these
+   * fields (core/metrics/implied/review.ts), so the item is its own exactly-once event log.
+   */
+  rounds: HoldRound[];
+  escalations: Escalation[];
+  breach?: SlaBreach;
+  outcome?: ItemOutcome;
+  /** Copied from the decision at intake, so no event of the item needs a second read. */
+  enrolled: boolean;
+  decisionCreatedAt: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,18 +1,23 @@
 import { type AuditEntry, decisionEntity, reviewEntity } from "../audit/entry";
-import type { DecisionRecord } from "../decisions/record";
 import { type FeedbackRecord, feedbackIdFor } from "../feedback/record";
-import type { MetricEvent } from "../metrics/events";
 import type {
   AuditLog,
   DecisionStore,
-  EventPublisher,
   ExperimentStore,
   FeedbackStore,
   Notifier,
   ReviewStore,
 } from "../ports";
 import { type Hold, tierQueue } from "./hold";
-import { OUT_OF_QUEUE, type ReviewStatus, type Verdict } from "./item";
+import {
+  type Escalation,
+  type ItemOutcome,
+  OUT_OF_QUEUE,
+  type ReviewItem,
+  type ReviewStatus,
+  type SlaBreach,
+  type Verdict,
+} from "./item";
 
 export interface StepDeps {
   reviews: ReviewStore;
@@ -20,7 +25,6 @@ export interface StepDeps {
   experiments: Pick<ExperimentStore, "get">;
   feedback: FeedbackStore;
   audit: Pick<AuditLog, "append">;
-  events: EventPublisher;
   notify: Notifier;
   now: () => Date;
 }
@@ -33,58 +37,69 @@ export interface RoundResult {
 export const ADJUDICATION_QUEUE_SUFFIX = "adjudication";
 
 /**
- * Ends the item's current round: out of its queue, lease dropped, with the round's final status and,
- * when the round ended on verdicts, all of them. The verdict API also stores them, but only after
- * SendTaskSuccess and only while the item is still claimed: when this step runs first, that write
- * is refused, so the verdicts must be written here.
+ * Ends the item's current round: out of its queue, lease dropped, with the round's final status and
+ * what the round adds to the item's history (its verdicts, an escalation, the breach, the outcome).
+ * The verdict API also stores the verdicts, but only after SendTaskSuccess and only while the item
+ * is still claimed: when this step runs first, that write is refused, so they are written here.
+ *
+ * A step can be retried (Step Functions retries a failed Lambda): each step reads the item first and
+ * reuses what an earlier attempt recorded, so a retry writes the same history (and the same times)
+ * again, which changes nothing and, on DynamoDB, emits no stream record.
  */
 function closeRound(
   deps: StepDeps,
   state: Hold,
   status: ReviewStatus,
   at: string,
-  verdicts?: readonly Verdict[],
+  history: Pick<Partial<ReviewItem>, "verdicts" | "escalations" | "breach" | "outcome"> = {},
 ): Promise<boolean> {
   return deps.reviews.update(
     state.reviewId,
     state.round,
-    { status, updatedAt: at, ...(verdicts ? { verdicts: [...verdicts] } : {}) },
+    { status, updatedAt: at, ...history },
     OUT_OF_QUEUE,
   );
 }
 
-/** Ends the round as escalated: out of its queue, with an audit entry and a metric event saying why. */
+/** The item's escalations with this round's, recorded once (a retry finds it and reuses it). */
+function withEscalation(
+  item: ReviewItem | undefined,
+  change: Omit<Escalation, "at">,
+  now: string,
+): { escalations: Escalation[]; at: string } {
+  const escalations = item?.escalations ?? [];
+  const earlier = escalations.find((e) => e.round === change.round);
+  if (earlier) return { escalations, at: earlier.at };
+  return { escalations: [...escalations, { ...change, at: now }], at: now };
+}
+
+/** Ends the round as escalated, with the escalation in the item's history and an audit entry saying why. */
 async function recordEscalation(
   deps: StepDeps,
   state: Hold,
-  decision: DecisionRecord | undefined,
-  at: string,
-  change: { fromTier: string; toTier: string; reason: string; cause: "sla" | "disagreement" },
+  item: ReviewItem | undefined,
+  change: { fromTier: string; toTier: string; reason: string; cause: Escalation["cause"] },
   verdicts?: readonly Verdict[],
-): Promise<void> {
-  await closeRound(deps, state, "escalated", at, verdicts);
-  await Promise.all([
-    deps.audit.append([
-      {
-        entity: reviewEntity(state.reviewId),
-        at,
-        actor: "review-workflow",
-        action: "escalated",
-        detail: { from: change.fromTier, to: change.toTier, reason: change.reason },
-      },
-    ]),
-    deps.events.publish([
-      {
-        type: "review.escalated",
-        id: `review.escalated:${state.reviewId}:${state.round}`,
-        ...base(state, decision, at),
-        reviewId: state.reviewId,
-        fromTier: change.fromTier,
-        toTier: change.toTier,
-        reason: change.cause,
-      },
-    ]),
+): Promise<string> {
+  const { escalations, at } = withEscalation(
+    item,
+    { round: state.round, fromTier: change.fromTier, toTier: change.toTier, cause: change.cause },
+    deps.now().toISOString(),
+  );
+  await closeRound(deps, state, "escalated", at, {
+    escalations,
+    ...(verdicts ? { verdicts: [...verdicts] } : {}),
+  });
+  await deps.audit.append([
+    {
+      entity: reviewEntity(state.reviewId),
+      at,
+      actor: "review-workflow",
+      action: "escalated",
+      detail: { from: change.fromTier, to: change.toTier, reason: change.reason },
+    },
   ]);
+  return at;
 }
 
 /** A new hold round of the same item: a new token, a new deadline, one more round. */
@@ -102,14 +117,9 @@ function nextRound(state: Hold, changes: Partial<Hold>, now: Date): Hold {
   };
 }
 
-function base(state: Hold, decision: DecisionRecord | undefined, at: string) {
-  return { at, experimentId: state.experimentId, arm: state.arm, enrolled: decision?.enrolled ?? false };
-}
-
 /** The current tier's SLA ran out: move to the next tier, or take the fallback after the last. */
 export async function escalate(deps: StepDeps, state: Hold): Promise<Hold> {
   const now = deps.now();
-  const at = now.toISOString();
   const from = state.tiers[state.tierIndex];
   const to = state.tiers[state.tierIndex + 1];
   if (!to || !from) return { ...nextRound(state, {}, now), round: state.round, next: "fallback" };
@@ -125,13 +135,8 @@ export async function escalate(deps: StepDeps, state: Hold): Promise<Hold> {
     },
     now,
   );
-  const decision = await deps.decisions.get(state.decisionId);
-  await recordEscalation(deps, state, decision, at, {
-    fromTier: from.name,
-    toTier: to.name,
-    reason,
-    cause: "sla",
-  });
+  const item = await deps.reviews.get(state.reviewId);
+  await recordEscalation(deps, state, item, { fromTier: from.name, toTier: to.name, reason, cause: "sla" });
   return next;
 }
 
@@ -160,20 +165,19 @@ export async function leaseExpired(deps: StepDeps, state: Hold): Promise<Hold> {
   return nextRound(state, { slaSeconds: left, deadline: state.deadline }, now);
 }
 
-/** After the last tier: the policy's fallback, recorded as an SLA breach. */
+/** After the last tier: the policy's fallback, recorded as an SLA breach (once per item). */
 export async function fallback(deps: StepDeps, state: Hold): Promise<Hold> {
   const now = deps.now();
-  const at = now.toISOString();
   const decision = await deps.decisions.get(state.decisionId);
   if (!decision) throw new Error(`decision ${state.decisionId} not found`);
-  const breach: MetricEvent = {
-    type: "review.fallback",
-    id: `review.fallback:${state.reviewId}:${state.round}`,
-    ...base(state, decision, at),
-    reviewId: state.reviewId,
-    decisionId: state.decisionId,
+  const item = await deps.reviews.get(state.reviewId);
+  const breach: SlaBreach = item?.breach ?? {
+    round: state.round,
+    at: now.toISOString(),
     action: state.fallback.action,
   };
+  // A retry (or a later "keep holding" period) keeps the first breach's time.
+  const at = item?.breach?.round === state.round ? breach.at : now.toISOString();
   await deps.audit.append([
     {
       entity: reviewEntity(state.reviewId),
@@ -184,8 +188,9 @@ export async function fallback(deps: StepDeps, state: Hold): Promise<Hold> {
     },
   ]);
   if (state.fallback.action === "hold") {
-    // Keep waiting in the last tier's queue, one more SLA period at a time; the breach counts once.
-    await deps.events.publish(state.round === 1 || !state.reason?.startsWith("SLA breached") ? [breach] : []);
+    // Keep waiting in the last tier's queue, one more SLA period at a time: this round's token is
+    // spent, so the item leaves the queue until the next round is stored. The breach counts once.
+    await closeRound(deps, state, "escalated", at, { breach });
     const last = state.tiers[state.tiers.length - 1];
     return nextRound(
       state,
@@ -193,27 +198,28 @@ export async function fallback(deps: StepDeps, state: Hold): Promise<Hold> {
       now,
     );
   }
-  await closeRound(deps, state, "fallback", at);
   if (state.kind === "audit") {
     // Nobody audited it: the automated outcome stands, nothing changes for the product.
-    await deps.events.publish([breach]);
+    await closeRound(deps, state, "fallback", at, { breach });
     return { ...state, next: "done" };
   }
-  const outcome = state.fallback.action === "label" ? state.fallback.label : decision.prediction.label;
+  const label = state.fallback.action === "label" ? state.fallback.label : decision.prediction.label;
+  const outcome: ItemOutcome = item?.outcome ?? { label, source: "fallback", at };
+  await closeRound(deps, state, "fallback", outcome.at, { breach, outcome });
   await deps.decisions.settle(state.decisionId, {
     status: "fallback",
-    outcome,
+    outcome: outcome.label,
     outcomeSource: "fallback",
-    at,
+    at: outcome.at,
   });
   await Promise.all([
     deps.audit.append([
       {
         entity: decisionEntity(state.decisionId),
-        at,
+        at: outcome.at,
         actor: "review-workflow",
         action: "outcome",
-        detail: { outcome, source: "fallback" },
+        detail: { outcome: outcome.label, source: "fallback" },
       },
     ]),
     deps.notify.outcome({
@@ -221,53 +227,33 @@ export async function fallback(deps: StepDeps, state: Hold): Promise<Hold> {
       decisionId: state.decisionId,
       experimentId: state.experimentId,
       arm: state.arm,
-      outcome,
+      outcome: outcome.label,
       source: "fallback",
       reviewId: state.reviewId,
-      at,
+      at: outcome.at,
     }),
-    deps.events.publish([breach, outcomeEvent(state, decision, outcome, "fallback", at)]),
   ]);
   return { ...state, next: "done" };
-}
-
-function outcomeEvent(
-  state: Hold,
-  decision: DecisionRecord,
-  outcome: string,
-  source: "reviewer" | "fallback",
-  at: string,
-  extra: { audited?: boolean; pair?: [string, string] } = {},
-): MetricEvent {
-  return {
-    type: "decision.outcome",
-    id: `decision.outcome:${state.decisionId}:${state.kind}`,
-    ...base(state, decision, at),
-    decisionId: state.decisionId,
-    route: decision.route,
-    source,
-    outcome,
-    predictedLabel: decision.prediction.label,
-    correct: outcome === decision.prediction.label,
-    latencyMs: Math.max(0, Date.parse(at) - Date.parse(decision.createdAt)),
-    ...extra,
-  };
 }
 
 /**
  * A round has all its verdicts. Two reviewers who disagree send the item to an adjudicator (a new
  * round that excludes them); otherwise the label becomes the outcome. An audit that finds the
  * automated outcome wrong corrects it. Every label that differs from the model is feedback.
+ *
+ * Three records change, one after the other: the review item (its verdicts and outcome: every
+ * metric event of the settlement), the decision and the feedback record. A crash between them is
+ * retried by the workflow, which finds the item's outcome and writes the same records again.
  */
 export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResult }): Promise<Hold> {
   const now = deps.now();
-  const at = now.toISOString();
   const all = state.verdict.verdicts;
   const verdicts = all.filter((v) => v.round === state.round);
   const last = verdicts[verdicts.length - 1];
   if (!last) throw new Error(`review ${state.reviewId} settled without a verdict`);
   const decision = await deps.decisions.get(state.decisionId);
   if (!decision) throw new Error(`decision ${state.decisionId} not found`);
+  const item = await deps.reviews.get(state.reviewId);
 
   const labels = [...new Set(verdicts.map((v) => v.label))];
   if (state.requiredVerdicts >= 2 && labels.length > 1) {
@@ -276,8 +262,7 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
     await recordEscalation(
       deps,
       state,
-      decision,
-      at,
+      item,
       {
         fromTier: state.tiers[state.tierIndex]?.name ?? "tier-1",
         toTier: ADJUDICATION_QUEUE_SUFFIX,
@@ -300,15 +285,14 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
     );
   }
 
-  const outcome = last.label;
-  // The independent pair of a double review, from whichever round had two verdicts.
-  const rounds = Map.groupBy(all, (v) => v.round);
-  const doubled = [...rounds.values()].find((round) => round.length >= 2);
-  const pair =
-    doubled?.[0] && doubled[1] ? ([doubled[0].label, doubled[1].label] as [string, string]) : undefined;
-  await closeRound(deps, state, "decided", at, all);
+  const settled: ItemOutcome = item?.outcome ?? {
+    label: last.label,
+    source: "reviewer",
+    at: now.toISOString(),
+  };
+  const { label: outcome, at } = settled;
+  await closeRound(deps, state, "decided", at, { verdicts: [...all], outcome: settled });
 
-  const events: MetricEvent[] = [];
   const work: Promise<unknown>[] = [];
   const previous = decision.outcome;
   const changed = state.kind === "audit" ? outcome !== previous : true;
@@ -319,16 +303,13 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
       outcomeSource: "reviewer",
       at,
     });
-    events.push(outcomeEvent(state, decision, outcome, "reviewer", at, pair ? { pair } : {}));
-  } else {
-    if (changed)
-      await deps.decisions.settle(state.decisionId, {
-        status: "automated",
-        outcome,
-        outcomeSource: "reviewer",
-        at,
-      });
-    events.push(outcomeEvent(state, decision, outcome, "reviewer", at, { audited: true }));
+  } else if (changed) {
+    await deps.decisions.settle(state.decisionId, {
+      status: "automated",
+      outcome,
+      outcomeSource: "reviewer",
+      at,
+    });
   }
   if (changed) {
     work.push(
@@ -365,6 +346,7 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
       decisionId: state.decisionId,
       experimentId: state.experimentId,
       arm: state.arm,
+      enrolled: decision.enrolled,
       item: decision.item,
       prediction: {
         label: decision.prediction.label,
@@ -392,15 +374,8 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
         kind: state.kind,
       },
     });
-    events.push({
-      type: "feedback.produced",
-      id: `feedback.produced:${feedback.feedbackId}`,
-      ...base(state, decision, at),
-      feedbackId: feedback.feedbackId,
-      decisionId: state.decisionId,
-    });
   }
-  work.push(deps.audit.append(entries), deps.events.publish(events));
+  work.push(deps.audit.append(entries));
   await Promise.all(work);
   return { ...state, next: "done" };
 }

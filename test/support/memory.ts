@@ -13,11 +13,9 @@ import type {
   ModelVersionState,
 } from "../../core/feedback/ports";
 import type { FeedbackRecord, OutcomeMessage } from "../../core/feedback/record";
-import type { MetricEvent } from "../../core/metrics/events";
 import {
   type AuditLog,
   type DecisionStore,
-  type EventPublisher,
   type ExperimentStore,
   type FeedbackStore,
   type Notifier,
@@ -28,6 +26,7 @@ import {
   type Workflow,
 } from "../../core/ports";
 import type { ReviewItem } from "../../core/review/item";
+import type { RecordLog } from "./record-log";
 
 /** In-memory implementations of the domain's ports, for unit tests of use cases. */
 export class MemoryExperiments implements ExperimentStore {
@@ -43,8 +42,21 @@ export class MemoryExperiments implements ExperimentStore {
   }
 }
 
+/** Runs `change` on the stored record and tells the log (when there is one) what it became. */
+function logged<T>(
+  log: RecordLog | undefined,
+  kind: "decision" | "review" | "feedback",
+  record: T,
+  change: () => void,
+) {
+  const before = log ? structuredClone(record) : undefined;
+  change();
+  log?.wrote(kind, before, record);
+}
+
 export class MemoryDecisions implements DecisionStore {
   readonly items = new Map<string, DecisionRecord>();
+  constructor(readonly log?: RecordLog) {}
   async get(id: string) {
     const record = this.items.get(id);
     return record ? structuredClone(record) : undefined;
@@ -52,29 +64,33 @@ export class MemoryDecisions implements DecisionStore {
   async create(record: DecisionRecord) {
     if (this.items.has(record.decisionId)) return "exists" as const;
     this.items.set(record.decisionId, structuredClone(record));
+    this.log?.wrote("decision", undefined, record);
     return "created" as const;
   }
   async withdraw(id: string, at: string) {
     const record = this.items.get(id);
     if (record?.status !== "held") return false;
-    Object.assign(record, { status: "withdrawn", updatedAt: at });
+    logged(this.log, "decision", record, () => Object.assign(record, { status: "withdrawn", updatedAt: at }));
     return true;
   }
   async settle(id: string, change: Parameters<DecisionStore["settle"]>[1]) {
     const record = this.items.get(id);
     if (!record) throw new Error(`no decision ${id}`);
-    Object.assign(record, {
-      status: change.status,
-      outcome: change.outcome,
-      outcomeSource: change.outcomeSource,
-      outcomeAt: change.at,
-      updatedAt: change.at,
-    });
+    logged(this.log, "decision", record, () =>
+      Object.assign(record, {
+        status: change.status,
+        outcome: change.outcome,
+        outcomeSource: change.outcomeSource,
+        outcomeAt: change.at,
+        updatedAt: change.at,
+      }),
+    );
   }
 }
 
 export class MemoryReviews implements ReviewStore {
   readonly items = new Map<string, ReviewItem>();
+  constructor(readonly log?: RecordLog) {}
   async get(id: string) {
     const item = this.items.get(id);
     return item ? structuredClone(item) : undefined;
@@ -83,13 +99,16 @@ export class MemoryReviews implements ReviewStore {
     const existing = this.items.get(item.reviewId);
     if (existing && existing.round >= item.round) return "stale" as const;
     this.items.set(item.reviewId, structuredClone(item));
+    this.log?.wrote("review", existing, item);
     return "stored" as const;
   }
   async update(id: string, round: number, changes: Partial<ReviewItem>, remove: (keyof ReviewItem)[] = []) {
     const item = this.items.get(id);
     if (!item || item.round !== round) return false;
-    Object.assign(item, changes);
-    for (const key of remove) delete item[key];
+    logged(this.log, "review", item, () => {
+      Object.assign(item, structuredClone(changes));
+      for (const key of remove) delete item[key];
+    });
     return true;
   }
 }
@@ -104,17 +123,13 @@ export class MemoryAudit implements AuditLog {
   }
 }
 
-export class MemoryEvents implements EventPublisher {
-  readonly events: MetricEvent[] = [];
-  async publish(events: MetricEvent[]) {
-    this.events.push(...events);
-  }
-}
-
 export class MemoryFeedback implements FeedbackStore {
   readonly records: FeedbackRecord[] = [];
+  constructor(readonly log?: RecordLog) {}
   async put(record: FeedbackRecord) {
-    if (!this.records.some((r) => r.feedbackId === record.feedbackId)) this.records.push(record);
+    if (this.records.some((r) => r.feedbackId === record.feedbackId)) return;
+    this.records.push(structuredClone(record));
+    this.log?.wrote("feedback", undefined, record);
   }
 }
 
@@ -132,6 +147,9 @@ export class MemoryNotifier implements Notifier {
 /** The reviews table's claim/lease operations, atomic like DynamoDB's conditional writes. */
 export class MemoryDesk implements ReviewDesk {
   constructor(private readonly reviews: MemoryReviews) {}
+  private get log() {
+    return this.reviews.log;
+  }
   async pending(queue: string, limit: number, filter: PendingFilter = {}) {
     return [...this.reviews.items.values()]
       .filter((i) => i.pendingQueue === queue)
@@ -147,8 +165,10 @@ export class MemoryDesk implements ReviewDesk {
     const item = this.reviews.items.get(id);
     if (item?.status !== "pending" || item.round !== round || item.excludedReviewers.includes(reviewer))
       return false;
-    Object.assign(item, { status: "claimed", leaseHolder: reviewer, leaseUntil, claimedAt: at });
-    delete item.pendingQueue;
+    logged(this.log, "review", item, () => {
+      Object.assign(item, { status: "claimed", leaseHolder: reviewer, leaseUntil, claimedAt: at });
+      delete item.pendingQueue;
+    });
     return true;
   }
   async updateClaimed(
@@ -160,8 +180,10 @@ export class MemoryDesk implements ReviewDesk {
   ) {
     const item = this.reviews.items.get(id);
     if (item?.status !== "claimed" || item.leaseHolder !== reviewer || item.round !== round) return false;
-    Object.assign(item, structuredClone(changes));
-    for (const key of remove) delete item[key];
+    logged(this.log, "review", item, () => {
+      Object.assign(item, structuredClone(changes));
+      for (const key of remove) delete item[key];
+    });
     return true;
   }
 }
@@ -218,9 +240,14 @@ const byFeedOrder = (a: FeedbackRecord, b: FeedbackRecord) =>
 /** Feedback records in feed order with conditional, all-or-nothing acknowledgements, like the decisions table. */
 export class MemoryFeedbackFeed implements FeedbackStore, FeedbackFeed {
   readonly records = new Map<string, FeedbackRecord>();
-  constructor(readonly models = new MemoryModelVersions()) {}
+  constructor(
+    readonly models = new MemoryModelVersions(),
+    readonly log?: RecordLog,
+  ) {}
   async put(record: FeedbackRecord) {
-    if (!this.records.has(record.feedbackId)) this.records.set(record.feedbackId, structuredClone(record));
+    if (this.records.has(record.feedbackId)) return;
+    this.records.set(record.feedbackId, structuredClone(record));
+    this.log?.wrote("feedback", undefined, record);
   }
   private ordered() {
     return [...this.records.values()].sort(byFeedOrder).map((r) => structuredClone(r));
@@ -261,10 +288,12 @@ export class MemoryFeedbackFeed implements FeedbackStore, FeedbackFeed {
     for (const ack of write.acks) {
       const record = this.records.get(ack.feedbackId);
       if (!record) continue;
-      record.acks = [
-        ...(record.acks ?? []),
-        { stage: write.stage, modelVersion: write.modelVersion, at: ack.at },
-      ];
+      logged(this.log, "feedback", record, () => {
+        record.acks = [
+          ...(record.acks ?? []),
+          { stage: write.stage, modelVersion: write.modelVersion, at: ack.at },
+        ];
+      });
     }
     if (write.awaitDeployment && write.acks.length > 0) this.models.flag(write.modelVersion);
     return { ok: true as const };
@@ -285,8 +314,10 @@ export class MemoryGroundTruth implements GroundTruthStore {
     const record = this.decisions.items.get(decisionId) as DecisionWithGroundTruth | undefined;
     if (!record || record.groundTruth || (feedback && this.feed.records.has(feedback.feedbackId)))
       return "conflict" as const;
-    record.groundTruth = structuredClone(groundTruth);
-    record.updatedAt = groundTruth.at;
+    logged(this.decisions.log, "decision", record, () => {
+      record.groundTruth = structuredClone(groundTruth);
+      record.updatedAt = groundTruth.at;
+    });
     if (feedback) await this.feed.put(feedback);
     return "attached" as const;
   }

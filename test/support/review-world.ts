@@ -1,3 +1,5 @@
+import type { RebuildInput } from "../../core/metrics/rebuild";
+import type { FeedbackStore } from "../../core/ports";
 import type { Hold } from "../../core/review/hold";
 import { storeHeldItem } from "../../core/review/intake";
 import { routeDecision } from "../../core/routing/route-decision";
@@ -7,44 +9,56 @@ import {
   MemoryAudit,
   MemoryDecisions,
   MemoryDesk,
-  MemoryEvents,
   MemoryExperiments,
   MemoryFeedback,
   MemoryNotifier,
   MemoryReviews,
   MemoryWorkflow,
 } from "./memory";
+import { RecordLog } from "./record-log";
 
-/** Every port in memory, wired the way the functions wire them, plus helpers to hold items. */
+/**
+ * Every port in memory, wired the way the functions wire them, plus helpers to hold items. `log`
+ * records every write of a counted record, as the tables' streams would carry it.
+ */
 export async function reviewWorld(overrides: Record<string, unknown> = {}) {
   const clock = manualClock();
+  const log = new RecordLog();
   const experiments = new MemoryExperiments();
-  const decisions = new MemoryDecisions();
-  const reviews = new MemoryReviews();
+  const decisions = new MemoryDecisions(log);
+  const reviews = new MemoryReviews(log);
   const desk = new MemoryDesk(reviews);
   const workflow = new MemoryWorkflow();
   const audit = new MemoryAudit();
-  const events = new MemoryEvents();
-  const feedback = new MemoryFeedback();
+  const feedback = new MemoryFeedback(log);
   const notify = new MemoryNotifier();
   const exp = experiment(overrides);
   await experiments.save(exp);
   let ids = 0;
   let tokens = 0;
-  const base = { experiments, decisions, audit, events, now: clock.now };
+  const base = { experiments, decisions, audit, now: clock.now };
   const world = {
     clock,
+    log,
     exp,
     experiments,
     decisions,
     reviews,
     workflow,
     audit,
-    events,
     feedback,
     notify,
+    /** The final records, as `hitl metrics rebuild` reads them. */
+    records(): RebuildInput {
+      return {
+        decisions: [...decisions.items.values()],
+        reviews: [...reviews.items.values()],
+        feedback: feedback.records,
+      };
+    },
     routing: { ...base, newId: () => `gen-${++ids}` },
-    steps: { ...base, reviews, feedback, notify },
+    // A port, so a test may swap in another feedback store (one that also takes acknowledgements).
+    steps: { ...base, reviews, feedback: feedback as FeedbackStore, notify },
     desk: { ...base, reviews, desk, workflow },
     /** Routes a decision and stores its hold as the intake function would; returns the hold and token. */
     async hold(request: Record<string, unknown>): Promise<{ hold: Hold; token: string }> {

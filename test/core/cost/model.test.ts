@@ -17,7 +17,7 @@ describe("the infrastructure cost model", () => {
       0.2e-6 +
       0.125 * 0.12 * 0.0000133334 + // decisions-api
       (0.2e-6 + 0.25 * 0.04 * 0.0000133334) + // route-decision
-      0.01 * (0.2e-6 + 0.25 * 0.12 * 0.0000133334); // a hundredth of a routed-counter batch
+      0.01 * (0.2e-6 + 0.25 * 0.12 * 0.0000133334); // a hundredth of a metrics-counter batch
     const express = 1e-6 + 0.0625 * 0.1 * 0.00001667; // one 100 ms unit at 64 MB
     // WRU: decision 1 KB (no index), 1 audit item, half a 1-WRU unit item, and per batch of 100 the
     // mark (2) and 2 counter items × 3 KB × 2 in one transaction. RRU: the unit read (consistent) and
@@ -35,6 +35,22 @@ describe("the infrastructure cost model", () => {
     expect(million.sqs).toBe(0);
     expect(million.dynamodb).toBeCloseTo(dynamodb * 1e6, 9);
     expect(million.total).toBeCloseTo(4.62, 2);
+  });
+
+  it("prices counting a review or feedback event from its record's stream at the hand-computed $0.95 per million", () => {
+    // Arrange: a tenth of a 120 ms, 256 MB counter batch; per batch the mark read (1 RRU) and one
+    // transaction: the mark (2 WRU) and 2 counter items × 3 KB × 2. No SQS message, no dedupe item.
+    const lambda = 0.1 * (0.2e-6 + 0.25 * 0.12 * 0.0000133334);
+    const dynamodb = ((2 + 12) / 10) * 0.625e-6 + 0.1 * 0.125e-6;
+
+    // Act
+    const cost = infrastructureCost({ metricEvent: 1e6 });
+
+    // Assert
+    expect(cost.sqs).toBe(0);
+    expect(cost.lambda).toBeCloseTo(lambda * 1e6, 9);
+    expect(cost.dynamodb).toBeCloseTo(dynamodb * 1e6, 9);
+    expect(cost.total).toBeCloseTo(0.95, 2);
   });
 
   it("bills Express in 100 ms units: 101 ms costs two units", () => {

@@ -50,7 +50,7 @@ describe("acknowledging corrections by id", () => {
       { stage: "training", modelVersion: "m-8", at: fixed("2026-11-25T12:00:00.000Z") },
     ]);
     expect(w.feed.records.get("fb-review-d-3")?.acks).toBeUndefined();
-    expect(w.events.events).toEqual([
+    expect(w.log.changes().added).toEqual([
       expect.objectContaining({
         type: "feedback.acknowledged",
         id: "feedback.acknowledged:fb-review-d-1:training",
@@ -80,7 +80,7 @@ describe("acknowledging corrections by id", () => {
     expect(error).toMatchObject({ status: 404, code: "feedback_not_found" });
     expect(error.message).toContain("fb-nope, fb-gone");
     expect(w.feed.records.get("fb-review-d-1")?.acks).toBeUndefined();
-    expect(w.events.events).toEqual([]);
+    expect(w.log.changes().added).toEqual([]);
     expect(w.models.items.size).toBe(0);
   });
 
@@ -93,7 +93,7 @@ describe("acknowledging corrections by id", () => {
       stage: "training",
     });
     const before = structuredClone([...w.feed.records.values()]);
-    const eventsBefore = w.events.events.length;
+    const eventsBefore = w.log.changes().added.length;
 
     // Act
     const error = await errorOf(() =>
@@ -108,7 +108,7 @@ describe("acknowledging corrections by id", () => {
     expect(error).toMatchObject({ status: 409, code: "already_acknowledged" });
     expect(error.message).toContain("fb-review-d-1 (by m-8)");
     expect([...w.feed.records.values()]).toEqual(before);
-    expect(w.events.events).toHaveLength(eventsBefore);
+    expect(w.log.changes().added).toHaveLength(eventsBefore);
   });
 
   it("acknowledges each stage once per record, leaving the other stages open", async () => {
@@ -162,7 +162,10 @@ describe("acknowledging corrections by id", () => {
     expect(error).toMatchObject({ status: 409, code: "already_acknowledged" });
     expect(error.message).toContain("fb-review-d-2");
     expect(w.feed.records.get("fb-review-d-1")?.acks).toBeUndefined();
-    expect(w.events.events).toEqual([]);
+    // Only the other request's ack was written, so only it is counted.
+    expect(w.log.changes().added).toMatchObject([
+      { id: "feedback.acknowledged:fb-review-d-2:training", modelVersion: "m-other" },
+    ]);
   });
 });
 
@@ -197,7 +200,7 @@ describe("acknowledging corrections up to a time", () => {
       modelVersion: "m-8",
       stage: "training",
     });
-    const eventsBefore = w.events.events.length;
+    const eventsBefore = w.log.changes().added.length;
 
     // Act
     const result = await acknowledgeFeedback(w.ack, {
@@ -208,7 +211,7 @@ describe("acknowledging corrections up to a time", () => {
 
     // Assert
     expect(result).toMatchObject({ acknowledged: 0, feedbackIds: [] });
-    expect(w.events.events).toHaveLength(eventsBefore);
+    expect(w.log.changes().added).toHaveLength(eventsBefore);
   });
 
   it("acknowledges more records than one write holds, in several writes", async () => {
@@ -232,7 +235,7 @@ describe("acknowledging corrections up to a time", () => {
     // Assert
     expect(result.acknowledged).toBe(1);
     expect(later.acknowledged).toBe(249);
-    expect(w.events.events).toHaveLength(250);
+    expect(w.log.changes().added).toHaveLength(250);
   });
 });
 
@@ -286,7 +289,7 @@ describe("malformed acknowledgements", () => {
     expect(error.status).toBe(400);
     expect(error.message).toContain(field);
     expect([...w.feed.records.values()].every((r) => r.acks === undefined)).toBe(true);
-    expect(w.events.events).toEqual([]);
+    expect(w.log.changes().added).toEqual([]);
   });
 
   it("refuses an empty body with a 400", async () => {

@@ -8,7 +8,6 @@ import { experiment } from "../../support/experiments";
 import {
   MemoryAudit,
   MemoryDecisions,
-  MemoryEvents,
   MemoryExperiments,
   MemoryModelVersions,
   MemorySightings,
@@ -120,7 +119,6 @@ describe("routing a decision", () => {
       experiments,
       decisions: new MemoryDecisions(),
       audit: new MemoryAudit(),
-      events: new MemoryEvents(),
       now: manualClock().now,
       newId: () => "gen-1",
       modelVersions: {
@@ -162,7 +160,7 @@ describe("confirming a deployment", () => {
       modelVersion: "m-8",
       stage: "training",
     });
-    w.events.events.length = 0;
+    w.log.writes.length = 0;
     return w;
   }
 
@@ -184,7 +182,7 @@ describe("confirming a deployment", () => {
       { stage: "deployed", modelVersion: "m-8", at: fixed("2026-11-25T14:00:00.000Z") },
     ]);
     expect(w.feed.records.get("fb-review-d-3")?.acks).toBeUndefined();
-    expect(w.events.events.map((e) => e.id)).toEqual([
+    expect(w.log.changes().added.map((e) => e.id)).toEqual([
       "feedback.acknowledged:fb-review-d-1:deployed",
       "feedback.acknowledged:fb-review-d-2:deployed",
     ]);

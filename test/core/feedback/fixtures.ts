@@ -4,12 +4,12 @@ import { fixed, manualClock } from "../../support/clock";
 import {
   MemoryAudit,
   MemoryDecisions,
-  MemoryEvents,
   MemoryFeedbackFeed,
   MemoryGroundTruth,
   MemoryNotifier,
   MemoryReviews,
 } from "../../support/memory";
+import { RecordLog } from "../../support/record-log";
 
 /** A correction produced at `producedAt` for decision `d-<n>`. */
 export function correction(
@@ -22,6 +22,7 @@ export function correction(
     decisionId: `d-${n}`,
     experimentId: "claims-triage",
     arm: "aggressive",
+    enrolled: true,
     item: { topic: "billing" },
     prediction: { label: "approve", confidence: 0.9, modelVersion: "m-7" },
     humanLabel: "deny",
@@ -57,13 +58,16 @@ export function decision(id: string, extra: Partial<DecisionRecord> = {}): Decis
   };
 }
 
-/** In-memory ports wired for the feedback use cases, with a manual clock at noon UTC. */
+/**
+ * In-memory ports wired for the feedback use cases, with a manual clock at noon UTC. `log` holds
+ * every write of a counted record (what the tables' streams carry to the metrics counter).
+ */
 export function feedbackWorld() {
-  const feed = new MemoryFeedbackFeed();
-  const decisions = new MemoryDecisions();
-  const reviews = new MemoryReviews();
+  const log = new RecordLog();
+  const feed = new MemoryFeedbackFeed(undefined, log);
+  const decisions = new MemoryDecisions(log);
+  const reviews = new MemoryReviews(log);
   const audit = new MemoryAudit();
-  const events = new MemoryEvents();
   const notify = new MemoryNotifier();
   const clock = manualClock("2026-11-25T12:00:00.000Z");
   return {
@@ -72,25 +76,22 @@ export function feedbackWorld() {
     decisions,
     reviews,
     audit,
-    events,
+    log,
     notify,
     clock,
-    ack: { feed, decisions, events, now: clock.now },
+    ack: { feed, now: clock.now },
     groundTruth: {
       store: new MemoryGroundTruth(decisions, feed),
       reviews,
       audit,
-      events,
       notify,
       now: clock.now,
     },
-    confirm: { feed, registry: feed.models, decisions, events },
-    /** Stores corrections (and their decisions, for `enrolled`). */
+    confirm: { feed, registry: feed.models },
+    /** Stores corrections, counted as written: a test about acks starts after them (`log.writes` cleared). */
     async add(...records: FeedbackRecord[]) {
-      for (const r of records) {
-        await feed.put(r);
-        await decisions.create(decision(r.decisionId));
-      }
+      for (const r of records) await feed.put(r);
+      log.writes.length = 0;
     },
   };
 }

@@ -16,10 +16,11 @@ async function errorOf(run: () => Promise<unknown>): Promise<DomainError> {
   throw new Error("expected a DomainError");
 }
 
-/** A world holding one automated decision d-1 (the model said "approve"). */
+/** A world holding one automated decision d-1 (the model said "approve"); its log starts after it. */
 async function withDecision(extra: Parameters<typeof decision>[1] = {}) {
   const w = feedbackWorld();
   await w.decisions.create(decision("d-1", extra));
+  w.log.writes.length = 0;
   return w;
 }
 
@@ -59,7 +60,7 @@ describe("attaching ground truth", () => {
       },
     });
     expect(w.audit.entries.map((e) => e.action)).toEqual(["ground-truth"]);
-    expect(w.events.events).toEqual([
+    expect(w.log.changes().added).toEqual([
       expect.objectContaining({
         type: "ground-truth.attached",
         id: "ground-truth.attached:d-1:1",
@@ -104,7 +105,7 @@ describe("attaching ground truth", () => {
       producedAt: fixed("2026-11-25T12:00:00.000Z"),
     });
     expect(w.notify.feedbacks).toEqual([correction]);
-    expect(w.events.events.map((e) => e.id)).toEqual([
+    expect(w.log.changes().added.map((e) => e.id)).toEqual([
       "ground-truth.attached:d-1:1",
       "feedback.produced:fb-ground-truth-d-1",
     ]);
@@ -131,7 +132,7 @@ describe("attaching ground truth", () => {
     expect(stored(w)).toEqual(before);
     expect(w.audit.entries).toHaveLength(2);
     expect(w.notify.feedbacks).toHaveLength(1);
-    expect(new Set(w.events.events.map((e) => e.id)).size).toBe(2);
+    expect(new Set(w.log.changes().added.map((e) => e.id)).size).toBe(2);
   });
 
   it("refuses another label for a decision that has ground truth with a 409, changing nothing", async () => {
@@ -139,7 +140,7 @@ describe("attaching ground truth", () => {
     const w = await withDecision();
     await attachGroundTruth(w.groundTruth, "d-1", { label: "deny", source: "chargeback" }, "billing");
     const before = structuredClone(stored(w));
-    const eventsBefore = w.events.events.length;
+    const eventsBefore = w.log.changes().added.length;
 
     // Act
     const error = await errorOf(() =>
@@ -150,7 +151,7 @@ describe("attaching ground truth", () => {
     expect(error).toMatchObject({ status: 409, code: "ground_truth_conflict" });
     expect(error.message).toContain('"deny"');
     expect(stored(w)).toEqual(before);
-    expect(w.events.events).toHaveLength(eventsBefore);
+    expect(w.log.changes().added).toHaveLength(eventsBefore);
   });
 
   it("refuses an unknown decision with a 404", async () => {
@@ -164,7 +165,7 @@ describe("attaching ground truth", () => {
 
     // Assert
     expect(error).toMatchObject({ status: 404, code: "not_found" });
-    expect(w.events.events).toEqual([]);
+    expect(w.log.changes().added).toEqual([]);
   });
 
   it("refuses a decision still held for a person with a 409: there is no outcome to judge yet", async () => {
@@ -195,7 +196,7 @@ describe("attaching ground truth", () => {
     await attachGroundTruth(w.groundTruth, "d-1", { label: "deny", source: "chargeback" }, "billing");
 
     // Assert
-    expect(w.events.events[0]).toMatchObject({ type: "ground-truth.attached", audited: true });
+    expect(w.log.changes().added[0]).toMatchObject({ type: "ground-truth.attached", audited: true });
   });
 
   it("judges a reviewer's outcome, not the prediction, as the outcome", async () => {
@@ -217,7 +218,11 @@ describe("attaching ground truth", () => {
 
     // Assert
     expect(result).toMatchObject({ outcomeCorrect: true, modelCorrect: false });
-    expect(w.events.events[0]).toMatchObject({ outcomeSource: "reviewer", outcome: "deny", label: "deny" });
+    expect(w.log.changes().added[0]).toMatchObject({
+      outcomeSource: "reviewer",
+      outcome: "deny",
+      label: "deny",
+    });
   });
 
   it.each([

@@ -3,7 +3,6 @@ import { countersOf } from "../../../core/metrics/aggregate";
 import { C } from "../../../core/metrics/counters";
 import type { MetricEvent } from "../../../core/metrics/events";
 import { chunkForCommit, type StreamRecord } from "../../../core/metrics/stream-batches";
-import { fixedMs } from "../../support/clock";
 import { routed } from "./events";
 
 const limits = { shardOf: () => 0, shards: 1, maxItems: 99, maxCountersPerItem: 100 };
@@ -14,7 +13,7 @@ describe("chunkForCommit", () => {
     // Arrange
     const records: StreamRecord[] = [0, 1, 2].map((i) => ({
       sequence: seq(i),
-      event: routed({ id: `e${i}`, decisionId: `d${i}` }),
+      added: [routed({ id: `e${i}`, decisionId: `d${i}` })],
     }));
 
     // Act
@@ -22,7 +21,7 @@ describe("chunkForCommit", () => {
 
     // Assert
     expect(chunks).toHaveLength(1);
-    expect(chunks[0]?.events.map((e) => e.id)).toEqual(["e0", "e1", "e2"]);
+    expect(chunks[0]?.added.map((e) => e.id)).toEqual(["e0", "e1", "e2"]);
     expect(chunks[0]?.last).toBe(seq(2));
   });
 
@@ -34,21 +33,21 @@ describe("chunkForCommit", () => {
     const chunks = chunkForCommit(records, limits);
 
     // Assert
-    expect(chunks).toEqual([{ events: [], last: seq(1) }]);
+    expect(chunks).toEqual([{ added: [], retracted: [], last: seq(1) }]);
   });
 
   it("splits where one more counter item would exceed a transaction, keeping shard order", () => {
     // Arrange: every event in its own hour, so each needs its own counter item.
     const records: StreamRecord[] = [0, 1, 2, 3, 4].map((i) => ({
       sequence: seq(i),
-      event: routed({ id: `e${i}`, at: new Date(fixedMs("2026-11-25T10") + i * 3_600_000).toISOString() }),
+      added: [routed({ id: `e${i}`, at: `2026-11-25T1${i}:00:00.000Z` })],
     }));
 
     // Act
     const chunks = chunkForCommit(records, { ...limits, maxItems: 2 });
 
     // Assert
-    expect(chunks.map((c) => c.events.map((e) => e.id))).toEqual([["e0", "e1"], ["e2", "e3"], ["e4"]]);
+    expect(chunks.map((c) => c.added.map((e) => e.id))).toEqual([["e0", "e1"], ["e2", "e3"], ["e4"]]);
     expect(chunks.map((c) => c.last)).toEqual([seq(1), seq(3), seq(4)]);
   });
 
@@ -56,7 +55,7 @@ describe("chunkForCommit", () => {
     // Arrange: distinct latency buckets widen the same item's update.
     const records: StreamRecord[] = [1, 10, 100, 1000, 10000].map((latencyMs, i) => ({
       sequence: seq(i),
-      event: routed({ id: `e${i}`, latencyMs }),
+      added: [routed({ id: `e${i}`, latencyMs })],
     }));
     const width = (events: readonly MetricEvent[]) =>
       new Set(events.flatMap((e) => [...Object.keys(countersOf(e)), C.units])).size;
@@ -65,10 +64,27 @@ describe("chunkForCommit", () => {
     const chunks = chunkForCommit(records, { ...limits, maxCountersPerItem: 8 });
 
     // Assert
-    expect(width(records.flatMap((r) => (r.event ? [r.event] : [])))).toBeGreaterThan(8);
+    expect(width(records.flatMap((r) => r.added ?? []))).toBeGreaterThan(8);
     expect(chunks.length).toBeGreaterThan(1);
-    for (const chunk of chunks) expect(width(chunk.events)).toBeLessThanOrEqual(8);
-    expect(chunks.flatMap((c) => c.events.map((e) => e.id))).toEqual(["e0", "e1", "e2", "e3", "e4"]);
+    for (const chunk of chunks) expect(width(chunk.added)).toBeLessThanOrEqual(8);
+    expect(chunks.flatMap((c) => c.added.map((e) => e.id))).toEqual(["e0", "e1", "e2", "e3", "e4"]);
+  });
+
+  it("keeps a record's added and retracted events together, and reserves counter names for both", () => {
+    // Arrange: a record that changed an event (retract the old, add the new) after one that added one
+    const old = routed({ id: "e1", latencyMs: 5 });
+    const records: StreamRecord[] = [
+      { sequence: seq(0), added: [routed({ id: "e0" })] },
+      { sequence: seq(1), added: [routed({ id: "e1", latencyMs: 900 })], retracted: [old] },
+    ];
+
+    // Act
+    const chunks = chunkForCommit(records, limits);
+
+    // Assert
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]?.added.map((e) => e.id)).toEqual(["e0", "e1"]);
+    expect(chunks[0]?.retracted).toEqual([old]);
   });
 
   it("returns nothing for an empty batch", () => {

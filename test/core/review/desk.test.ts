@@ -144,7 +144,7 @@ describe("verdicts", () => {
     expect(w.workflow.succeeded.get(token)).toMatchObject({
       verdicts: [{ reviewer: "alice", label: "deny", handlingSeconds: 42 }],
     });
-    expect(w.events.events.filter((e) => e.type === "review.verdict")).toHaveLength(1);
+    expect(w.log.changes().added.filter((e) => e.type === "review.verdict")).toHaveLength(1);
   });
 
   it("refuses a verdict without a lease and changes nothing", async () => {
@@ -207,7 +207,7 @@ describe("verdicts", () => {
     // Assert
     expect(again).toEqual({ ...first, replayed: true });
     await expect(other).rejects.toMatchObject({ status: 409, code: "verdict_exists" });
-    expect(w.events.events.filter((e) => e.type === "review.verdict")).toHaveLength(1);
+    expect(w.log.changes().added.filter((e) => e.type === "review.verdict")).toHaveLength(1);
   });
 
   it("gets 409 when the item escalated before the verdict arrived, and changes nothing", async () => {
@@ -375,7 +375,7 @@ describe("pricing verdicts", () => {
 
     // Assert
     expect(hold.kind).toBe("audit");
-    expect(w.events.events.find((e) => e.type === "review.verdict")).toMatchObject({
+    expect(w.log.changes().added.find((e) => e.type === "review.verdict")).toMatchObject({
       tier: "audit",
       hourlyRateUsd: 42,
     });

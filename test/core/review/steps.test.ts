@@ -12,6 +12,8 @@ const verdict = (reviewer: string, label: string, round = 1): Verdict => ({
   at: fixed("2026-11-25T12:10:00.000Z"),
   tier: "tier-1",
   round,
+  claimedAt: "2026-11-25T12:09:30.000Z",
+  price: { hourlyRateUsd: 30 },
 });
 
 describe("escalation", () => {
@@ -34,7 +36,7 @@ describe("escalation", () => {
     });
     expect(next.reason).toBe("tier-1 SLA of 3600 s ran out; escalated to tier-2");
     expect(w.reviews.items.get(hold.reviewId)?.status).toBe("escalated");
-    expect(w.events.events.map((e) => e.type)).toContain("review.escalated");
+    expect(w.log.changes().added.map((e) => e.type)).toContain("review.escalated");
   });
 
   it("asks for the fallback after the last tier", async () => {
@@ -70,7 +72,7 @@ describe("fallback", () => {
     expect(w.notify.outcomes).toMatchObject([
       { type: "decision.outcome", decisionId: "d-1", outcome: "deny", source: "fallback" },
     ]);
-    expect(w.events.events.filter((e) => e.type === "review.fallback")).toHaveLength(1);
+    expect(w.log.changes().added.filter((e) => e.type === "review.fallback")).toHaveLength(1);
   });
 
   it("settles with the safe default label when the policy names one", async () => {
@@ -101,7 +103,7 @@ describe("fallback", () => {
       reason: "SLA breached; still held for a person",
     });
     expect(second.next).toBe("hold");
-    expect(w.events.events.filter((e) => e.type === "review.fallback")).toHaveLength(1);
+    expect(w.log.changes().added.filter((e) => e.type === "review.fallback")).toHaveLength(1);
     expect(w.decisions.items.get("d-1")?.status).toBe("held");
   });
 });
@@ -263,7 +265,7 @@ describe("settling a verdict", () => {
 
     // Assert
     expect(w.notify.outcomes).toEqual([]);
-    expect(w.events.events.find((e) => e.type === "decision.outcome")).toMatchObject({
+    expect(w.log.changes().added.find((e) => e.type === "decision.outcome")).toMatchObject({
       audited: true,
       correct: true,
     });
@@ -276,6 +278,7 @@ describe("agreement data", () => {
     const w = await reviewWorld();
     const { hold } = await w.hold({ decisionId: "d-1" });
     const adjudication: Hold = { ...hold, round: 2, requiredVerdicts: 1, adjudication: true };
+    await w.enqueue(adjudication);
     const history = [verdict("alice", "deny", 1), verdict("bob", "approve", 1), verdict("carol", "deny", 2)];
 
     // Act
@@ -283,7 +286,7 @@ describe("agreement data", () => {
 
     // Assert
     expect(w.decisions.items.get("d-1")?.outcome).toBe("deny");
-    expect(w.events.events.find((e) => e.type === "decision.outcome")).toMatchObject({
+    expect(w.log.changes().added.find((e) => e.type === "decision.outcome")).toMatchObject({
       pair: ["deny", "approve"],
     });
   });
