@@ -31,7 +31,7 @@ export interface Measurement {
   stateMachineSqsSends: number;
   /** What the functions' counting lines add up to. */
   ops: OperationTotals;
-  /** Metric events per item whose aggregation is modelled with core/cost (0 when it was measured). */
+  /** Metric events (other than routings) per item whose stream counting is modelled with core/cost (0 when measured). */
   modelledMetricEvents: number;
   /** Routed decisions per item whose stream counting is modelled with core/cost (0 when measured). */
   modelledRoutedCounts?: number;
@@ -73,8 +73,8 @@ export function measuredOperations(m: Measurement): Operations {
   };
 }
 
-/** core/cost's model of aggregating `events` metric events (the aggregator is not measured). */
-export function modelledAggregation(events: number): Operations {
+/** core/cost's model of counting `events` metric events from the records streams (the counter did not run). */
+export function modelledCounting(events: number): Operations {
   return scaled(operationsOf("metricEvent"), events);
 }
 
@@ -101,10 +101,10 @@ const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "–");
 export function costReport(m: Measurement, prices: Prices = DEFAULT_PRICES): CostReport {
   const ops = measuredOperations(m);
   const measured = costOfOperations(ops, prices);
-  const aggregation = modelledAggregation(m.modelledMetricEvents);
+  const counted = modelledCounting(m.modelledMetricEvents);
   const routedCounts = m.modelledRoutedCounts ?? 0;
   const counting = costOfOperations(scaled(operationsOf("routedCount"), routedCounts), prices);
-  const modelled = costOfOperations(aggregation, prices);
+  const modelled = costOfOperations(counted, prices);
   const lambdaRequests = costOfOperations(
     { ...NO_OPERATIONS, lambda: ops.lambda.map((run) => ({ ...run, durationMs: 0 })) },
     prices,
@@ -167,8 +167,8 @@ export function costReport(m: Measurement, prices: Prices = DEFAULT_PRICES): Cos
   ];
   if (m.modelledMetricEvents > 0) {
     lines.push({
-      service: "Metric aggregation",
-      basis: `${f2(m.modelledMetricEvents)} events (core/cost "metricEvent": Lambda, SQS, ${f2(aggregation.dynamoWriteUnits)} WRU)`,
+      service: "Metric counting (records streams)",
+      basis: `${f2(m.modelledMetricEvents)} events (core/cost "metricEvent": the counter did not run in the phase; Lambda, ${f2(counted.dynamoWriteUnits)} WRU)`,
       usdPerItem: modelled.total,
       source: "modelled",
     });

@@ -13,7 +13,7 @@ export interface FunctionInfo {
   memoryMb: number;
   /** Fed by an SQS event source mapping (its poller makes SQS requests too). */
   sqsTriggered: boolean;
-  /** The mapping's EventSourceArn as written in the template (e.g. an import naming "MetricsQueue"). */
+  /** The mapping's EventSourceArn as written in the template (e.g. an import naming "IngestQueue"). */
   eventSource?: string;
 }
 
@@ -29,7 +29,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * The construct path without its stack and its CDK-made tail: "HitlCompute/DecisionsApi/Fn/Resource"
- * → "DecisionsApi", "HitlCompute/Metrics/Aggregator/Fn/Resource" → "Metrics/Aggregator".
+ * → "DecisionsApi", "HitlCompute/Metrics/Counter/Fn/Resource" → "Metrics/Counter".
  */
 export function constructLabel(path: string | undefined, fallback: string): string {
   const parts = (path ?? "").split("/").slice(1);

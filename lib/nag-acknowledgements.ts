@@ -16,9 +16,9 @@ export function acknowledgeStatefulFindings(stack: Stack): void {
     "The Plus feature plan (threat protection) is billed per active user; tokens are short-lived and MFA is required. Turn it on per deployment if the threat model asks for it.",
   );
   ack(
-    stack.node.findChild("DecisionStreamFailures"),
+    stack.node.findChild("StreamCountFailures"),
     "AwsSolutions-SQS3",
-    "This queue is itself a dead-letter destination: the decisions stream's event source sends it the shard and sequence range of a batch it gave up on. It is alarmed like every dead-letter queue.",
+    "This queue is itself a dead-letter destination: the records streams' event sources send it the shard and sequence range of a batch it gave up on. It is alarmed like every dead-letter queue.",
   );
 }
 

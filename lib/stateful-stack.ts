@@ -28,11 +28,10 @@ export class StatefulStack extends Stack {
   readonly metrics: dynamodb.TableV2;
   readonly ingestQueue: QueueWithDlq;
   readonly reviewIntakeQueue: QueueWithDlq;
-  readonly metricsQueue: QueueWithDlq;
   readonly outcomesQueue: QueueWithDlq;
   readonly feedbackQueue: QueueWithDlq;
   readonly deploymentSightingsQueue: QueueWithDlq;
-  readonly decisionStreamFailures: sqs.Queue;
+  readonly streamCountFailures: sqs.Queue;
   readonly userPool: cognito.UserPool;
   /** App clients whose tokens the API accepts (the JWT authorizer's audience). */
   readonly apiClients: cognito.UserPoolClient[];
@@ -64,11 +63,11 @@ export class StatefulStack extends Stack {
     this.experiments = table("ExperimentsTable");
     // Decisions: pk = decision id, sk = "DECISION". No per-experiment index: it would add a write to every
     // routed decision, and only rare rebuilds need that listing (they scan).
-    // Its stream (new images) feeds the routed-decision counter: one INSERT per decision, in order per
-    // shard, so counting from it needs no dedupe item per decision (docs/metrics.md).
+    // The records tables' streams (old and new images) are what metrics are counted from: each write's
+    // record implies its events, in order per shard, with no dedupe item per event (docs/metrics.md).
     this.decisions = table("DecisionsTable", {
       timeToLiveAttribute: "expiresAt",
-      dynamoStream: dynamodb.StreamViewType.NEW_IMAGE,
+      dynamoStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       globalSecondaryIndexes: [
         {
           // Feedback records (pk = feedback id, sk = "FEEDBACK") in the order they were produced.
@@ -80,6 +79,7 @@ export class StatefulStack extends Stack {
     });
     // Review items: pk = review id; byQueue holds only pending items (sparse), best priority first.
     this.reviews = table("ReviewsTable", {
+      dynamoStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       globalSecondaryIndexes: [
         {
           indexName: "byQueue",
@@ -95,7 +95,7 @@ export class StatefulStack extends Stack {
     });
     // Append-only audit trail: pk = "decision#<id>" or "review#<id>", sk = "<ISO time>#<seq>".
     this.auditTrail = table("AuditTable");
-    // Counters per experiment/arm/hour/shard and dedupe items (expire by TTL).
+    // Counters per experiment/arm/hour/shard, first-seen units, stream marks (expire by TTL), roll-ups.
     this.metrics = table("MetricsTable", { timeToLiveAttribute: "expiresAt" });
 
     const queue = (name: string, visibility: Duration) =>
@@ -103,14 +103,13 @@ export class StatefulStack extends Stack {
     // Visibility ≥ 6 × the consuming function's timeout (AWS's advice for SQS event sources).
     this.ingestQueue = queue("IngestQueue", Duration.seconds(180));
     this.reviewIntakeQueue = queue("ReviewIntakeQueue", Duration.seconds(60));
-    this.metricsQueue = queue("MetricsQueue", Duration.seconds(180));
     this.outcomesQueue = queue("OutcomesQueue", Duration.seconds(60));
     this.feedbackQueue = queue("FeedbackQueue", Duration.seconds(60));
     // Decisions that arrive with a model version awaiting deployment confirmation (docs/feedback.md).
     this.deploymentSightingsQueue = queue("DeploymentSightingsQueue", Duration.seconds(180));
-    // Where the decisions stream's event source reports a batch it gave up on (shard and sequence
-    // range, not the records): alarmed like a dead-letter queue; `hitl metrics rebuild` recounts.
-    this.decisionStreamFailures = new sqs.Queue(new Construct(this, "DecisionStreamFailures"), "Dlq", {
+    // Where the records streams' event sources report a batch they gave up on (shard and sequence
+    // range, not the records): alarmed like a dead-letter queue; `hitl metrics rebuild --repair` recounts.
+    this.streamCountFailures = new sqs.Queue(new Construct(this, "StreamCountFailures"), "Dlq", {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.key,
       enforceSSL: true,
@@ -165,12 +164,11 @@ export class StatefulStack extends Stack {
     return [
       this.ingestQueue,
       this.reviewIntakeQueue,
-      this.metricsQueue,
       this.outcomesQueue,
       this.feedbackQueue,
       this.deploymentSightingsQueue,
     ]
       .map((q) => q.dlq)
-      .concat(this.decisionStreamFailures);
+      .concat(this.streamCountFailures);
   }
 }

@@ -69,7 +69,6 @@ export class StatelessStack extends Stack {
       "Review workflow steps: settle, escalate, fallback",
       {
         ...tables,
-        METRICS_QUEUE_URL: data.metricsQueue.queue.queueUrl,
         OUTCOMES_QUEUE_URL: data.outcomesQueue.queue.queueUrl,
         FEEDBACK_QUEUE_URL: data.feedbackQueue.queue.queueUrl,
       },
@@ -78,8 +77,7 @@ export class StatelessStack extends Stack {
     data.decisions.grantReadWriteData(reviewSteps);
     data.experiments.grantReadData(reviewSteps);
     appendAudit(reviewSteps);
-    for (const q of [data.metricsQueue, data.outcomesQueue, data.feedbackQueue])
-      q.queue.grantSendMessages(reviewSteps);
+    for (const q of [data.outcomesQueue, data.feedbackQueue]) q.queue.grantSendMessages(reviewSteps);
     this.review = new ReviewStateMachine(this, "Review", {
       intakeQueue: data.reviewIntakeQueue.queue,
       stepsFunction: reviewSteps,
@@ -89,15 +87,11 @@ export class StatelessStack extends Stack {
       "ReviewIntake",
       "review-intake",
       "Stores held items (and their task tokens) for reviewers",
-      {
-        ...tables,
-        METRICS_QUEUE_URL: data.metricsQueue.queue.queueUrl,
-      },
+      tables,
     );
     data.reviews.grantReadWriteData(reviewIntake);
     data.decisions.grantReadData(reviewIntake);
     appendAudit(reviewIntake);
-    data.metricsQueue.queue.grantSendMessages(reviewIntake);
     reviewIntake.addEventSource(
       new SqsEventSource(data.reviewIntakeQueue.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );
@@ -117,7 +111,6 @@ export class StatelessStack extends Stack {
       decisions: data.decisions,
       reviews: data.reviews,
       auditTrail: data.auditTrail,
-      metricsQueue: data.metricsQueue.queue,
       feedbackQueue: data.feedbackQueue.queue,
       key: data.key,
       sightings: data.deploymentSightingsQueue,
@@ -199,16 +192,13 @@ export class StatelessStack extends Stack {
       "Reviewer API: queues, claim, verdict, release, heartbeat",
       {
         ...tables,
-        METRICS_QUEUE_URL: data.metricsQueue.queue.queueUrl,
         REVIEW_STATE_MACHINE_ARN: this.review.stateMachine.stateMachineArn,
       },
     );
     data.reviews.grantReadWriteData(reviewsApi);
-    data.decisions.grant(reviewsApi, "dynamodb:GetItem");
     data.experiments.grantReadData(reviewsApi);
     data.auditTrail.grant(reviewsApi, "dynamodb:Query");
     appendAudit(reviewsApi);
-    data.metricsQueue.queue.grantSendMessages(reviewsApi);
     // Task-token calls are authorized on the state machine that issued the token.
     reviewsApi.addToRolePolicy(
       new iam.PolicyStatement({
@@ -268,11 +258,10 @@ export class StatelessStack extends Stack {
     new ReviewerConsole(this, "Console", { api: this.api });
 
     new MetricsPipeline(this, "Metrics", {
-      metricsQueue: data.metricsQueue.queue,
-      deadLetterQueue: data.metricsQueue.dlq,
       metricsTable: data.metrics,
       decisionsTable: data.decisions,
-      streamFailures: data.decisionStreamFailures,
+      reviewsTable: data.reviews,
+      streamFailures: data.streamCountFailures,
       key: data.key,
     });
 

@@ -5,27 +5,31 @@ import {
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { fnv1a32 } from "../../core/assignment/hash";
-import { aggregate, DEFAULT_SHARDS, firstEventPerUnit } from "../../core/metrics/aggregate";
+import { aggregateChange, DEFAULT_SHARDS, firstEventPerUnit } from "../../core/metrics/aggregate";
 import type { MetricEvent } from "../../core/metrics/events";
 import { chunkForCommit, type StreamRecord } from "../../core/metrics/stream-batches";
 import { assertInOrder, recordsAfter } from "../../core/metrics/stream-position";
-import { addExpression, UNIT_SK, unitPk } from "./metrics-store";
+import { isConditionFailure } from "./client";
+import { addExpression, UNIT_SK, unitPk } from "./metrics-keys";
 import { batchGetAll } from "./pages";
-import { cancellationCodes, RETRYABLE_CANCELLATIONS } from "./transactions";
+import { type Backoff, isRetryableCancellation, withRetries } from "./retry";
+import { cancellationCodes } from "./transactions";
 
 /**
- * Counts events read from a DynamoDB stream shard into the metrics table's counters, exactly once,
- * without a dedupe item per event (docs/metrics.md, "Counting from the stream").
+ * Counts what the records tables' streams carry (what each write of a decision, review item or
+ * feedback record changed in the events it implies) into the metrics table's counters, exactly
+ * once, without a dedupe item per event (docs/metrics.md §5).
  *
- * Per shard one mark item (pk `STREAM#<shardId>`, sk `M`) holds the sequence number of the last
- * record counted. Each transaction adds a run of consecutive records' counters and moves the mark to
- * the run's last record, on condition that the mark is still where it was read. A redelivered batch
- * (a retry after a timeout, a second invocation) finds the mark past its records and counts nothing.
+ * Per stream shard one mark item (pk `STREAM#<shard key>`, sk `M`) holds the sequence number of the
+ * last record counted. Each transaction adds a run of consecutive records' counters and moves the
+ * mark to the run's last record, on condition that the mark is still where it was read. A
+ * redelivered batch (a retry after a timeout, a second invocation) finds the mark past its records
+ * and counts nothing.
  *
- * Distinct units: a unit item (the same one the queue aggregator writes) is created once with the id
- * of the event that first saw the unit; the unit is counted in the transaction that counts that
- * event. The unit item is written before that transaction, so a crash in between is harmless: the
- * retried batch finds the item naming its own event and counts the unit then.
+ * Distinct units: a unit item is created once with the id of the event that first saw the unit;
+ * the unit is counted in the transaction that counts that event. The unit item is written before
+ * that transaction, so a crash in between is harmless: the retried batch finds the item naming its
+ * own event and counts the unit then.
  */
 
 const MARK_SK = "M";
@@ -34,10 +38,10 @@ const MAX_COUNTERS_PER_UPDATE = 100;
 /** Stream records live 24 hours; a mark older than that can never be needed again. */
 const MARK_TTL_SECONDS = 2 * 24 * 3600;
 
-export const markPk = (shardId: string) => `STREAM#${shardId}`;
+export const markPk = (shardKey: string) => `STREAM#${shardKey}`;
 
 export interface StreamCounterOptions {
-  /** Counter items per (experiment, arm, hour), as the metrics store. Default 4. */
+  /** Counter items per (experiment, arm, hour), as the metrics store reads them. Default 4. */
   shards?: number;
   /** Transaction attempts on write conflicts before the batch fails (and Lambda retries it). Default 10. */
   maxAttempts?: number;
@@ -51,6 +55,8 @@ export interface StreamCounterOptions {
 export interface StreamCountResult {
   /** Events whose counters this call added. */
   counted: number;
+  /** Events whose counters this call took back (a record that dropped or changed one). */
+  retracted: number;
   /** Records at or before the shard's mark: counted by an earlier delivery. */
   alreadyCounted: number;
   /** Distinct units this call counted. */
@@ -62,11 +68,10 @@ export interface StreamCountResult {
 
 export class DynamoStreamCounter {
   private readonly shards: number;
-  private readonly maxAttempts: number;
   private readonly maxItems: number;
   private readonly now: () => Date;
-  private readonly random: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly backoff: Backoff;
+  private readonly pause: () => Promise<void>;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -74,18 +79,27 @@ export class DynamoStreamCounter {
     options: StreamCounterOptions = {},
   ) {
     this.shards = options.shards ?? DEFAULT_SHARDS;
-    this.maxAttempts = options.maxAttempts ?? 10;
     this.maxItems = Math.min(MAX_ACTIONS - 1, options.maxItemsPerTransaction ?? MAX_ACTIONS - 1);
     this.now = options.now ?? (() => new Date());
-    this.random = options.random ?? Math.random;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.backoff = {
+      maxAttempts: options.maxAttempts ?? 10,
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    };
+    const random = options.random ?? Math.random;
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.pause = () => sleep(20 + random() * 50);
   }
 
-  /** Counts one batch of a shard's records (in shard order); safe to call again with the same records. */
-  async count(shardId: string, records: readonly StreamRecord[]): Promise<StreamCountResult> {
+  /**
+   * Counts one batch of a shard's records (in shard order); safe to call again with the same records.
+   * `shardKey` names the shard uniquely across streams (the handler uses `<stream ARN>/<shard id>`).
+   */
+  async count(shardKey: string, records: readonly StreamRecord[]): Promise<StreamCountResult> {
     assertInOrder(records);
     const result: StreamCountResult = {
       counted: 0,
+      retracted: 0,
       alreadyCounted: 0,
       newUnits: 0,
       transactions: 0,
@@ -93,13 +107,12 @@ export class DynamoStreamCounter {
     };
     if (records.length === 0) return result;
     // One stream shard writes one counter shard: a batch then touches one item per (experiment, arm, hour).
-    const counterShard = fnv1a32(shardId) % this.shards;
+    const counterShard = fnv1a32(shardKey) % this.shards;
     const shardOf = () => counterShard;
-    let mark = await this.readMark(shardId);
+    let mark = await this.readMark(shardKey);
     let pending = recordsAfter(records, mark);
     result.alreadyCounted = records.length - pending.length;
-    const firstOf = await this.claimUnits(pending.flatMap((r) => (r.event ? [r.event] : [])));
-    let attempt = 0;
+    const firstOf = await this.claimUnits(pending.flatMap((r) => r.added ?? []));
     while (pending.length > 0) {
       const [chunk] = chunkForCommit(pending, {
         shardOf,
@@ -108,65 +121,66 @@ export class DynamoStreamCounter {
         maxCountersPerItem: MAX_COUNTERS_PER_UPDATE,
       });
       if (!chunk) break;
-      const units = new Set(chunk.events.filter((e) => firstOf.has(e.id)).map((e) => e.id));
-      const deltas = aggregate(chunk.events, shardOf, this.shards, { firstSeenUnits: units });
-      try {
-        await this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Update: this.markUpdate(shardId, mark, chunk.last) },
-              ...deltas.map((d) => ({
-                Update: { TableName: this.table, ...addExpression(d.key, d.counters) },
-              })),
-            ],
-          }),
-        );
-        result.counted += chunk.events.length;
+      // An event changed in place (retracted and added again) was counted before, and its unit with it.
+      const changed = new Set(chunk.retracted.map((e) => e.id));
+      const units = new Set(
+        chunk.added.filter((e) => firstOf.has(e.id) && !changed.has(e.id)).map((e) => e.id),
+      );
+      const deltas = aggregateChange(chunk, shardOf, this.shards, { firstSeenUnits: units });
+      const items = [
+        { Update: this.markUpdate(shardKey, mark, chunk.last) },
+        ...deltas.map((d) => ({ Update: { TableName: this.table, ...addExpression(d.key, d.counters) } })),
+      ];
+      const committed = await withRetries(
+        async () => {
+          try {
+            await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+            return true;
+          } catch (error) {
+            // The mark's condition failed: another delivery of these records moved it.
+            if (cancellationCodes(error)?.[0] === "ConditionalCheckFailed") return false;
+            throw error;
+          }
+        },
+        isRetryableCancellation,
+        this.backoff,
+      );
+      if (committed) {
+        result.counted += chunk.added.length;
+        result.retracted += chunk.retracted.length;
         result.newUnits += units.size;
         result.transactions++;
         mark = chunk.last;
         pending = recordsAfter(pending, mark);
-        attempt = 0;
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (!codes) throw error;
-        if (codes[0] === "ConditionalCheckFailed") {
-          // Another delivery of these records moved the mark: count only what it did not.
-          result.markMoved++;
-          const moved = await this.readMark(shardId);
-          // Refused although nobody moved it: retrying would loop forever, so fail the batch instead.
-          if (moved === mark) throw error;
-          mark = moved;
-          const left = recordsAfter(pending, mark);
-          result.alreadyCounted += pending.length - left.length;
-          pending = left;
-          continue;
-        }
-        attempt++;
-        if (!codes.some((code) => code && RETRYABLE_CANCELLATIONS.has(code)) || attempt >= this.maxAttempts)
-          throw error;
-        // Full jitter: the queue aggregator may be updating the same counter item.
-        await this.sleep(this.random() * Math.min(1000, 25 * 2 ** attempt));
+        continue;
       }
+      result.markMoved++;
+      const moved = await this.readMark(shardKey);
+      // Refused although nobody moved it: retrying would loop forever, so fail the batch instead.
+      if (moved === mark) throw new Error(`the mark of ${shardKey} refused a move from ${mark ?? "none"}`);
+      mark = moved;
+      const left = recordsAfter(pending, mark);
+      result.alreadyCounted += pending.length - left.length;
+      pending = left;
     }
     return result;
   }
 
-  private async readMark(shardId: string): Promise<string | undefined> {
+  private async readMark(shardKey: string): Promise<string | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.table,
-        Key: { pk: markPk(shardId), sk: MARK_SK },
+        Key: { pk: markPk(shardKey), sk: MARK_SK },
         ConsistentRead: true,
       }),
     );
     return typeof Item?.sequence === "string" ? Item.sequence : undefined;
   }
 
-  private markUpdate(shardId: string, mark: string | undefined, last: string) {
+  private markUpdate(shardKey: string, mark: string | undefined, last: string) {
     return {
       TableName: this.table,
-      Key: { pk: markPk(shardId), sk: MARK_SK },
+      Key: { pk: markPk(shardKey), sk: MARK_SK },
       UpdateExpression: "SET #s = :last, expiresAt = :ttl",
       ConditionExpression: mark === undefined ? "attribute_not_exists(pk)" : "#s = :mark",
       ExpressionAttributeNames: { "#s": "sequence" },
@@ -188,7 +202,7 @@ export class DynamoStreamCounter {
       this.db,
       this.table,
       [...firstInBatch.keys()].map((u) => ({ pk: unitPk(u), sk: UNIT_SK })),
-      { consistentRead: true, pause: () => this.sleep(20 + this.random() * 50) },
+      { consistentRead: true, pause: this.pause },
     );
     const owner = new Map(
       stored.map((item) => [String(item.pk).slice("UNIT#".length), String(item.firstEventId ?? "")]),
@@ -214,7 +228,7 @@ export class DynamoStreamCounter {
       );
       return eventId;
     } catch (error) {
-      if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+      if (!isConditionFailure(error)) throw error;
       const { Item } = await this.db.send(
         new GetCommand({
           TableName: this.table,

@@ -23,7 +23,7 @@ import {
   unitsPerItem,
   waitFor,
 } from "./common";
-import { aggregatorMeasured, routedCounterMeasured } from "./routing";
+import { counterMeasured } from "./routing";
 
 const PHASE = "review";
 /** The human side of a held item, for scale: issue 3's example rate and a quick decision. */
@@ -199,9 +199,8 @@ export const review: Scenario = {
     const items = reviewIds.size;
     const standardTransitions = standard.transitionsPerExecution * standard.sampled;
     const sqsSends = standard.sqsSendsPerExecution * standard.sampled;
-    const modelledEvents = aggregatorMeasured(ctx, phase.invocations)
-      ? 0
-      : (PATH_ACTIVITIES.human.metricEvent ?? 0);
+    const measuredCounts = counterMeasured(ctx, phase.invocations);
+    const modelledEvents = measuredCounts ? 0 : (PATH_ACTIVITIES.human.metricEvent ?? 0);
     const measurement: Measurement = {
       items,
       httpRequests,
@@ -212,7 +211,7 @@ export const review: Scenario = {
       stateMachineSqsSends: sqsSends,
       ops: phase.ops,
       modelledMetricEvents: modelledEvents,
-      modelledRoutedCounts: routedCounterMeasured(ctx, phase.invocations) ? 0 : 1,
+      modelledRoutedCounts: measuredCounts ? 0 : 1,
     };
     const cost = costReport(measurement);
     const human = humanCostPerItem();

@@ -41,18 +41,10 @@ export function edgeBudget(cpuMsPerDecision: number, putsPerDecision: number, cp
   return { ownWritesMs, overheadMs: cpuMsPerDecision - ownWritesMs, ratio: cpuMsPerDecision / ownWritesMs };
 }
 
-/** Whether a consumer of the metrics queue ran in the phase (then aggregation was measured, not modelled). */
-export function aggregatorMeasured(ctx: BenchContext, invocations: Record<string, unknown>): boolean {
-  return Object.keys(invocations).some((name) => {
-    const info = ctx.app.functions[name];
-    return /MetricsQueue/.test(info?.eventSource ?? "") || /aggregat/i.test(info?.label ?? name);
-  });
-}
-
-/** Whether the routed-decision counter (decisions stream) ran in the phase (then its cost was measured). */
-export function routedCounterMeasured(ctx: BenchContext, invocations: Record<string, unknown>): boolean {
+/** Whether the metrics counter (the records streams) ran in the phase: then counting was measured, not modelled. */
+export function counterMeasured(ctx: BenchContext, invocations: Record<string, unknown>): boolean {
   return Object.keys(invocations).some((name) =>
-    /RoutedCounter/.test(ctx.app.functions[name]?.label ?? name),
+    /Metrics\/Counter/.test(ctx.app.functions[name]?.label ?? name),
   );
 }
 
@@ -145,9 +137,8 @@ export const routing: Scenario = {
       const budget = edgeBudget(cpuPerDecision, putsPerDecision, cpuPerPut);
       const expressExecutions = executionsEnded(phase, "EXPRESS");
       const standardExecutions = executionsEnded(phase, "STANDARD");
-      const modelledEvents = aggregatorMeasured(ctx, phase.invocations)
-        ? 0
-        : (PATH_ACTIVITIES.auto.metricEvent ?? 0);
+      const measuredCounts = counterMeasured(ctx, phase.invocations);
+      const modelledEvents = measuredCounts ? 0 : (PATH_ACTIVITIES.auto.metricEvent ?? 0);
       const measurement: Measurement = {
         items: decided,
         httpRequests,
@@ -158,7 +149,7 @@ export const routing: Scenario = {
         stateMachineSqsSends: 0,
         ops: phase.ops,
         modelledMetricEvents: modelledEvents,
-        modelledRoutedCounts: routedCounterMeasured(ctx, phase.invocations) ? 0 : 1,
+        modelledRoutedCounts: measuredCounts ? 0 : 1,
       };
       const cost = costReport(measurement);
       const perMillionUsd = cost.totalPerItem * 1e6;

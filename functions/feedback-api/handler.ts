@@ -11,14 +11,11 @@ import { httpApi } from "../shared/http";
 
 const table = requireEnv("DECISIONS_TABLE");
 const feed = new DynamoFeedbackStore(documentClient(), table);
-const decisions = deps.decisions();
-const events = deps.metrics();
 
 const groundTruth = {
   store: new DynamoGroundTruthStore(documentClient(), table),
   reviews: deps.reviews(),
   audit: deps.audit(),
-  events,
   // Corrections only: ground truth never changes an outcome, so nothing goes to the outcomes queue.
   notify: new SqsNotifier(sqsClient(), "", requireEnv("FEEDBACK_QUEUE_URL")),
   now: deps.now,
@@ -42,7 +39,7 @@ export const handler = httpApi({
   "POST /v1/feedback/ack": {
     roles: ["ml"],
     run: async ({ body }) => ({
-      body: await acknowledgeFeedback({ feed, decisions, events, now: deps.now }, body),
+      body: await acknowledgeFeedback({ feed, now: deps.now }, body),
     }),
   },
   "POST /v1/decisions/{id}/ground-truth": {

@@ -7,7 +7,6 @@ const intake = {
   decisions: deps.decisions(),
   experiments: deps.cachedExperiments(),
   audit: deps.audit(),
-  events: deps.metrics(),
   now: deps.now,
 };
 

@@ -10,7 +10,6 @@ const stepDeps = {
   experiments: deps.cachedExperiments(),
   feedback: deps.feedback(),
   audit: deps.audit(),
-  events: deps.metrics(),
   notify: deps.notifier(),
   now: deps.now,
 };

@@ -22,10 +22,8 @@ const desk = {
   reviews: deps.reviews(),
   desk: new DynamoReviewDesk(documentClient(), requireEnv("REVIEWS_TABLE")),
   workflow: new SfnWorkflow(sfnClient(), requireEnv("REVIEW_STATE_MACHINE_ARN")),
-  decisions: deps.decisions(),
   experiments: deps.cachedExperiments(),
   audit: deps.audit(),
-  events: deps.metrics(),
   now: deps.now,
 };
 

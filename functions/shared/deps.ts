@@ -6,7 +6,6 @@ import { CachedExperimentReader, DynamoExperimentStore } from "../../adapters/dy
 import { DynamoFeedbackStore } from "../../adapters/dynamodb/feedback-store";
 import { DynamoReviewStore } from "../../adapters/dynamodb/review-store";
 import { sqsClient } from "../../adapters/sqs/client";
-import { SqsEventPublisher } from "../../adapters/sqs/event-publisher";
 import { SqsNotifier } from "../../adapters/sqs/notifier";
 
 /** Wiring shared by handlers: each piece is built on first use from the function's environment. */
@@ -18,7 +17,6 @@ export const deps = {
   audit: () => new DynamoAuditLog(documentClient(), requireEnv("AUDIT_TABLE")),
   reviews: () => new DynamoReviewStore(documentClient(), requireEnv("REVIEWS_TABLE")),
   feedback: () => new DynamoFeedbackStore(documentClient(), requireEnv("DECISIONS_TABLE")),
-  metrics: () => new SqsEventPublisher(sqsClient(), requireEnv("METRICS_QUEUE_URL")),
   notifier: () =>
     new SqsNotifier(sqsClient(), requireEnv("OUTCOMES_QUEUE_URL"), requireEnv("FEEDBACK_QUEUE_URL")),
   now: () => new Date(),

@@ -14,7 +14,6 @@ export interface FeedbackApiProps {
   readonly decisions: dynamodb.ITableV2;
   readonly reviews: dynamodb.ITableV2;
   readonly auditTrail: dynamodb.ITableV2;
-  readonly metricsQueue: sqs.IQueue;
   readonly feedbackQueue: sqs.IQueue;
   readonly key: kms.IKey;
   /** Decisions seen with a model version awaiting confirmation (a queue of the stateful stack). */
@@ -55,7 +54,6 @@ export class FeedbackApi extends Construct {
         DECISIONS_TABLE: decisions.tableName,
         REVIEWS_TABLE: props.reviews.tableName,
         AUDIT_TABLE: props.auditTrail.tableName,
-        METRICS_QUEUE_URL: props.metricsQueue.queueUrl,
         FEEDBACK_QUEUE_URL: props.feedbackQueue.queueUrl,
       },
     }).fn;
@@ -64,7 +62,6 @@ export class FeedbackApi extends Construct {
     // Whether an automated decision's audit is in (ground truth's quality class).
     props.reviews.grant(api, "dynamodb:GetItem");
     props.auditTrail.grant(api, "dynamodb:PutItem");
-    props.metricsQueue.grantSendMessages(api);
     // Ground truth that contradicts the model is pushed to ML pipelines like every other correction.
     props.feedbackQueue.grantSendMessages(api);
     props.key.grantEncryptDecrypt(api);
@@ -78,12 +75,10 @@ export class FeedbackApi extends Construct {
       timeout: Duration.seconds(30),
       environment: {
         DECISIONS_TABLE: decisions.tableName,
-        METRICS_QUEUE_URL: props.metricsQueue.queueUrl,
       },
     }).fn;
     decisions.grant(confirm, "dynamodb:GetItem", "dynamodb:UpdateItem");
     readFeed(confirm);
-    props.metricsQueue.grantSendMessages(confirm);
     props.key.grantEncryptDecrypt(confirm);
     confirm.addEventSource(
       new SqsEventSource(this.sightings.queue, { batchSize: 10, reportBatchItemFailures: true }),

@@ -2,20 +2,19 @@ import { Duration } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { DynamoEventSource, SqsDlq, SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { DEFAULT_SHARDS } from "../../core/metrics/aggregate";
 import { HitlFunction } from "./hitl-function";
 
 export interface MetricsPipelineProps {
-  readonly metricsQueue: sqs.IQueue;
-  /** Malformed or stale events go straight here, with the reason. */
-  readonly deadLetterQueue: sqs.IQueue;
   readonly metricsTable: dynamodb.ITableV2;
-  /** Its stream's INSERTs of decision records are the routed decisions. */
+  /** Decisions (routed, ground truth) and feedback records (produced, acknowledged). */
   readonly decisionsTable: dynamodb.ITableV2;
-  /** Where the stream's event source reports a batch it gave up on. */
+  /** Review items (enqueued, verdicts, escalations, breaches, outcomes). */
+  readonly reviewsTable: dynamodb.ITableV2;
+  /** Where the streams' event sources report a batch they gave up on. */
   readonly streamFailures: sqs.IQueue;
   readonly key: kms.IKey;
   /** Counter shards per (experiment, arm, hour); only ever raise it. */
@@ -23,46 +22,49 @@ export interface MetricsPipelineProps {
 }
 
 /**
- * Two writers of the same counters. The routed counter: decisions table stream → function (one
- * batch per shard at a time, a tumbling window so the event names its shard) → counters, exactly
- * once through a per-shard mark. The aggregator: metrics queue → function (batches of up to 100, partial batch responses) →
- * exactly-once counters in the metrics table. Malformed events go straight to the queue's (alarmed)
- * dead-letter queue with the reason attached.
+ * Which stream records can imply a metric event; the others never reach the function (Lambda does
+ * not bill filtered records). Sound by construction of the writers: a decision implies its events
+ * at INSERT and when ground truth is attached; every feedback write may add an ack; a review item
+ * write may add history unless it is a claim or a heartbeat, the only writes that leave the item
+ * claimed *with* a lease holder (a completing verdict removes the holder). Tested by replaying every
+ * write of the review and feedback flows through these patterns (test/lib/stream-filters.test.ts).
+ */
+export const DECISIONS_STREAM_FILTERS = [
+  { eventName: ["INSERT"], dynamodb: { NewImage: { sk: { S: ["DECISION"] } } } },
+  {
+    eventName: ["MODIFY"],
+    dynamodb: {
+      NewImage: { sk: { S: ["DECISION"] }, groundTruth: { M: { label: { S: [{ exists: true }] } } } },
+    },
+  },
+  { eventName: ["INSERT", "MODIFY"], dynamodb: { NewImage: { sk: { S: ["FEEDBACK"] } } } },
+] as const;
+
+export const REVIEWS_STREAM_FILTERS = [
+  {
+    eventName: ["INSERT", "MODIFY"],
+    dynamodb: { NewImage: { status: { S: [{ "anything-but": ["claimed"] }] } } },
+  },
+  {
+    eventName: ["MODIFY"],
+    dynamodb: { NewImage: { status: { S: ["claimed"] }, leaseHolder: { S: [{ exists: false }] } } },
+  },
+] as const;
+
+/**
+ * Every metric is counted from a committed record: the decisions and reviews tables' streams (old
+ * and new images) → one counter function (one batch per shard at a time, a tumbling window so the
+ * event names its shard) → what each write adds to the events its record implies, exactly once per
+ * shard mark, into the metrics table (docs/metrics.md §5).
  */
 export class MetricsPipeline extends Construct {
-  readonly fn: lambda.IFunction;
-  readonly routedCounter: lambda.IFunction;
+  readonly counter: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: MetricsPipelineProps) {
     super(scope, id);
-    // 30 s: the metrics queue's 180 s visibility timeout is 6 × this, as AWS advises.
-    const fn = new HitlFunction(this, "Aggregator", {
-      entry: "metrics-aggregator",
-      description: "Counts metric events exactly once into per-arm, per-hour counters",
-      timeout: Duration.seconds(30),
-      environment: {
-        METRICS_TABLE: props.metricsTable.tableName,
-        METRICS_SHARDS: String(props.shards ?? DEFAULT_SHARDS),
-        METRICS_DLQ_URL: props.deadLetterQueue.queueUrl,
-      },
-    }).fn;
-    // TransactWriteItems is authorized per action: Put (dedupe and unit items) needs PutItem, Update
-    // (counters) UpdateItem; BatchGetItem reads first-seen unit items. No delete, no scan, no query.
-    props.metricsTable.grant(fn, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem");
-    props.key.grantEncryptDecrypt(fn);
-    props.deadLetterQueue.grantSendMessages(fn);
-    fn.addEventSource(
-      new SqsEventSource(props.metricsQueue, {
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(2),
-        reportBatchItemFailures: true,
-      }),
-    );
-    this.fn = fn;
-
-    const counter = new HitlFunction(this, "RoutedCounter", {
-      entry: "routed-counter",
-      description: "Counts routed decisions from the decisions table's stream, exactly once per shard mark",
+    const counter = new HitlFunction(this, "Counter", {
+      entry: "metrics-counter",
+      description: "Counts metric events from the records tables' streams, exactly once per shard mark",
       timeout: Duration.seconds(60),
       environment: {
         METRICS_TABLE: props.metricsTable.tableName,
@@ -70,7 +72,7 @@ export class MetricsPipeline extends Construct {
       },
     }).fn;
     // Mark and unit reads (GetItem, BatchGetItem), unit items (PutItem), mark and counters (UpdateItem
-    // in TransactWriteItems). The event source grants the stream reads and the failure queue's send.
+    // in TransactWriteItems). The event sources grant the stream reads and the failure queue's send.
     props.metricsTable.grant(
       counter,
       "dynamodb:GetItem",
@@ -79,8 +81,8 @@ export class MetricsPipeline extends Construct {
       "dynamodb:UpdateItem",
     );
     props.key.grantEncryptDecrypt(counter);
-    counter.addEventSource(
-      new DynamoEventSource(props.decisionsTable, {
+    const source = (table: dynamodb.ITableV2, filters: readonly object[]) =>
+      new DynamoEventSource(table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: 1000,
         maxBatchingWindow: Duration.seconds(1),
@@ -90,14 +92,10 @@ export class MetricsPipeline extends Construct {
         // A failing batch is a failing write (bad records are skipped, not thrown): retry for hours.
         retryAttempts: 1000,
         onFailure: new SqsDlq(props.streamFailures),
-        filters: [
-          lambda.FilterCriteria.filter({
-            eventName: lambda.FilterRule.isEqual("INSERT"),
-            dynamodb: { NewImage: { sk: { S: lambda.FilterRule.isEqual("DECISION") } } },
-          }),
-        ],
-      }),
-    );
-    this.routedCounter = counter;
+        filters: filters.map((pattern) => lambda.FilterCriteria.filter(pattern as Record<string, unknown>)),
+      });
+    counter.addEventSource(source(props.decisionsTable, DECISIONS_STREAM_FILTERS));
+    counter.addEventSource(source(props.reviewsTable, REVIEWS_STREAM_FILTERS));
+    this.counter = counter;
   }
 }

@@ -5,7 +5,7 @@ import {
   failedConditionalWrites,
   type Measurement,
   measuredOperations,
-  modelledAggregation,
+  modelledCounting,
   pollerSqsRequests,
 } from "../../bench/cost";
 import { costOfOperations } from "../../core/cost/model";
@@ -92,13 +92,16 @@ describe("cost report", () => {
     ]);
   });
 
-  it("adds core/cost's aggregation model when the aggregator was not measured", () => {
+  it("adds core/cost's counting model when the metrics counter was not measured", () => {
     const m = { ...automated(), modelledMetricEvents: 4 };
     const report = costReport(m);
-    const modelled = costOfOperations(modelledAggregation(4), DEFAULT_PRICES).total;
-    expect(report.lines.at(-1)).toMatchObject({ service: "Metric aggregation", source: "modelled" });
+    const modelled = costOfOperations(modelledCounting(4), DEFAULT_PRICES).total;
+    expect(report.lines.at(-1)).toMatchObject({
+      service: "Metric counting (records streams)",
+      source: "modelled",
+    });
     expect(report.totalPerItem).toBeCloseTo(report.measured.total + modelled, 15);
-    expect(modelledAggregation(4).dynamoWriteUnits).toBeCloseTo(
+    expect(modelledCounting(4).dynamoWriteUnits).toBeCloseTo(
       4 * operationsOf("metricEvent").dynamoWriteUnits,
       12,
     );

@@ -24,7 +24,6 @@ beforeAll(async () => {
     DECISIONS_TABLE: nameOf("DecisionsTable"),
     REVIEWS_TABLE: nameOf("ReviewsTable"),
     AUDIT_TABLE: nameOf("AuditTable"),
-    METRICS_QUEUE_URL: nameOf("MetricsQueue/Queue"),
     // As the function's template sets them (lib/constructs/hitl-function.ts).
     POWERTOOLS_SERVICE_NAME: "review-intake",
     POWERTOOLS_METRICS_NAMESPACE: "HitlLab",

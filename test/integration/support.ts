@@ -21,7 +21,7 @@ afterAll(() => {
   sqs.destroy();
 });
 
-/** The local name of a resource by the tail of its construct path, e.g. "DecisionsTable" or "MetricsQueue/Queue". */
+/** The local name of a resource by the tail of its construct path, e.g. "DecisionsTable" or "IngestQueue/Queue". */
 export function nameOf(pathTail: string): string {
   const entry = Object.entries(cloud.names).find(([path]) => path.endsWith(`/${pathTail}/Resource`));
   if (!entry)
@@ -60,7 +60,7 @@ export async function call<T = Record<string, unknown>>(
 }
 
 const TABLES = ["ExperimentsTable", "DecisionsTable", "ReviewsTable", "AuditTable", "MetricsTable"];
-const QUEUES = ["IngestQueue", "ReviewIntakeQueue", "MetricsQueue", "OutcomesQueue", "FeedbackQueue"];
+const QUEUES = ["IngestQueue", "ReviewIntakeQueue", "OutcomesQueue", "FeedbackQueue"];
 
 /**
  * Everything stored: every item of every table, and every queue's message counts (visible and in
@@ -101,12 +101,12 @@ let unique = 0;
 export const uid = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++unique}`;
 
 /** Queues a function consumes: work is pending while any of them holds a message. */
-const CONSUMED = ["IngestQueue/Queue", "ReviewIntakeQueue/Queue", "MetricsQueue/Queue"];
+const CONSUMED = ["IngestQueue/Queue", "ReviewIntakeQueue/Queue"];
 
 /**
  * A snapshot taken once background work has gone quiet: the consumed queues are empty (a message
  * held in an event source's batching window counts as in flight) and two snapshots agree. They are
- * taken 1.5 s apart because a decision's stream record reaches the routed counter only after the
+ * taken 1.5 s apart because a record's stream record reaches the metrics counter only after the
  * stream poller's interval (0.25 s) and the mapping's 1 s batching window.
  */
 export async function settledSnapshot(timeoutMs = 30_000): Promise<Record<string, unknown>> {

@@ -28,25 +28,31 @@ describe("the stateful stack", () => {
     const work = queues.filter((q) => q.Properties.RedrivePolicy);
 
     // Assert
-    expect(queues).toHaveLength(13);
-    expect(work).toHaveLength(6);
+    expect(queues).toHaveLength(11);
+    expect(work).toHaveLength(5);
     for (const q of work) expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
     for (const q of queues) expect(q.Properties.KmsMasterKeyId).toBeDefined();
   });
 
-  it("streams new images of the decisions table, and of no other table", () => {
+  it("streams old and new images of the decisions and reviews tables, which metrics are counted from, and of no other table", () => {
     // Arrange
     const tables = Object.entries(data.findResources("AWS::DynamoDB::GlobalTable"));
 
     // Act
-    const streamed = tables.filter(([, t]) => t.Properties.StreamSpecification).map(([id]) => id);
+    const streamed = tables.filter(([, t]) => t.Properties.StreamSpecification);
 
     // Assert
-    expect(streamed).toHaveLength(1);
-    expect(streamed[0]).toMatch(/^DecisionsTable/);
-    expect(data.toJSON().Resources[streamed[0] ?? ""].Properties.StreamSpecification).toEqual({
-      StreamViewType: "NEW_IMAGE",
-    });
+    expect(streamed.map(([id]) => id.replace(/[0-9A-F]{8}$/, "")).sort()).toEqual([
+      "DecisionsTable",
+      "ReviewsTable",
+    ]);
+    for (const [, table] of streamed)
+      expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: "NEW_AND_OLD_IMAGES" });
+  });
+
+  it("has no metrics queue: no metric event travels apart from the record that implies it", () => {
+    const names = Object.keys(data.findResources("AWS::SQS::Queue"));
+    expect(names.filter((id) => id.startsWith("MetricsQueue"))).toEqual([]);
   });
 
   it("rotates the data key", () => {
@@ -75,6 +81,6 @@ describe("the stateful stack", () => {
     );
 
     // Assert
-    expect(denies).toHaveLength(13);
+    expect(denies).toHaveLength(11);
   });
 });

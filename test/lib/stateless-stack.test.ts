@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DECISIONS_STREAM_FILTERS, REVIEWS_STREAM_FILTERS } from "../../lib/constructs/metrics-pipeline";
 import { synthesize } from "./synth";
 
 const { compute } = synthesize();
@@ -50,7 +51,9 @@ const FUNCTIONS = [
   "ExperimentsApi",
   "ReviewIntake",
   "ReviewSteps",
-  "MetricsRoutedCounter",
+  "ReviewsApi",
+  "FeedbackApi",
+  "MetricsCounter",
 ];
 
 describe("the stateless stack", () => {
@@ -138,33 +141,32 @@ describe("the stateless stack", () => {
     expect(byKey["GET /console"]?.AuthorizationType).toBe("NONE");
   });
 
-  it("counts routed decisions from the decisions stream: decision inserts only, one ordered batch per shard, with a failure destination", () => {
+  it("counts metrics from the decisions and reviews streams: filtered writes, one ordered batch per shard, with a failure destination", () => {
     // Arrange
     const mappings = Object.values(resources).filter(
       (r) =>
         r.Type === "AWS::Lambda::EventSourceMapping" &&
         JSON.stringify(r.Properties.EventSourceArn).includes("StreamArn"),
     );
-
-    // Act
-    const [mapping] = mappings;
-    const filters = (mapping?.Properties.FilterCriteria ?? { Filters: [] }) as {
-      Filters: { Pattern: string }[];
+    const patternsOf = (table: string) => {
+      const mapping = mappings.find((m) => JSON.stringify(m.Properties.EventSourceArn).includes(table));
+      const criteria = mapping?.Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined;
+      return (criteria?.Filters ?? []).map((f) => JSON.parse(f.Pattern));
     };
 
     // Assert
-    expect(mappings).toHaveLength(1);
-    expect(JSON.stringify(mapping?.Properties.FunctionName)).toContain("MetricsRoutedCounter");
-    expect(mapping?.Properties).toMatchObject({
-      StartingPosition: "TRIM_HORIZON",
-      ParallelizationFactor: 1,
-      TumblingWindowInSeconds: 60,
-    });
-    expect(JSON.parse(filters.Filters[0]?.Pattern ?? "null")).toEqual({
-      eventName: ["INSERT"],
-      dynamodb: { NewImage: { sk: { S: ["DECISION"] } } },
-    });
-    expect(JSON.stringify(mapping?.Properties.DestinationConfig)).toContain("DecisionStreamFailures");
+    expect(mappings).toHaveLength(2);
+    for (const mapping of mappings) {
+      expect(JSON.stringify(mapping.Properties.FunctionName)).toContain("MetricsCounter");
+      expect(mapping.Properties).toMatchObject({
+        StartingPosition: "TRIM_HORIZON",
+        ParallelizationFactor: 1,
+        TumblingWindowInSeconds: 60,
+      });
+      expect(JSON.stringify(mapping.Properties.DestinationConfig)).toContain("StreamCountFailures");
+    }
+    expect(patternsOf("DecisionsTable")).toEqual(DECISIONS_STREAM_FILTERS);
+    expect(patternsOf("ReviewsTable")).toEqual(REVIEWS_STREAM_FILTERS);
   });
 
   it("alarms on every dead-letter queue and on failed and timed-out executions", () => {
@@ -175,8 +177,8 @@ describe("the stateless stack", () => {
     const metrics = alarms.map((a) => a.Properties.MetricName);
 
     // Assert
-    // Six dead-letter queues and the decisions stream's failure destination.
-    expect(metrics.filter((m) => m === "ApproximateNumberOfMessagesVisible")).toHaveLength(7);
+    // Five dead-letter queues and the streams' failure destination.
+    expect(metrics.filter((m) => m === "ApproximateNumberOfMessagesVisible")).toHaveLength(6);
     expect(metrics.filter((m) => m === "ExecutionsFailed")).toHaveLength(2);
     expect(metrics.filter((m) => m === "ExecutionsTimedOut")).toHaveLength(2);
   });
@@ -245,10 +247,10 @@ describe("the stateless stack", () => {
       expect(decisionActions.sort()).toEqual(["dynamodb:GetItem", "dynamodb:PutItem"]);
     });
 
-    it("lets the routed counter read the decisions stream and write counters, and nothing else of the tables", () => {
+    it("lets the metrics counter read the two streams and write counters, and nothing else of the tables", () => {
       // Act
-      const statements = statementsOf("MetricsRoutedCounter");
-      const onStream = statements.filter((s) => mentions(s, "StreamArn")).flatMap(actions);
+      const statements = statementsOf("MetricsCounter");
+      const streams = statements.filter((s) => mentions(s, "StreamArn"));
       const onMetrics = statements.filter((s) => mentions(s, "MetricsTable")).flatMap(actions);
       const onOtherTables = statements
         .filter((s) =>
@@ -260,7 +262,9 @@ describe("the stateless stack", () => {
         .flatMap(actions);
 
       // Assert
-      expect(onStream).toContain("dynamodb:GetRecords");
+      expect(streams.some((s) => mentions(s, "DecisionsTable"))).toBe(true);
+      expect(streams.some((s) => mentions(s, "ReviewsTable"))).toBe(true);
+      expect(streams.flatMap(actions)).toContain("dynamodb:GetRecords");
       expect(onMetrics.sort()).toEqual([
         "dynamodb:BatchGetItem",
         "dynamodb:GetItem",
@@ -270,14 +274,20 @@ describe("the stateless stack", () => {
       expect(onOtherTables).toEqual([]);
     });
 
-    it("no longer lets the router function send to the metrics queue: routed decisions are counted from the stream", () => {
-      // Act
-      const sends = statementsOf("RouteDecision")
-        .filter((s) => mentions(s, "MetricsQueue"))
-        .flatMap(actions);
+    it("gives no function a metrics queue to send to: every event comes from a committed record", () => {
+      for (const name of FUNCTIONS) {
+        const sends = statementsOf(name).filter((s) => mentions(s, "MetricsQueue"));
+        expect(sends, name).toEqual([]);
+      }
+      const environments = Object.values(resources)
+        .filter((r) => r.Type === "AWS::Lambda::Function")
+        .map((r) => JSON.stringify(r.Properties.Environment ?? {}));
+      expect(environments.filter((e) => e.includes("METRICS_QUEUE_URL"))).toEqual([]);
+    });
 
-      // Assert
-      expect(sends).toEqual([]);
+    it("lets the reviews API read no decision: a verdict's event needs only the review item", () => {
+      const onDecisions = statementsOf("ReviewsApi").filter((s) => mentions(s, "DecisionsTable"));
+      expect(onDecisions).toEqual([]);
     });
 
     it("lets the guardrail function write only roll-up items of the metrics table", () => {

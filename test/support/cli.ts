@@ -48,6 +48,8 @@ export interface MetricsTables {
   reviews: string;
   experiments: string;
   metrics: string;
+  /** Where `--repair` appends its audit entry. */
+  audit?: string;
 }
 
 /** Writes a `.hitl/dev.json`-shaped file pointing the CLI at a DynamoDB Local and its tables. */
@@ -63,6 +65,7 @@ export function writeDevFile(file: string, dynamodbEndpoint: string, tables: Met
         ReviewsTable: tables.reviews,
         ExperimentsTable: tables.experiments,
         MetricsTable: tables.metrics,
+        ...(tables.audit ? { AuditTable: tables.audit } : {}),
       },
     }),
   );

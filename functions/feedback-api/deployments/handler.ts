@@ -52,8 +52,6 @@ export const handler = edge(async (event: SQSEvent): Promise<SQSBatchResponse> =
   confirm ??= {
     feed: new DynamoFeedbackStore(documentClient(), requireEnv("DECISIONS_TABLE")),
     registry: new DynamoModelVersions(documentClient(), requireEnv("DECISIONS_TABLE")),
-    decisions: deps.decisions(),
-    events: deps.metrics(),
   };
   return processSightings(event, confirm);
 });

@@ -53,11 +53,11 @@ const index = (name: string, pk: string, sk: string) => ({
   Projection: { ProjectionType: "ALL" as const },
 });
 
-/** A table with the stacks' key schema (pk/sk strings), optional GSIs and a TTL on `expiresAt`. */
+/** A table with the stacks' key schema (pk/sk strings), optional GSIs, stream and TTL on `expiresAt`. */
 export async function createTable(
   client: DynamoDBClient,
   name: string,
-  options: { indexes?: [string, string, string][]; ttl?: boolean } = {},
+  options: { indexes?: [string, string, string][]; ttl?: boolean; stream?: boolean } = {},
 ): Promise<string> {
   const attributes = new Set(["pk", "sk", ...(options.indexes ?? []).flatMap(([, pk, sk]) => [pk, sk])]);
   const input: CreateTableCommandInput = {
@@ -70,6 +70,9 @@ export async function createTable(
     AttributeDefinitions: [...attributes].map((a) => ({ AttributeName: a, AttributeType: S })),
     ...(options.indexes?.length
       ? { GlobalSecondaryIndexes: options.indexes.map(([n, pk, sk]) => index(n, pk, sk)) }
+      : {}),
+    ...(options.stream
+      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" as const } }
       : {}),
   };
   await client.send(new CreateTableCommand(input));
@@ -89,15 +92,17 @@ let tableCount = 0;
 export const createMetricsTable = (client: DynamoDBClient) =>
   createTable(client, `MetricsTable${++tableCount}`, { ttl: true });
 
-/** The records tables of lib/stateful-stack.ts, with their indexes. */
+/** The records tables of lib/stateful-stack.ts, with their indexes and streams (old and new images). */
 export async function createRecordTables(client: DynamoDBClient) {
   const n = ++tableCount;
   const [decisions, reviews, experiments, audit] = await Promise.all([
     createTable(client, `DecisionsTable${n}`, {
       ttl: true,
+      stream: true,
       indexes: [["feed", "feedPartition", "feedKey"]],
     }),
     createTable(client, `ReviewsTable${n}`, {
+      stream: true,
       indexes: [
         ["byQueue", "pendingQueue", "priorityKey"],
         ["byDecision", "decisionId", "sk"],

@@ -1,12 +1,13 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DynamoMetricsStore, UNIT_SK, unitPk } from "../../../adapters/dynamodb/metrics-store";
+import { UNIT_SK, unitPk } from "../../../adapters/dynamodb/metrics-keys";
+import { DynamoMetricsStore } from "../../../adapters/dynamodb/metrics-store";
 import { DynamoStreamCounter, type StreamCounterOptions } from "../../../adapters/dynamodb/stream-counter";
 import type { MetricEvent } from "../../../core/metrics/events";
 import type { StreamRecord } from "../../../core/metrics/stream-batches";
 import { routed } from "../../core/metrics/events";
 import { createMetricsTable, type LocalDynamo, startLocalDynamo } from "./local-tables";
-import { expectedCounters, hoursAgo, liveCounters, NOW } from "./metric-events";
+import { expectedCounters, hoursAgo, liveCounters } from "./metric-events";
 
 let local: LocalDynamo;
 
@@ -22,8 +23,9 @@ async function setUp(options: StreamCounterOptions = {}) {
   const table = await createMetricsTable(local.client);
   return {
     table,
-    counter: new DynamoStreamCounter(local.db, table, { now: () => NOW, ...options }),
-    store: new DynamoMetricsStore(local.db, table, { now: () => NOW }),
+    // The marks' TTL comes from the real clock: DynamoDB Local deletes items whose expiry has passed.
+    counter: new DynamoStreamCounter(local.db, table, options),
+    store: new DynamoMetricsStore(local.db, table),
   };
 }
 
@@ -44,7 +46,7 @@ function decisions(n: number, from = 0): MetricEvent[] {
 
 /** Stream records for events, with sequence numbers as long as DynamoDB's. */
 const onStream = (events: readonly MetricEvent[], start = 0): StreamRecord[] =>
-  events.map((event, i) => ({ sequence: `${4_000_000_000_000 + start + i}00000000000001`, event }));
+  events.map((event, i) => ({ sequence: `${4_000_000_000_000 + start + i}00000000000001`, added: [event] }));
 
 describe("DynamoStreamCounter on DynamoDB Local", () => {
   it("counts a redelivered batch once", async () => {
@@ -88,8 +90,8 @@ describe("DynamoStreamCounter on DynamoDB Local", () => {
     const results = await Promise.all([counter.count("shardId-1", batch), counter.count("shardId-1", batch)]);
 
     // Assert
-    expect(results.reduce((s, r) => s + r.counted, 0)).toBe(40);
     expect(liveCounters(await store.readExperiment("exp-1"))).toEqual(expectedCounters(events));
+    expect(results.reduce((s, r) => s + r.counted, 0)).toBe(40);
   });
 
   it("keeps a separate mark per shard", async () => {
@@ -175,6 +177,32 @@ describe("DynamoStreamCounter on DynamoDB Local", () => {
     expect(first).toMatchObject({ counted: 0, transactions: 1 });
     expect(again).toMatchObject({ alreadyCounted: 2, transactions: 0 });
     expect(await store.readExperiment("exp-1")).toEqual([]);
+  });
+
+  it("takes back what a record no longer implies, so the counters hold what its last write implies", async () => {
+    // Arrange: a record's event counted, then rewritten with another latency and hour
+    const { counter, store } = await setUp();
+    const first = routed({ id: "decision.routed:d1", decisionId: "d1", latencyMs: 40 });
+    const rewritten = routed({
+      id: "decision.routed:d1",
+      decisionId: "d1",
+      latencyMs: 4000,
+      at: "2026-11-25T13:10:00.000Z",
+    });
+    await counter.count("shardId-1", onStream([first], 0));
+
+    // Act
+    const result = await counter.count("shardId-1", [
+      { sequence: `${4_000_000_000_001}00000000000001`, added: [rewritten], retracted: [first] },
+    ]);
+
+    // Assert
+    expect(result).toMatchObject({ counted: 1, retracted: 1 });
+    const live = liveCounters(await store.readExperiment("exp-1"));
+    const nonEmpty = [...live.rows].filter(([, counters]) => Object.keys(counters).length > 0);
+    expect(new Map(nonEmpty)).toEqual(expectedCounters([rewritten]).rows);
+    // A distinct unit is a first sighting: it is counted once, never taken back.
+    expect(live.unitsByArm).toEqual(new Map([["a", 1]]));
   });
 
   it("splits a batch into several transactions when it touches many counter items", async () => {

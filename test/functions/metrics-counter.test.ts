@@ -1,0 +1,278 @@
+import { marshall } from "@aws-sdk/util-dynamodb";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { toItem } from "../../adapters/dynamodb/decision-store";
+import { feedbackItem } from "../../adapters/dynamodb/feedback-store";
+import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
+import type { TableStreamRecord } from "../../adapters/dynamodb/record-stream";
+import { REVIEW_SK } from "../../adapters/dynamodb/review-store";
+import { DynamoStreamCounter } from "../../adapters/dynamodb/stream-counter";
+import type { DecisionRecord } from "../../core/decisions/record";
+import type { FeedbackRecord } from "../../core/feedback/record";
+import type { ReviewItem } from "../../core/review/item";
+import { countBatch } from "../../functions/metrics-counter/handler";
+import { createMetricsTable, type LocalDynamo, startLocalDynamo } from "../adapters/dynamodb/local-tables";
+
+let local: LocalDynamo;
+
+beforeAll(async () => {
+  local = await startLocalDynamo();
+});
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+/** The handler's structured log lines are kept off the test output. */
+beforeEach(() => {
+  for (const level of ["info", "error"] as const)
+    vi.spyOn(console, level).mockImplementation(() => undefined);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function decision(id: string, overrides: Partial<DecisionRecord> = {}): DecisionRecord {
+  return {
+    decisionId: id,
+    experimentId: "exp-1",
+    configVersion: 1,
+    unitId: `unit-${id}`,
+    arm: "a",
+    enrolled: true,
+    route: "auto",
+    audit: false,
+    reason: "confidence 0.97 ≥ 0.95",
+    status: "automated",
+    item: { topic: "billing" },
+    prediction: { label: "approve", confidence: 0.97, costUsd: 0.002, modelVersion: "m1" },
+    outcome: "approve",
+    outcomeSource: "model",
+    requestHash: "h",
+    receivedAt: "2026-11-25T12:00:00.000Z",
+    createdAt: "2026-11-25T12:00:00.120Z",
+    updatedAt: "2026-11-25T12:00:00.120Z",
+    ...overrides,
+  };
+}
+
+const review = (overrides: Partial<ReviewItem> = {}) =>
+  ({
+    reviewId: "rv-1",
+    decisionId: "d1",
+    experimentId: "exp-1",
+    arm: "a",
+    kind: "review",
+    status: "pending",
+    queue: "q",
+    tier: "tier-1",
+    round: 1,
+    verdicts: [],
+    context: { item: {}, prediction: { label: "approve", confidence: 0.5 }, routingReason: "low" },
+    rounds: [{ round: 1, queue: "q", tier: "tier-1", enqueuedAt: "2026-11-25T12:01:00.000Z" }],
+    escalations: [],
+    enrolled: true,
+    decisionCreatedAt: "2026-11-25T12:00:00.000Z",
+    createdAt: "2026-11-25T12:01:00.000Z",
+    updatedAt: "2026-11-25T12:01:00.000Z",
+    ...overrides,
+  }) as ReviewItem;
+
+const correction = (acks: FeedbackRecord["acks"] = []): FeedbackRecord => ({
+  feedbackId: "fb-1",
+  decisionId: "d1",
+  experimentId: "exp-1",
+  arm: "a",
+  enrolled: true,
+  item: {},
+  prediction: { label: "approve", confidence: 0.5 },
+  humanLabel: "deny",
+  reviewers: ["alice"],
+  source: "review",
+  decidedAt: "2026-11-25T12:20:00.000Z",
+  producedAt: "2026-11-25T12:20:00.000Z",
+  acks,
+});
+
+let sequence = 100_000_000_000_000_000_000n;
+const image = (item: Record<string, unknown>) => marshall(item, { removeUndefinedValues: true });
+/** A stream record as Lambda delivers it: old and new image (NEW_AND_OLD_IMAGES). */
+function write(
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown> | undefined,
+): TableStreamRecord {
+  return {
+    eventName: before ? (after ? "MODIFY" : "REMOVE") : "INSERT",
+    dynamodb: {
+      SequenceNumber: String(sequence++),
+      ...(before ? { OldImage: image(before) } : {}),
+      ...(after ? { NewImage: image(after) } : {}),
+    },
+  };
+}
+const reviewItem = (r: ReviewItem) => ({ pk: r.reviewId, sk: REVIEW_SK, ...r });
+
+async function setUp() {
+  const table = await createMetricsTable(local.client);
+  return {
+    // The marks' TTL comes from the real clock: DynamoDB Local deletes items whose expiry has passed.
+    counter: new DynamoStreamCounter(local.db, table),
+    store: new DynamoMetricsStore(local.db, table),
+  };
+}
+
+const total = (rows: Awaited<ReturnType<DynamoMetricsStore["readExperiment"]>>, name: string) =>
+  rows.reduce((s, r) => s + (r.counters[name] ?? 0), 0);
+const batch = (Records: TableStreamRecord[], shardId = "shardId-1") => ({
+  shardId,
+  eventSourceARN: "arn:aws:dynamodb:us-east-1:000000000000:table/Decisions/stream/1",
+  Records,
+});
+
+describe("the metrics counter's handler", () => {
+  it("counts each inserted decision record as one routed decision, with its latency and cost", async () => {
+    // Arrange
+    const { counter, store } = await setUp();
+    const records = [
+      write(undefined, toItem(decision("d1"))),
+      write(undefined, toItem(decision("d2", { route: "human", status: "held" }))),
+    ];
+
+    // Act
+    const response = await countBatch(batch(records), counter);
+
+    // Assert
+    expect(response).toEqual({ state: {} });
+    const rows = await store.readExperiment("exp-1");
+    expect(total(rows, "decisions")).toBe(2);
+    expect(total(rows, "auto")).toBe(1);
+    expect(total(rows, "human")).toBe(1);
+    expect(total(rows, "modelCostNanoUsd")).toBe(4_000_000);
+    expect(Object.keys(rows[0]?.counters ?? {}).some((name) => name.startsWith("lat:auto:"))).toBe(true);
+  });
+
+  it("counts what each write of a review item adds to its history, and nothing for a write that adds none", async () => {
+    // Arrange: stored, claimed (nothing new), then a verdict and the outcome
+    const { counter, store } = await setUp();
+    const stored = review();
+    const claimed = review({ status: "claimed", leaseHolder: "alice" } as Partial<ReviewItem>);
+    const verdict = {
+      reviewer: "alice",
+      label: "deny",
+      handlingSeconds: 60,
+      at: "2026-11-25T12:12:00.000Z",
+      tier: "tier-1",
+      round: 1,
+      claimedAt: "2026-11-25T12:11:00.000Z",
+      price: { hourlyRateUsd: 36 },
+    };
+    const decided = review({
+      status: "decided",
+      verdicts: [verdict],
+      outcome: { label: "deny", source: "reviewer", at: "2026-11-25T12:13:00.000Z" },
+    });
+
+    // Act
+    await countBatch(
+      batch([
+        write(undefined, reviewItem(stored)),
+        write(reviewItem(stored), reviewItem(claimed)),
+        write(reviewItem(claimed), reviewItem(decided)),
+      ]),
+      counter,
+    );
+
+    // Assert
+    const rows = await store.readExperiment("exp-1");
+    expect(total(rows, "enqueued")).toBe(1);
+    expect(total(rows, "verdicts")).toBe(1);
+    expect(total(rows, "overrides")).toBe(1);
+    expect(total(rows, "queueMs")).toBe(10 * 60_000);
+    expect(total(rows, "humanCostNanoUsd")).toBe(600_000_000);
+    expect(total(rows, "humanOutcomes")).toBe(1);
+    expect(total(rows, "events")).toBe(3);
+  });
+
+  it("counts a feedback record's production and each acknowledgement as its writes add them", async () => {
+    // Arrange
+    const { counter, store } = await setUp();
+    const produced = feedbackItem(correction());
+    const acked = feedbackItem(
+      correction([{ stage: "training", modelVersion: "m2", at: "2026-11-25T14:20:00.000Z" }]),
+    );
+
+    // Act
+    await countBatch(batch([write(undefined, produced), write(produced, acked)]), counter);
+
+    // Assert
+    const rows = await store.readExperiment("exp-1");
+    expect(total(rows, "feedbackProduced")).toBe(1);
+    expect(total(rows, "feedbackAcked:training")).toBe(1);
+    expect(total(rows, "closureMs:training")).toBe(2 * 3_600_000);
+  });
+
+  it("counts nothing for a deleted item or an item no metric comes from", async () => {
+    // Arrange
+    const { counter, store } = await setUp();
+    const removed = write(toItem(decision("d1")), undefined);
+    const model = write(undefined, { pk: "model#m1", sk: "MODEL", awaitingDeployment: true });
+
+    // Act
+    await countBatch(batch([removed, model]), counter);
+
+    // Assert
+    expect(await store.readExperiment("exp-1")).toEqual([]);
+  });
+
+  it("leaves out an event a record cannot make valid, names it in the log, and counts the rest", async () => {
+    // Arrange
+    const { counter, store } = await setUp();
+    const broken = write(undefined, toItem(decision("d-bad", { experimentId: "" })));
+    const good = write(undefined, toItem(decision("d-good")));
+
+    // Act
+    await countBatch(batch([broken, good]), counter);
+
+    // Assert
+    expect(total(await store.readExperiment("exp-1"), "decisions")).toBe(1);
+    expect(console.error).toHaveBeenCalledWith(expect.stringContaining('"id":"decision.routed:d-bad"'));
+  });
+
+  it("skips a record whose image cannot be read, and counts the rest", async () => {
+    // Arrange: an attribute value without a type, which unmarshall refuses
+    const { counter, store } = await setUp();
+    const unreadable: TableStreamRecord = write(undefined, toItem(decision("d-odd")));
+    if (unreadable.dynamodb?.NewImage) unreadable.dynamodb.NewImage.item = {} as never;
+
+    // Act
+    await countBatch(batch([unreadable, write(undefined, toItem(decision("d-fine")))]), counter);
+
+    // Assert
+    expect(total(await store.readExperiment("exp-1"), "decisions")).toBe(1);
+    expect(console.error).toHaveBeenCalledWith(expect.stringContaining("unreadable image"));
+  });
+
+  it("keeps one mark per stream: the same shard id on the decisions and reviews streams counts both", async () => {
+    // Arrange
+    const { counter, store } = await setUp();
+    const first = write(undefined, toItem(decision("d1")));
+    const second = write(undefined, toItem(decision("d2")));
+
+    // Act: a later record on another stream, then an earlier one on the first
+    await countBatch({ ...batch([second]), eventSourceARN: "arn:…:table/Reviews/stream/1" }, counter);
+    await countBatch(batch([first]), counter);
+
+    // Assert
+    expect(total(await store.readExperiment("exp-1"), "decisions")).toBe(2);
+  });
+
+  it("fails the batch, naming the cause, when the event has no shard id", async () => {
+    // Arrange
+    const { counter } = await setUp();
+
+    // Act
+    const run = countBatch({ Records: [write(undefined, toItem(decision("d1")))] }, counter);
+
+    // Assert
+    await expect(run).rejects.toThrow(/without shardId: the event source mapping needs a tumbling window/);
+  });
+});
