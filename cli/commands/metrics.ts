@@ -1,8 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Command } from "commander";
+import { DynamoAuditLog } from "../../adapters/dynamodb/audit-log";
 import { DynamoExperimentStore } from "../../adapters/dynamodb/experiment-store";
-import { DynamoMetricsStore, loadRebuildInput } from "../../adapters/dynamodb/metrics-store";
+import { applyRepair } from "../../adapters/dynamodb/metrics-repair";
+import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
+import { loadRebuildInput } from "../../adapters/dynamodb/rebuild-loader";
 import {
   type ArmMetrics,
   type CounterRow,
@@ -13,9 +17,9 @@ import {
   type CounterDifference,
   diffCounters,
   liveCounters,
-  NOT_REBUILDABLE,
   rebuildCounters,
 } from "../../core/metrics/rebuild";
+import { repairCounters } from "../../core/metrics/repair";
 import { hourlyFrom, type RollupResult } from "../../core/metrics/rollup";
 import { type CliEnvironment, requireTable, resolveEnvironment } from "../environment";
 
@@ -152,7 +156,8 @@ const sealedPart = (rows: readonly CounterRow[], through: string | undefined) =>
  * `hitl metrics show --experiment ID`: per-arm metrics for the whole run (and `--daily`).
  * `hitl metrics rebuild --experiment ID`: rewrites the experiment's daily roll-ups from its hourly
  * counters, recomputes the counters from the records and prints every difference from the live
- * counters; exits 0 when there is none, 1 otherwise.
+ * counters; exits 0 when there is none, 1 otherwise. `--repair` writes the differences into the live
+ * counters (exactly once, audit-trailed) and exits 0 once they are repaired.
  * `hitl metrics rollup --experiment ID [--reset]`: rolls up the newly sealed days now (the guardrail
  * run does it every 15 minutes); `--reset` first forgets every roll-up, after counters were repaired.
  */
@@ -194,51 +199,75 @@ export function registerMetrics(program: Command): void {
       }
     });
 
-  common(
-    metrics.command("rebuild").description("recompute counters from the records and print differences"),
-  ).action(async function (this: Command, options: CommonOptions) {
-    const out = this.configureOutput();
-    const writeOut = out.writeOut ?? ((s: string) => process.stdout.write(s));
-    const writeErr = out.writeErr ?? ((s: string) => process.stderr.write(s));
-    try {
-      const { environment, db, store } = setup(options);
-      // Roll-ups copy sealed hours; rewrite them so nothing read from them can predate the counters.
-      const previous = await store.readExperiment(options.experiment);
-      await store.resetRollups(options.experiment);
-      const rolled = await store.rollUp(options.experiment);
-      const [input, rows] = await Promise.all([
-        loadRebuildInput(
-          db,
-          {
-            decisions: requireTable(environment, "decisions"),
-            reviews: requireTable(environment, "reviews"),
-            experiments: requireTable(environment, "experiments"),
-          },
-          options.experiment,
-        ),
-        store.readExperiment(options.experiment),
-      ]);
-      const differences = diffCounters(liveCounters(rows), rebuildCounters(input));
-      const stale =
-        JSON.stringify(sealedPart(previous, rolled.through)) !==
-        JSON.stringify(sealedPart(rows, rolled.through));
-      const skipped = [...new Set(NOT_REBUILDABLE.map((n) => `${n.name}${n.prefix ? "*" : ""}`))].join(", ");
-      const lines = [
-        `experiment ${options.experiment}: ${input.decisions.length} decisions, ${input.reviews.length} review items, ${input.feedback.length} feedback records`,
-        `not compared (not determined by the records; see docs/metrics.md): ${skipped}`,
-        `${rollupLine(rolled)}${stale ? " (the previous roll-ups differed from the hourly counters: replaced)" : ""}`,
-        differences.length === 0
-          ? "no differences: every counter matches the records"
-          : `${differences.length} counter(s) differ:`,
-        ...(differences.length ? formatDifferences(differences) : []),
-      ];
-      writeOut(`${lines.join("\n")}\n`);
-      if (differences.length > 0) process.exitCode = EXIT_DIFFERENCES;
-    } catch (error) {
-      writeErr(`metrics rebuild: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = EXIT_FAILED;
-    }
-  });
+  common(metrics.command("rebuild").description("recompute counters from the records and print differences"))
+    .option("--repair", "write the differences into the live counters (exactly once, audit-trailed)")
+    .option("--settle-seconds <s>", "with --repair: wait this long and compare again before writing", "5")
+    .action(async function (
+      this: Command,
+      options: CommonOptions & { repair?: boolean; settleSeconds?: string },
+    ) {
+      const out = this.configureOutput();
+      const writeOut = out.writeOut ?? ((s: string) => process.stdout.write(s));
+      const writeErr = out.writeErr ?? ((s: string) => process.stderr.write(s));
+      try {
+        const { environment, db, store } = setup(options);
+        const tables = {
+          decisions: requireTable(environment, "decisions"),
+          reviews: requireTable(environment, "reviews"),
+        };
+        const id = options.experiment;
+        // Roll-ups copy sealed hours; rewrite them so nothing read from them can predate the counters.
+        const previous = await store.readExperiment(id);
+        await store.resetRollups(id);
+        const rolled = await store.rollUp(id);
+        const [input, rows] = await Promise.all([loadRebuildInput(db, tables, id), store.readExperiment(id)]);
+        const differences = diffCounters(liveCounters(rows), rebuildCounters(input));
+        const stale =
+          JSON.stringify(sealedPart(previous, rolled.through)) !==
+          JSON.stringify(sealedPart(rows, rolled.through));
+        const lines = [
+          `experiment ${id}: ${input.decisions.length} decisions, ${input.reviews.length} review items, ${input.feedback.length} feedback records`,
+          `${rollupLine(rolled)}${stale ? " (the previous roll-ups differed from the hourly counters: replaced)" : ""}`,
+          differences.length === 0
+            ? "no differences: every counter matches the records"
+            : `${differences.length} counter(s) differ:`,
+          ...(differences.length ? formatDifferences(differences) : []),
+        ];
+        if (options.repair && differences.length > 0) {
+          const metricsTable = requireTable(environment, "metrics");
+          const repaired = await repairCounters(
+            {
+              records: () => loadRebuildInput(db, tables, id),
+              live: () => store.readExperiment(id, { fromHour: "0000" }),
+              apply: (write) => applyRepair(db, metricsTable, { experimentId: id, ...write }),
+              audit: new DynamoAuditLog(db, requireTable(environment, "audit")),
+              rollups: { reset: (experimentId) => store.resetRollups(experimentId) },
+              now: () => new Date(),
+              newId: () => `repair-${randomUUID()}`,
+              sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            },
+            id,
+            {
+              actor: process.env.USER ? `cli:${process.env.USER}` : "cli",
+              settleMs: 1000 * Number(options.settleSeconds ?? 5),
+            },
+          );
+          if (repaired.refused) {
+            lines.push(`not repaired: ${repaired.refused}`);
+            process.exitCode = EXIT_DIFFERENCES;
+          } else {
+            const after = await store.rollUp(id);
+            lines.push(
+              `repaired (${repaired.repairId}): ${repaired.deltas.length} counter item(s) corrected in ${repaired.committed} transaction(s); audit entry "metrics-repaired" on experiment#${id}; ${rollupLine(after)}`,
+            );
+          }
+        } else if (differences.length > 0) process.exitCode = EXIT_DIFFERENCES;
+        writeOut(`${lines.join("\n")}\n`);
+      } catch (error) {
+        writeErr(`metrics rebuild: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = EXIT_FAILED;
+      }
+    });
 
   common(metrics.command("rollup").description("roll up the newly sealed days of an experiment now"))
     .option("--reset", "forget every roll-up first (after counters of sealed hours were repaired)")

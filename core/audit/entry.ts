@@ -20,7 +20,8 @@ export interface AuditEntry {
     | "experiment-changed"
     | "arm-paused"
     | "withdrawn"
-    | "ground-truth";
+    | "ground-truth"
+    | "metrics-repaired";
   detail?: Record<string, unknown>;
 }
 
