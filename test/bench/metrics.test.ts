@@ -1,33 +1,36 @@
 import { describe, expect, it } from "vitest";
-import { counterPk } from "../../adapters/dynamodb/metrics-store";
+import { counterPk } from "../../adapters/dynamodb/metrics-keys";
+import { countedRecordOf } from "../../adapters/dynamodb/record-stream";
+import { totalsOf } from "../../bench/scenarios/metrics/counting";
 import {
-  AGGREGATOR_OPERATIONS,
+  DECISIONS_ENV,
+  DEFAULT_DECISIONS,
+  decisionCount,
+  QUICK_DECISIONS,
+  recordMix,
+  withRepeats,
+} from "../../bench/scenarios/metrics/mix";
+import {
   chunk,
-  counterDifferences,
   counterItems,
   counterTemplate,
-  DEFAULT_EVENTS,
-  EVENTS_ENV,
-  eventCount,
-  eventMix,
-  expectedTotals,
   itemBytes,
-  onlyOperations,
-  QUICK_EVENTS,
   READ_SIZES,
   scaledCounters,
-  seededRandom,
-  splitWriteUnits,
-  totalsOf,
-  withDuplicates,
-} from "../../bench/scenarios/metrics";
-import { parseMetricEvent } from "../../core/metrics/parse";
+} from "../../bench/scenarios/metrics/reads";
+import {
+  COUNTER_OPERATIONS,
+  onlyOperations,
+  splitCounterUnits,
+} from "../../bench/scenarios/metrics/write-units";
+import { checkedEventsOf } from "../../core/metrics/implied";
 import { type CounterRow, experimentMetrics } from "../../core/metrics/read";
-import { fixed, fixedDate, fixedMs } from "../support/clock";
+import { rebuildCounters, rebuildEvents } from "../../core/metrics/rebuild";
+import { seededRandom } from "../../core/simulation/random";
 
-const NOW = fixedDate("2026-11-25T12:30:00.000Z");
+const NOW = new Date("2026-11-25T12:30:00.000Z");
 const mix = (count: number, seed = 7, units = 100) =>
-  eventMix(count, {
+  recordMix(count, {
     experimentId: "exp-1",
     arms: ["control", "treatment"],
     prefix: "run",
@@ -36,12 +39,12 @@ const mix = (count: number, seed = 7, units = 100) =>
     now: () => NOW,
   });
 
-describe("eventCount", () => {
-  it("defaults to 20,000 and 3,000 with --quick; the variable wins", () => {
-    expect(eventCount({ quick: false }, {})).toBe(DEFAULT_EVENTS);
-    expect(eventCount({ quick: true }, {})).toBe(QUICK_EVENTS);
-    expect(eventCount({ quick: true }, { [EVENTS_ENV]: "500" })).toBe(500);
-    expect(() => eventCount({ quick: false }, { [EVENTS_ENV]: "-3" })).toThrow(RangeError);
+describe("decisionCount", () => {
+  it("defaults to 10,000 and 1,500 with --quick; the variable wins", () => {
+    expect(decisionCount({ quick: false }, {})).toBe(DEFAULT_DECISIONS);
+    expect(decisionCount({ quick: true }, {})).toBe(QUICK_DECISIONS);
+    expect(decisionCount({ quick: true }, { [DECISIONS_ENV]: "500" })).toBe(500);
+    expect(() => decisionCount({ quick: false }, { [DECISIONS_ENV]: "-3" })).toThrow(RangeError);
   });
 });
 
@@ -56,123 +59,109 @@ describe("seededRandom", () => {
   });
 });
 
-describe("eventMix", () => {
-  it("makes exactly `count` valid events with distinct ids", () => {
-    const events = mix(2000);
-    expect(events).toHaveLength(2000);
-    expect(new Set(events.map((e) => e.id)).size).toBe(2000);
-    for (const event of events) expect(parseMetricEvent(JSON.stringify(event)).ok).toBe(true);
+describe("recordMix", () => {
+  it("writes records that imply only valid events, each once", () => {
+    const { writes, records } = mix(2000);
+    for (const write of writes) {
+      const counted = countedRecordOf(write.item);
+      expect(counted, String(write.item.sk)).toBeDefined();
+      expect(checkedEventsOf(counted).invalid).toEqual([]);
+    }
+    const events = rebuildEvents(records);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
   });
 
   it("is a realistic mix: mostly routed decisions of repeating units, reviews, outcomes, feedback", () => {
-    const events = mix(5000);
+    const events = rebuildEvents(mix(3000).records);
     const byType = new Map<string, number>();
     for (const e of events) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
     const routed = byType.get("decision.routed") ?? 0;
+    expect(routed).toBe(3000);
     expect(routed / events.length).toBeGreaterThan(0.5);
     for (const type of ["review.enqueued", "review.verdict", "decision.outcome", "feedback.produced"])
       expect(byType.get(type) ?? 0).toBeGreaterThan(50);
     expect(byType.get("feedback.acknowledged") ?? 0).toBeGreaterThan(0);
     const units = new Set(events.flatMap((e) => (e.type === "decision.routed" ? [e.unitId] : [])));
     expect(units.size).toBeLessThanOrEqual(100);
-    expect(routed).toBeGreaterThan(10 * units.size);
   });
 
-  it("keeps each unit in one arm and stamps events with `now`", () => {
-    const events = mix(1000);
+  it("writes each review item three times, in the order the app does: stored, verdict, settled", () => {
+    const { writes } = mix(500);
+    const stages = new Map<string, string[]>();
+    for (const w of writes)
+      if (w.table === "reviews")
+        stages.set(String(w.item.pk), [...(stages.get(String(w.item.pk)) ?? []), String(w.item.status)]);
+    expect(stages.size).toBeGreaterThan(20);
+    for (const statuses of stages.values()) expect(statuses).toEqual(["pending", "claimed", "decided"]);
+  });
+
+  it("keeps each unit in one arm and stamps records with `now`", () => {
+    const { records } = mix(1000);
     const armOf = new Map<string, string>();
-    for (const e of events) {
-      expect(e.at).toBe(NOW.toISOString());
-      if (e.type !== "decision.routed") continue;
-      expect(armOf.get(e.unitId) ?? e.arm).toBe(e.arm);
-      armOf.set(e.unitId, e.arm);
+    for (const d of records.decisions) {
+      expect(d.createdAt).toBe(NOW.toISOString());
+      expect(armOf.get(d.unitId) ?? d.arm).toBe(d.arm);
+      armOf.set(d.unitId, d.arm);
     }
   });
 });
 
-describe("withDuplicates", () => {
-  it("sends every item once and a copy of the given share after its original", () => {
-    const items = Array.from({ length: 10_000 }, (_, i) => i);
-    const sent = withDuplicates(items, 0.01, seededRandom(3), 500);
-    expect(sent).toHaveLength(10_100);
-    expect(new Set(sent).size).toBe(10_000);
-    const first = new Map<number, number>();
-    sent.forEach((item, position) => {
-      const seen = first.get(item);
-      if (seen === undefined) first.set(item, position);
-      else expect(position).toBeGreaterThan(seen);
-    });
-    // Originals keep their order.
-    expect([...first.keys()]).toEqual(items);
+describe("withRepeats", () => {
+  it("writes everything once, in order, and repeats the given share of items' last writes right after them", () => {
+    const { writes } = mix(2000);
+    const sent = withRepeats(writes, 0.01, seededRandom(3));
+    const repeats = sent.length - writes.length;
+    expect(repeats).toBeGreaterThan(0);
+    expect(sent.filter((w, i) => sent[i + 1] !== w || i === sent.length - 1)).toEqual(writes);
   });
 
   it("adds nothing for a share of 0", () => {
-    expect(withDuplicates([1, 2, 3], 0, seededRandom(1))).toEqual([1, 2, 3]);
+    const { writes } = mix(10);
+    expect(withRepeats(writes, 0, seededRandom(1))).toEqual(writes);
   });
 });
 
-describe("expected totals and differences", () => {
-  it("counts each distinct event once and each enrolled (arm, unit) once", () => {
-    const events = mix(3000);
-    const totals = expectedTotals(withDuplicates(events, 0.05, seededRandom(9)));
-    expect(totals).toEqual(expectedTotals(events));
-    expect(totals.events).toBe(3000);
-    const routed = events.filter((e) => e.type === "decision.routed");
-    expect(totals.decisions).toBe(routed.length);
-    const enrolledUnits = new Set(routed.filter((e) => e.enrolled).map((e) => `${e.arm}#${e.unitId}`));
-    expect(totals.units).toBe(enrolledUnits.size);
+describe("totals", () => {
+  it("sums rows over arms and hours", () => {
+    const rows: CounterRow[] = [
+      { arm: "a", hour: "2026-11-25T12", counters: { events: 2, decisions: 1 } },
+      { arm: "b", hour: "2026-11-25T12", counters: { events: 3, units: 1 } },
+    ];
+    expect(totalsOf(rows)).toEqual({ events: 5, decisions: 1, units: 1 });
   });
 
-  it("sums rows and lists the counters that differ", () => {
-    const rows: CounterRow[] = [
-      { arm: "a", hour: fixed("2026-11-25T12"), counters: { events: 2, decisions: 1 } },
-      { arm: "b", hour: fixed("2026-11-25T12"), counters: { events: 3, units: 1 } },
-    ];
-    const live = totalsOf(rows);
-    expect(live).toEqual({ events: 5, decisions: 1, units: 1 });
-    expect(counterDifferences({ events: 5, decisions: 1, units: 1 }, live)).toEqual([]);
-    expect(counterDifferences({ events: 4, decisions: 1, audit: 2 }, live)).toEqual([
-      { name: "audit", expected: 2, live: 0 },
-      { name: "events", expected: 4, live: 5 },
-      { name: "units", expected: 0, live: 1 },
-    ]);
+  it("expects every enrolled (arm, unit) once", () => {
+    const { records } = mix(3000);
+    const counters = [...rebuildCounters(records).values()];
+    const units = new Set(records.decisions.filter((d) => d.enrolled).map((d) => `${d.arm}#${d.unitId}`));
+    expect(counters.reduce((s, c) => s + (c.units ?? 0), 0)).toBe(units.size);
   });
 });
 
 describe("write units", () => {
-  it("splits transaction WRU into dedupe, unit and counter parts", () => {
-    const split = splitWriteUnits({
-      transactWru: 2600,
-      countedEvents: 1000,
-      newUnits: 100,
-      refusedTransactions: 7,
+  it("splits the counter's transaction WRU into marks and counter updates, and unit items apart", () => {
+    const split = splitCounterUnits({
+      ops: { "DynamoDB.TransactWriteItems": 12, "DynamoDB.PutItem": 30 },
+      units: { "DynamoDB.TransactWriteItems WRU": 64, "DynamoDB.PutItem WRU": 30 },
+      errors: { "DynamoDB.TransactWriteItems.TransactionCanceledException": 2 },
+      ms: {},
     });
-    expect(split).toEqual({ total: 2600, dedupe: 2000, units: 200, counters: 400, updates: 200, refused: 7 });
+    expect(split).toEqual({ transactions: 64, marks: 20, counters: 44, updates: 22, units: 30, refused: 2 });
   });
 
-  it("never reports negative counter units", () => {
-    expect(
-      splitWriteUnits({ transactWru: 10, countedEvents: 10, newUnits: 0, refusedTransactions: 0 }).counters,
-    ).toBe(0);
-  });
-
-  it("keeps only the aggregator's operations", () => {
+  it("keeps only the counter's operations", () => {
     const picked = onlyOperations(
       {
-        ops: { "DynamoDB.TransactWriteItems": 3, "DynamoDB.BatchGetItem": 2, "DynamoDB.PutItem": 9 },
-        units: {
-          "DynamoDB.TransactWriteItems WRU": 60,
-          "DynamoDB.PutItem WRU": 9,
-          "DynamoDB.BatchGetItem RRU": 1,
-        },
-        errors: { "DynamoDB.TransactWriteItems.TransactionCanceledException": 1, "DynamoDB.PutItem.X": 1 },
-        ms: { "DynamoDB.TransactWriteItems": 30, "DynamoDB.PutItem": 5 },
+        ops: { "DynamoDB.TransactWriteItems": 3, "DynamoDB.BatchGetItem": 2, "SQS.SendMessage": 9 },
+        units: { "DynamoDB.TransactWriteItems WRU": 60, "SQS.SendMessage requests": 9 },
+        errors: { "DynamoDB.TransactWriteItems.TransactionCanceledException": 1, "SQS.SendMessage.X": 1 },
+        ms: { "DynamoDB.TransactWriteItems": 30, "SQS.SendMessage": 5 },
       },
-      AGGREGATOR_OPERATIONS,
+      COUNTER_OPERATIONS,
     );
     expect(picked).toEqual({
       ops: { "DynamoDB.TransactWriteItems": 3, "DynamoDB.BatchGetItem": 2 },
-      units: { "DynamoDB.TransactWriteItems WRU": 60, "DynamoDB.BatchGetItem RRU": 1 },
+      units: { "DynamoDB.TransactWriteItems WRU": 60 },
       errors: { "DynamoDB.TransactWriteItems.TransactionCanceledException": 1 },
       ms: { "DynamoDB.TransactWriteItems": 30 },
     });
@@ -196,7 +185,7 @@ describe("synthetic counter items", () => {
     control: counterTemplate("control", 174, seededRandom(1)),
     treatment: counterTemplate("treatment", 174, seededRandom(2)),
   };
-  const lastHour = fixedMs("2026-11-25T12");
+  const lastHour = Date.UTC(2026, 10, 25, 12);
 
   it("scales a template to exactly the decisions asked, keeping every counter name", () => {
     const template = templates.control;
@@ -212,7 +201,7 @@ describe("synthetic counter items", () => {
     const items = counterItems("exp-r", size, templates, lastHour, 4);
     expect(items).toHaveLength(2 * 7 * 24 * 4);
     expect(items[0]?.pk).toBe(counterPk("exp-r", 0));
-    expect(items.at(-1)?.sk).toBe(`${fixed("2026-11-25T12")}#treatment`);
+    expect(items.at(-1)?.sk).toBe("2026-11-25T12#treatment");
     expect(new Set(items.map((i) => `${i.pk}|${i.sk}`)).size).toBe(items.length);
     expect(items.reduce((s, i) => s + Number(i.decisions), 0)).toBe(1_000_000);
   });
