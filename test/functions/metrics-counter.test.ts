@@ -11,6 +11,7 @@ import type { FeedbackRecord } from "../../core/feedback/record";
 import type { ReviewItem } from "../../core/review/item";
 import { countBatch } from "../../functions/metrics-counter/handler";
 import { createMetricsTable, type LocalDynamo, startLocalDynamo } from "../adapters/dynamodb/local-tables";
+import { feedback, decision as fixture, item, verdict } from "../core/metrics/records";
 
 let local: LocalDynamo;
 
@@ -31,67 +32,17 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function decision(id: string, overrides: Partial<DecisionRecord> = {}): DecisionRecord {
-  return {
+const EXP = { experimentId: "exp-1" };
+const decision = (id: string, overrides: Partial<DecisionRecord> = {}) =>
+  fixture({
+    ...EXP,
     decisionId: id,
-    experimentId: "exp-1",
-    configVersion: 1,
     unitId: `unit-${id}`,
-    arm: "a",
-    enrolled: true,
-    route: "auto",
-    audit: false,
-    reason: "confidence 0.97 ≥ 0.95",
-    status: "automated",
-    item: { topic: "billing" },
     prediction: { label: "approve", confidence: 0.97, costUsd: 0.002, modelVersion: "m1" },
-    outcome: "approve",
-    outcomeSource: "model",
-    requestHash: "h",
-    receivedAt: "2026-11-25T12:00:00.000Z",
-    createdAt: "2026-11-25T12:00:00.120Z",
-    updatedAt: "2026-11-25T12:00:00.120Z",
     ...overrides,
-  };
-}
-
-const review = (overrides: Partial<ReviewItem> = {}) =>
-  ({
-    reviewId: "rv-1",
-    decisionId: "d1",
-    experimentId: "exp-1",
-    arm: "a",
-    kind: "review",
-    status: "pending",
-    queue: "q",
-    tier: "tier-1",
-    round: 1,
-    verdicts: [],
-    context: { item: {}, prediction: { label: "approve", confidence: 0.5 }, routingReason: "low" },
-    rounds: [{ round: 1, queue: "q", tier: "tier-1", enqueuedAt: "2026-11-25T12:01:00.000Z" }],
-    escalations: [],
-    enrolled: true,
-    decisionCreatedAt: "2026-11-25T12:00:00.000Z",
-    createdAt: "2026-11-25T12:01:00.000Z",
-    updatedAt: "2026-11-25T12:01:00.000Z",
-    ...overrides,
-  }) as ReviewItem;
-
-const correction = (acks: FeedbackRecord["acks"] = []): FeedbackRecord => ({
-  feedbackId: "fb-1",
-  decisionId: "d1",
-  experimentId: "exp-1",
-  arm: "a",
-  enrolled: true,
-  item: {},
-  prediction: { label: "approve", confidence: 0.5 },
-  humanLabel: "deny",
-  reviewers: ["alice"],
-  source: "review",
-  decidedAt: "2026-11-25T12:20:00.000Z",
-  producedAt: "2026-11-25T12:20:00.000Z",
-  acks,
-});
+  });
+const review = (overrides: Partial<ReviewItem> = {}) => item({ ...EXP, ...overrides });
+const correction = (acks: FeedbackRecord["acks"] = []) => feedback({ ...EXP, feedbackId: "fb-1", acks });
 
 let sequence = 100_000_000_000_000_000_000n;
 const image = (item: Record<string, unknown>) => marshall(item, { removeUndefinedValues: true });
@@ -154,21 +105,11 @@ describe("the metrics counter's handler", () => {
     // Arrange: stored, claimed (nothing new), then a verdict and the outcome
     const { counter, store } = await setUp();
     const stored = review();
-    const claimed = review({ status: "claimed", leaseHolder: "alice" } as Partial<ReviewItem>);
-    const verdict = {
-      reviewer: "alice",
-      label: "deny",
-      handlingSeconds: 60,
-      at: "2026-11-25T12:12:00.000Z",
-      tier: "tier-1",
-      round: 1,
-      claimedAt: "2026-11-25T12:11:00.000Z",
-      price: { hourlyRateUsd: 36 },
-    };
+    const claimed = review({ status: "claimed", leaseHolder: "alice" });
     const decided = review({
       status: "decided",
-      verdicts: [verdict],
-      outcome: { label: "deny", source: "reviewer", at: "2026-11-25T12:13:00.000Z" },
+      verdicts: [verdict("alice", "deny", 1, { claimedAt: "2026-11-25T12:11:00.000Z" })],
+      outcome: { label: "deny", source: "reviewer", at: "2026-11-25T12:21:00.000Z" },
     });
 
     // Act
@@ -207,7 +148,7 @@ describe("the metrics counter's handler", () => {
     const rows = await store.readExperiment("exp-1");
     expect(total(rows, "feedbackProduced")).toBe(1);
     expect(total(rows, "feedbackAcked:training")).toBe(1);
-    expect(total(rows, "closureMs:training")).toBe(2 * 3_600_000);
+    expect(total(rows, "closureMs:training")).toBe(2 * 3_600_000 - 1000);
   });
 
   it("counts nothing for a deleted item or an item no metric comes from", async () => {

@@ -2,91 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { DecisionWithGroundTruth } from "../../../core/feedback/ports";
 import type { FeedbackRecord } from "../../../core/feedback/record";
 import { type CountedRecord, checkedEventsOf, eventDelta, eventsOf } from "../../../core/metrics/implied";
-import type { ReviewItem, Verdict } from "../../../core/review/item";
-
-const decision = (extra: Partial<DecisionWithGroundTruth> = {}): DecisionWithGroundTruth => ({
-  decisionId: "d1",
-  experimentId: "e",
-  configVersion: 1,
-  unitId: "u1",
-  arm: "a",
-  enrolled: true,
-  route: "auto",
-  audit: false,
-  reason: "confident",
-  status: "automated",
-  item: {},
-  prediction: { label: "approve", confidence: 0.97, costUsd: 0.0004, modelVersion: "m1" },
-  outcome: "approve",
-  outcomeSource: "model",
-  requestHash: "h",
-  receivedAt: "2026-11-25T11:59:59.880Z",
-  createdAt: "2026-11-25T12:00:00.000Z",
-  updatedAt: "2026-11-25T12:00:00.000Z",
-  ...extra,
-});
-
-const verdict = (reviewer: string, label: string, round: number, extra: Partial<Verdict> = {}): Verdict => ({
-  reviewer,
-  label,
-  handlingSeconds: 60,
-  at: `2026-11-25T12:${String(10 + round * 10).padStart(2, "0")}:00.000Z`,
-  tier: "tier-1",
-  round,
-  claimedAt: `2026-11-25T12:${String(5 + round * 10).padStart(2, "0")}:00.000Z`,
-  price: { hourlyRateUsd: 36 },
-  ...extra,
-});
-
-const item = (extra: Partial<ReviewItem> = {}): ReviewItem =>
-  ({
-    reviewId: "rv-1",
-    decisionId: "d1",
-    experimentId: "e",
-    arm: "a",
-    kind: "review",
-    status: "pending",
-    queue: "claims",
-    priority: 1500,
-    priorityKey: "k",
-    tier: "tier-1",
-    tierIndex: 0,
-    round: 1,
-    deadline: "2026-11-25T13:00:00.000Z",
-    taskToken: "t",
-    threshold: 0.9,
-    enqueuedAt: "2026-11-25T12:01:00.000Z",
-    leaseSeconds: 300,
-    requiredVerdicts: 1,
-    verdicts: [],
-    excludedReviewers: [],
-    reasons: [],
-    context: { item: {}, prediction: { label: "approve", confidence: 0.5 }, routingReason: "low" },
-    labels: [],
-    rounds: [{ round: 1, queue: "claims", tier: "tier-1", enqueuedAt: "2026-11-25T12:01:00.000Z" }],
-    escalations: [],
-    enrolled: true,
-    decisionCreatedAt: "2026-11-25T12:00:00.000Z",
-    createdAt: "2026-11-25T12:01:00.000Z",
-    updatedAt: "2026-11-25T12:01:00.000Z",
-    ...extra,
-  }) as ReviewItem;
-
-const feedback = (extra: Partial<FeedbackRecord> = {}): FeedbackRecord => ({
-  feedbackId: "fb-review-d1",
-  decisionId: "d1",
-  experimentId: "e",
-  arm: "a",
-  enrolled: true,
-  item: {},
-  prediction: { label: "approve", confidence: 0.5 },
-  humanLabel: "deny",
-  reviewers: ["alice"],
-  source: "review",
-  decidedAt: "2026-11-25T12:20:00.000Z",
-  producedAt: "2026-11-25T12:20:01.000Z",
-  ...extra,
-});
+import type { ReviewItem } from "../../../core/review/item";
+import { adjudicated, decision, feedback, item, verdict } from "./records";
 
 const ofDecision = (record: DecisionWithGroundTruth): CountedRecord => ({ kind: "decision", record });
 const ofReview = (record: ReviewItem): CountedRecord => ({ kind: "review", record });
@@ -142,34 +59,7 @@ describe("the events a decision record implies", () => {
 describe("the events a review item implies", () => {
   it("follows its history: rounds, verdicts with queue time and price, escalations, the outcome with its pair", () => {
     // Arrange: a double review that disagreed, then an adjudication in round 2
-    const record = item({
-      status: "decided",
-      round: 2,
-      rounds: [
-        { round: 1, queue: "claims", tier: "tier-1", enqueuedAt: "2026-11-25T12:01:00.000Z" },
-        { round: 2, queue: "claims.adjudication", tier: "tier-2", enqueuedAt: "2026-11-25T12:31:00.000Z" },
-      ],
-      verdicts: [
-        verdict("alice", "approve", 1),
-        verdict("bob", "deny", 1),
-        verdict("carol", "deny", 2, {
-          adjudication: true,
-          tier: "tier-2",
-          claimedAt: "2026-11-25T12:36:00.000Z",
-          at: "2026-11-25T12:39:00.000Z",
-        }),
-      ],
-      escalations: [
-        {
-          round: 1,
-          at: "2026-11-25T12:30:00.000Z",
-          fromTier: "tier-1",
-          toTier: "adjudication",
-          cause: "disagreement",
-        },
-      ],
-      outcome: { label: "deny", source: "reviewer", at: "2026-11-25T12:40:00.000Z" },
-    });
+    const record = adjudicated();
 
     // Act
     const events = eventsOf(ofReview(record));
