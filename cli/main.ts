@@ -18,7 +18,7 @@ Examples (each command's --help has more):
   hitl report claims-triage --format html --out r.html the A/B report with a recommendation
   hitl report claims-triage --finance --format csv     daily cost per decision for finance
   hitl metrics show --experiment claims-triage         per-arm metrics
-  hitl metrics rebuild --experiment claims-triage      recompute counters and diff them
+  hitl metrics rebuild --experiment claims-triage      recompute counters and diff them (--repair: fix them)
   hitl metrics rollup --experiment claims-triage       roll up sealed days for fast reports
   hitl feedback export --since 2026-11-01 --out fb.jsonl   corrections for the ML team
   hitl ground-truth DECISION_ID --label deny --source chargeback
