@@ -122,7 +122,7 @@ function common(command: Command): Command {
     .option("--aws", "use AWS (default region and credentials; table names from *_TABLE variables)")
     .option("--dev-file <file>", "local cloud description (default: dev.json in HITL_DATA_DIR, else .hitl)")
     .option("--cdk-out <dir>", "synthesized app, for table names", "cdk.out")
-    .option("--shards <n>", "counter shards the aggregator writes (METRICS_SHARDS)");
+    .option("--shards <n>", "counter shards the metrics counter writes (METRICS_SHARDS)");
 }
 
 function setup(options: CommonOptions) {

@@ -1,7 +1,7 @@
 import type { FeedbackStage } from "./events";
 
 /**
- * Counter names: the one vocabulary the aggregator writes, the reader folds and the rebuild
+ * Counter names: the one vocabulary the stream counter writes, the reader folds and the rebuild
  * recomputes. Every counter is an integer (money in nano-dollars, time in milliseconds) so sums are
  * exact and do not depend on the order in which shards, hours or writers add them.
  */

@@ -1,7 +1,7 @@
 import type { Route } from "../decisions/schema";
 
 interface EventBase {
-  /** Unique per state change: the aggregator counts each id once however often it is delivered. */
+  /** Stable per state change: the record implies the same id however often it is written. */
   id: string;
   at: string;
   experimentId: string;

@@ -1,9 +1,8 @@
 /**
  * Counter rows of hours that can no longer change, kept between report requests (per Lambda
- * container), so a warm report reads only the recent hours. Exact, not a TTL cache: the metrics
- * store refuses events older than its dedupe window (7 days − 1 hour, docs/metrics.md §5.6), and an
- * event counts in the hour of its own time, so an hour's counters are final once it ended more than
- * that long ago. The default seals hours after 7 days + 2 hours (one hour of clock skew to spare).
+ * container), so a warm report reads only the recent hours. Exact, not a TTL cache: an event counts
+ * in the hour its record was written and is counted within the stream's 24 hours (docs/metrics.md
+ * §4.1), so an hour's counters are final long before the default seal of 7 days + 2 hours.
  *
  * The store's daily roll-ups make the first read of a container cheap; this cache saves the rest of
  * the sealed hours (the roll-ups, and the day or so of sealed hours not rolled up yet) on later reads.

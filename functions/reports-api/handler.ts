@@ -7,7 +7,7 @@ import { httpApi } from "../shared/http";
 const report = {
   experiments: deps.experiments(),
   // The store reads sealed days from their daily roll-ups (written by the guardrail run); hours older
-  // than the dedupe window never change, so a warm container re-reads only the last week, and drops
+  // than the seal (a week) never change, so a warm container re-reads only the last week, and drops
   // what it kept when the roll-ups' epoch says sealed hours were rewritten.
   counters: new SealedCounterCache(
     new DynamoMetricsStore(documentClient(), requireEnv("METRICS_TABLE"), {

@@ -17,7 +17,7 @@ export interface GuardrailsProps {
   readonly key: kms.IKey;
   /** How often the check runs. Default 15 minutes. */
   readonly every?: Duration;
-  /** Counter shards the aggregator writes (must match MetricsPipeline's). */
+  /** Counter shards the metrics counter writes (must match MetricsPipeline's). */
   readonly shards?: number;
 }
 
@@ -56,7 +56,7 @@ export class Guardrails extends Construct {
     props.experimentsTable.grant(fn, "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem");
     props.metricsTable.grant(fn, "dynamodb:Query");
     // Daily roll-ups (docs/metrics.md §4.1): Put the roll-up items, Put/Update the watermark; only
-    // items whose partition key starts with ROLLUP#, never a counter, dedupe or unit item.
+    // items whose partition key starts with ROLLUP#, never a counter, mark or unit item.
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"],

@@ -10,7 +10,7 @@ export interface ReportsProps {
   readonly experimentsTable: dynamodb.ITableV2;
   readonly metricsTable: dynamodb.ITableV2;
   readonly key: kms.IKey;
-  /** Counter shards the aggregator writes (must match MetricsPipeline's). */
+  /** Counter shards the metrics counter writes (must match MetricsPipeline's). */
   readonly shards?: number;
 }
 
