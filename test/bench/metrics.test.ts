@@ -27,8 +27,9 @@ import { checkedEventsOf } from "../../core/metrics/implied";
 import { type CounterRow, experimentMetrics } from "../../core/metrics/read";
 import { rebuildCounters, rebuildEvents } from "../../core/metrics/rebuild";
 import { seededRandom } from "../../core/simulation/random";
+import { fixed, fixedDate, fixedMs } from "../support/clock";
 
-const NOW = new Date("2026-11-25T12:30:00.000Z");
+const NOW = fixedDate("2026-11-25T12:30:00.000Z");
 const mix = (count: number, seed = 7, units = 100) =>
   recordMix(count, {
     experimentId: "exp-1",
@@ -124,8 +125,8 @@ describe("withRepeats", () => {
 describe("totals", () => {
   it("sums rows over arms and hours", () => {
     const rows: CounterRow[] = [
-      { arm: "a", hour: "2026-11-25T12", counters: { events: 2, decisions: 1 } },
-      { arm: "b", hour: "2026-11-25T12", counters: { events: 3, units: 1 } },
+      { arm: "a", hour: fixed("2026-11-25T12"), counters: { events: 2, decisions: 1 } },
+      { arm: "b", hour: fixed("2026-11-25T12"), counters: { events: 3, units: 1 } },
     ];
     expect(totalsOf(rows)).toEqual({ events: 5, decisions: 1, units: 1 });
   });
@@ -185,7 +186,7 @@ describe("synthetic counter items", () => {
     control: counterTemplate("control", 174, seededRandom(1)),
     treatment: counterTemplate("treatment", 174, seededRandom(2)),
   };
-  const lastHour = Date.UTC(2026, 10, 25, 12);
+  const lastHour = fixedMs("2026-11-25T12");
 
   it("scales a template to exactly the decisions asked, keeping every counter name", () => {
     const template = templates.control;
@@ -201,7 +202,7 @@ describe("synthetic counter items", () => {
     const items = counterItems("exp-r", size, templates, lastHour, 4);
     expect(items).toHaveLength(2 * 7 * 24 * 4);
     expect(items[0]?.pk).toBe(counterPk("exp-r", 0));
-    expect(items.at(-1)?.sk).toBe("2026-11-25T12#treatment");
+    expect(items.at(-1)?.sk).toBe(`${fixed("2026-11-25T12")}#treatment`);
     expect(new Set(items.map((i) => `${i.pk}|${i.sk}`)).size).toBe(items.length);
     expect(items.reduce((s, i) => s + Number(i.decisions), 0)).toBe(1_000_000);
   });

@@ -12,6 +12,7 @@ import type { ReviewItem } from "../../core/review/item";
 import { countBatch } from "../../functions/metrics-counter/handler";
 import { createMetricsTable, type LocalDynamo, startLocalDynamo } from "../adapters/dynamodb/local-tables";
 import { feedback, decision as fixture, item, verdict } from "../core/metrics/records";
+import { fixed } from "../support/clock";
 
 let local: LocalDynamo;
 
@@ -108,8 +109,8 @@ describe("the metrics counter's handler", () => {
     const claimed = review({ status: "claimed", leaseHolder: "alice" });
     const decided = review({
       status: "decided",
-      verdicts: [verdict("alice", "deny", 1, { claimedAt: "2026-11-25T12:11:00.000Z" })],
-      outcome: { label: "deny", source: "reviewer", at: "2026-11-25T12:21:00.000Z" },
+      verdicts: [verdict("alice", "deny", 1, { claimedAt: fixed("2026-11-25T12:11:00.000Z") })],
+      outcome: { label: "deny", source: "reviewer", at: fixed("2026-11-25T12:21:00.000Z") },
     });
 
     // Act
@@ -138,7 +139,7 @@ describe("the metrics counter's handler", () => {
     const { counter, store } = await setUp();
     const produced = feedbackItem(correction());
     const acked = feedbackItem(
-      correction([{ stage: "training", modelVersion: "m2", at: "2026-11-25T14:20:00.000Z" }]),
+      correction([{ stage: "training", modelVersion: "m2", at: fixed("2026-11-25T14:20:00.000Z") }]),
     );
 
     // Act

@@ -4,6 +4,7 @@ import { repairPk } from "../../../adapters/dynamodb/metrics-keys";
 import { applyRepair } from "../../../adapters/dynamodb/metrics-repair";
 import { DynamoMetricsStore } from "../../../adapters/dynamodb/metrics-store";
 import type { RepairDelta } from "../../../core/metrics/repair";
+import { fixedMs } from "../../support/clock";
 import { createMetricsTable, type LocalDynamo, startLocalDynamo } from "./local-tables";
 
 let local: LocalDynamo;
@@ -19,7 +20,7 @@ afterAll(async () => {
 const hours = (n: number): RepairDelta[] =>
   Array.from({ length: n }, (_, i) => ({
     arm: i % 2 ? "b" : "a",
-    hour: new Date(Date.UTC(2026, 10, 20, 0) + Math.floor(i / 2) * 3_600_000).toISOString().slice(0, 13),
+    hour: new Date(fixedMs("2026-11-20T00") + Math.floor(i / 2) * 3_600_000).toISOString().slice(0, 13),
     counters: { verdicts: 2, overrides: -1 },
   }));
 

@@ -6,6 +6,7 @@ import { DynamoStreamCounter, type StreamCounterOptions } from "../../../adapter
 import type { MetricEvent } from "../../../core/metrics/events";
 import type { StreamRecord } from "../../../core/metrics/stream-batches";
 import { routed } from "../../core/metrics/events";
+import { fixed } from "../../support/clock";
 import { createMetricsTable, type LocalDynamo, startLocalDynamo } from "./local-tables";
 import { expectedCounters, hoursAgo, liveCounters } from "./metric-events";
 
@@ -187,7 +188,7 @@ describe("DynamoStreamCounter on DynamoDB Local", () => {
       id: "decision.routed:d1",
       decisionId: "d1",
       latencyMs: 4000,
-      at: "2026-11-25T13:10:00.000Z",
+      at: fixed("2026-11-25T13:10:00.000Z"),
     });
     await counter.count("shardId-1", onStream([first], 0));
 

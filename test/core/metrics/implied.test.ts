@@ -3,6 +3,7 @@ import type { DecisionWithGroundTruth } from "../../../core/feedback/ports";
 import type { FeedbackRecord } from "../../../core/feedback/record";
 import { type CountedRecord, checkedEventsOf, eventDelta, eventsOf } from "../../../core/metrics/implied";
 import type { ReviewItem } from "../../../core/review/item";
+import { fixed } from "../../support/clock";
 import { adjudicated, decision, feedback, item, verdict } from "./records";
 
 const ofDecision = (record: DecisionWithGroundTruth): CountedRecord => ({ kind: "decision", record });
@@ -16,7 +17,7 @@ describe("the events a decision record implies", () => {
       expect.objectContaining({
         type: "decision.routed",
         id: "decision.routed:d1",
-        at: "2026-11-25T12:00:00.000Z",
+        at: fixed("2026-11-25T12:00:00.000Z"),
         route: "auto",
         latencyMs: 120,
         modelCostUsd: 0.0004,
@@ -33,7 +34,7 @@ describe("the events a decision record implies", () => {
       groundTruth: {
         label: "approve",
         source: "chargeback",
-        at: "2026-11-26T09:00:00.000Z",
+        at: fixed("2026-11-26T09:00:00.000Z"),
         actor: "crm",
         revision: 1,
         judged: { outcome: "approve", outcomeSource: "model", audited: false },
@@ -47,7 +48,7 @@ describe("the events a decision record implies", () => {
     expect(gt).toMatchObject({
       type: "ground-truth.attached",
       id: "ground-truth.attached:d1:1",
-      at: "2026-11-26T09:00:00.000Z",
+      at: fixed("2026-11-26T09:00:00.000Z"),
       outcome: "approve",
       outcomeSource: "model",
       audited: false,
@@ -90,7 +91,7 @@ describe("the events a review item implies", () => {
   });
 
   it("counts an SLA breach once and a fallback outcome; an audit's fallback leaves the outcome alone", () => {
-    const breach = { round: 2, at: "2026-11-25T14:00:00.000Z", action: "model" as const };
+    const breach = { round: 2, at: fixed("2026-11-25T14:00:00.000Z"), action: "model" as const };
     expect(
       ids(ofReview(item({ breach, outcome: { label: "approve", source: "fallback", at: breach.at } }))),
     ).toEqual(["review.enqueued:rv-1:1", "review.fallback:rv-1:2", "decision.outcome:d1:review"]);
@@ -105,7 +106,7 @@ describe("the events a review item implies", () => {
       reviewId: "au-1",
       kind: "audit",
       verdicts: [verdict("alice", "approve", 1)],
-      outcome: { label: "approve", source: "reviewer", at: "2026-11-25T12:21:00.000Z" },
+      outcome: { label: "approve", source: "reviewer", at: fixed("2026-11-25T12:21:00.000Z") },
     });
     expect(eventsOf(ofReview(record)).at(-1)).toMatchObject({
       id: "decision.outcome:d1:audit",
@@ -119,12 +120,12 @@ describe("the events a review item implies", () => {
     const escalation = { round: 1, fromTier: "tier-1", toTier: "tier-2", cause: "sla" as const };
     const record = item({
       escalations: [
-        { ...escalation, at: "2026-11-25T13:00:00.000Z" },
-        { ...escalation, at: "2026-11-25T13:00:05.000Z" },
+        { ...escalation, at: fixed("2026-11-25T13:00:00.000Z") },
+        { ...escalation, at: fixed("2026-11-25T13:00:05.000Z") },
       ],
     });
     expect(eventsOf(ofReview(record)).filter((e) => e.type === "review.escalated")).toMatchObject([
-      { at: "2026-11-25T13:00:00.000Z" },
+      { at: fixed("2026-11-25T13:00:00.000Z") },
     ]);
   });
 });
@@ -133,13 +134,13 @@ describe("the events a feedback record implies", () => {
   it("is its production and one acknowledgement per stage", () => {
     const record = feedback({
       acks: [
-        { stage: "training", modelVersion: "m2", at: "2026-11-26T00:00:00.000Z" },
-        { stage: "deployed", modelVersion: "m2", at: "2026-11-27T00:00:00.000Z" },
+        { stage: "training", modelVersion: "m2", at: fixed("2026-11-26T00:00:00.000Z") },
+        { stage: "deployed", modelVersion: "m2", at: fixed("2026-11-27T00:00:00.000Z") },
       ],
     });
     expect(eventsOf(ofFeedback(record))).toMatchObject([
-      { type: "feedback.produced", at: "2026-11-25T12:20:01.000Z", enrolled: true },
-      { type: "feedback.acknowledged", stage: "training", producedAt: "2026-11-25T12:20:01.000Z" },
+      { type: "feedback.produced", at: fixed("2026-11-25T12:20:01.000Z"), enrolled: true },
+      { type: "feedback.acknowledged", stage: "training", producedAt: fixed("2026-11-25T12:20:01.000Z") },
       { type: "feedback.acknowledged", stage: "deployed", modelVersion: "m2" },
     ]);
   });
@@ -160,7 +161,11 @@ describe("what one write changes", () => {
   });
 
   it("changes nothing for a write that adds no history (a claim, a heartbeat, a settled decision)", () => {
-    const claimed = item({ status: "claimed", leaseHolder: "alice", leaseUntil: "2026-11-25T12:20:00.000Z" });
+    const claimed = item({
+      status: "claimed",
+      leaseHolder: "alice",
+      leaseUntil: fixed("2026-11-25T12:20:00.000Z"),
+    });
     expect(eventDelta(ofReview(item()), ofReview(claimed))).toEqual({
       added: [],
       retracted: [],

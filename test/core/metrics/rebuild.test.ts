@@ -6,6 +6,7 @@ import {
   rebuildEvents,
   rebuildRows,
 } from "../../../core/metrics/rebuild";
+import { fixed } from "../../support/clock";
 import { adjudicated, decision } from "./records";
 
 /** A held decision d1 the adjudicated review settled ("deny"). */
@@ -54,14 +55,14 @@ describe("rebuilding counters from the records", () => {
   it("counts a unit once per arm however many decisions it has, in the hour it was first seen", () => {
     const decisions = [
       decision({ decisionId: "d1" }),
-      decision({ decisionId: "d2", createdAt: "2026-11-25T13:05:00.000Z" }),
+      decision({ decisionId: "d2", createdAt: fixed("2026-11-25T13:05:00.000Z") }),
     ];
 
     const rows = rebuildRows({ decisions, reviews: [], feedback: [] });
 
     expect(rows).toMatchObject([
-      { hour: "2026-11-25T12", counters: { decisions: 1, units: 1 } },
-      { hour: "2026-11-25T13", counters: { decisions: 1 } },
+      { hour: fixed("2026-11-25T12"), counters: { decisions: 1, units: 1 } },
+      { hour: fixed("2026-11-25T13"), counters: { decisions: 1 } },
     ]);
     expect(rows[1]?.counters.units).toBeUndefined();
   });
@@ -71,8 +72,8 @@ describe("comparing live and rebuilt counters", () => {
   it("lists each counter that differs with live − rebuilt", () => {
     // Arrange
     const live = liveCounters([
-      { arm: "a", hour: "2026-11-25T12", counters: { decisions: 3, "lat:auto:10": 3 } },
-      { arm: "a", hour: "2026-11-25T13", counters: { decisions: 1, units: 2 } },
+      { arm: "a", hour: fixed("2026-11-25T12"), counters: { decisions: 3, "lat:auto:10": 3 } },
+      { arm: "a", hour: fixed("2026-11-25T13"), counters: { decisions: 1, units: 2 } },
     ]);
     const rebuilt = new Map([["a", { decisions: 3, units: 2, auto: 1, "lat:auto:10": 3 }]]);
 

@@ -1,6 +1,7 @@
 import type { DecisionWithGroundTruth } from "../../../core/feedback/ports";
 import type { FeedbackRecord } from "../../../core/feedback/record";
 import type { ReviewItem, Verdict } from "../../../core/review/item";
+import { fixed } from "../../support/clock";
 
 /** Records with sensible defaults (experiment "e", arm "a", decision d1 at 12:00); override what a test is about. */
 export const decision = (extra: Partial<DecisionWithGroundTruth> = {}): DecisionWithGroundTruth => ({
@@ -19,9 +20,9 @@ export const decision = (extra: Partial<DecisionWithGroundTruth> = {}): Decision
   outcome: "approve",
   outcomeSource: "model",
   requestHash: "h",
-  receivedAt: "2026-11-25T11:59:59.880Z",
-  createdAt: "2026-11-25T12:00:00.000Z",
-  updatedAt: "2026-11-25T12:00:00.000Z",
+  receivedAt: fixed("2026-11-25T11:59:59.880Z"),
+  createdAt: fixed("2026-11-25T12:00:00.000Z"),
+  updatedAt: fixed("2026-11-25T12:00:00.000Z"),
   ...extra,
 });
 
@@ -34,10 +35,10 @@ export const verdict = (
   reviewer,
   label,
   handlingSeconds: 60,
-  at: `2026-11-25T12:${String(10 + round * 10).padStart(2, "0")}:00.000Z`,
+  at: fixed(`2026-11-25T12:${String(10 + round * 10).padStart(2, "0")}:00.000Z`),
   tier: "tier-1",
   round,
-  claimedAt: `2026-11-25T12:${String(5 + round * 10).padStart(2, "0")}:00.000Z`,
+  claimedAt: fixed(`2026-11-25T12:${String(5 + round * 10).padStart(2, "0")}:00.000Z`),
   price: { hourlyRateUsd: 36 },
   ...extra,
 });
@@ -56,10 +57,10 @@ export const item = (extra: Partial<ReviewItem> = {}): ReviewItem =>
     tier: "tier-1",
     tierIndex: 0,
     round: 1,
-    deadline: "2026-11-25T13:00:00.000Z",
+    deadline: fixed("2026-11-25T13:00:00.000Z"),
     taskToken: "t",
     threshold: 0.9,
-    enqueuedAt: "2026-11-25T12:01:00.000Z",
+    enqueuedAt: fixed("2026-11-25T12:01:00.000Z"),
     leaseSeconds: 300,
     requiredVerdicts: 1,
     verdicts: [],
@@ -67,12 +68,12 @@ export const item = (extra: Partial<ReviewItem> = {}): ReviewItem =>
     reasons: [],
     context: { item: {}, prediction: { label: "approve", confidence: 0.5 }, routingReason: "low" },
     labels: [],
-    rounds: [{ round: 1, queue: "claims", tier: "tier-1", enqueuedAt: "2026-11-25T12:01:00.000Z" }],
+    rounds: [{ round: 1, queue: "claims", tier: "tier-1", enqueuedAt: fixed("2026-11-25T12:01:00.000Z") }],
     escalations: [],
     enrolled: true,
-    decisionCreatedAt: "2026-11-25T12:00:00.000Z",
-    createdAt: "2026-11-25T12:01:00.000Z",
-    updatedAt: "2026-11-25T12:01:00.000Z",
+    decisionCreatedAt: fixed("2026-11-25T12:00:00.000Z"),
+    createdAt: fixed("2026-11-25T12:01:00.000Z"),
+    updatedAt: fixed("2026-11-25T12:01:00.000Z"),
     ...extra,
   }) as ReviewItem;
 
@@ -87,8 +88,8 @@ export const feedback = (extra: Partial<FeedbackRecord> = {}): FeedbackRecord =>
   humanLabel: "deny",
   reviewers: ["alice"],
   source: "review",
-  decidedAt: "2026-11-25T12:20:00.000Z",
-  producedAt: "2026-11-25T12:20:01.000Z",
+  decidedAt: fixed("2026-11-25T12:20:00.000Z"),
+  producedAt: fixed("2026-11-25T12:20:01.000Z"),
   ...extra,
 });
 
@@ -98,8 +99,13 @@ export const adjudicated = (extra: Partial<ReviewItem> = {}): ReviewItem =>
     status: "decided",
     round: 2,
     rounds: [
-      { round: 1, queue: "claims", tier: "tier-1", enqueuedAt: "2026-11-25T12:01:00.000Z" },
-      { round: 2, queue: "claims.adjudication", tier: "tier-2", enqueuedAt: "2026-11-25T12:31:00.000Z" },
+      { round: 1, queue: "claims", tier: "tier-1", enqueuedAt: fixed("2026-11-25T12:01:00.000Z") },
+      {
+        round: 2,
+        queue: "claims.adjudication",
+        tier: "tier-2",
+        enqueuedAt: fixed("2026-11-25T12:31:00.000Z"),
+      },
     ],
     verdicts: [
       verdict("alice", "approve", 1),
@@ -107,19 +113,19 @@ export const adjudicated = (extra: Partial<ReviewItem> = {}): ReviewItem =>
       verdict("carol", "deny", 2, {
         adjudication: true,
         tier: "tier-2",
-        claimedAt: "2026-11-25T12:36:00.000Z",
-        at: "2026-11-25T12:39:00.000Z",
+        claimedAt: fixed("2026-11-25T12:36:00.000Z"),
+        at: fixed("2026-11-25T12:39:00.000Z"),
       }),
     ],
     escalations: [
       {
         round: 1,
-        at: "2026-11-25T12:30:00.000Z",
+        at: fixed("2026-11-25T12:30:00.000Z"),
         fromTier: "tier-1",
         toTier: "adjudication",
         cause: "disagreement",
       },
     ],
-    outcome: { label: "deny", source: "reviewer", at: "2026-11-25T12:40:00.000Z" },
+    outcome: { label: "deny", source: "reviewer", at: fixed("2026-11-25T12:40:00.000Z") },
     ...extra,
   });

@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { CounterRow } from "../../../core/metrics/read";
 import { diffCounters, liveCounters } from "../../../core/metrics/rebuild";
 import { type RepairDeps, repairCounters, repairDeltas } from "../../../core/metrics/repair";
+import { fixed, fixedDate } from "../../support/clock";
 import { MemoryAudit } from "../../support/memory";
 
+/** A counter row of fixture hour `hour` (shifted like every fixture time). */
 const row = (hour: string, counters: Record<string, number>, arm = "a"): CounterRow => ({
   arm,
-  hour,
+  hour: fixed(hour),
   counters,
 });
 
@@ -28,8 +30,8 @@ describe("the corrections a repair writes", () => {
 
     // Assert
     expect(deltas).toEqual([
-      { arm: "a", hour: "2026-11-25T12", counters: { verdicts: 2 } },
-      { arm: "a", hour: "2026-11-25T13", counters: { overrides: -1 } },
+      { arm: "a", hour: fixed("2026-11-25T12"), counters: { verdicts: 2 } },
+      { arm: "a", hour: fixed("2026-11-25T13"), counters: { overrides: -1 } },
     ]);
   });
 
@@ -39,7 +41,7 @@ describe("the corrections a repair writes", () => {
 
     const deltas = repairDeltas(live, rebuilt, diffCounters(liveCounters(live), liveCounters(rebuilt)));
 
-    expect(deltas).toEqual([{ arm: "a", hour: "2026-11-25T13", counters: { decisions: 1 } }]);
+    expect(deltas).toEqual([{ arm: "a", hour: fixed("2026-11-25T13"), counters: { decisions: 1 } }]);
   });
 });
 
@@ -64,7 +66,7 @@ describe("repairing an experiment's counters", () => {
           return 1;
         },
       },
-      now: () => new Date("2026-11-25T15:00:00.000Z"),
+      now: () => fixedDate("2026-11-25T15:00:00.000Z"),
       newId: () => "repair-1",
       sleep: async () => undefined,
     };
@@ -83,8 +85,8 @@ describe("repairing an experiment's counters", () => {
     expect(writes).toEqual([
       {
         repairId: "repair-1",
-        at: "2026-11-25T15:00:00.000Z",
-        deltas: [{ arm: "a", hour: "2026-11-25T12", counters: { decisions: -2, events: -2 } }],
+        at: fixed("2026-11-25T15:00:00.000Z"),
+        deltas: [{ arm: "a", hour: fixed("2026-11-25T12"), counters: { decisions: -2, events: -2 } }],
       },
     ]);
     expect(audit.entries).toMatchObject([

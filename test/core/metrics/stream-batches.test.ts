@@ -3,6 +3,7 @@ import { countersOf } from "../../../core/metrics/aggregate";
 import { C } from "../../../core/metrics/counters";
 import type { MetricEvent } from "../../../core/metrics/events";
 import { chunkForCommit, type StreamRecord } from "../../../core/metrics/stream-batches";
+import { fixedMs } from "../../support/clock";
 import { routed } from "./events";
 
 const limits = { shardOf: () => 0, shards: 1, maxItems: 99, maxCountersPerItem: 100 };
@@ -40,7 +41,7 @@ describe("chunkForCommit", () => {
     // Arrange: every event in its own hour, so each needs its own counter item.
     const records: StreamRecord[] = [0, 1, 2, 3, 4].map((i) => ({
       sequence: seq(i),
-      added: [routed({ id: `e${i}`, at: `2026-11-25T1${i}:00:00.000Z` })],
+      added: [routed({ id: `e${i}`, at: new Date(fixedMs("2026-11-25T10") + i * 3_600_000).toISOString() })],
     }));
 
     // Act
