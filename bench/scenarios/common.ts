@@ -20,7 +20,7 @@ export async function createExperiment(ctx: BenchContext, id: string, policy: Re
 
 /**
  * A decision like the simulated model's: small item, one prediction, a client-supplied id
- * (idempotent). Every unit sends two decisions, so half the units are new to the aggregator, as
+ * (idempotent). Every unit sends two decisions, so half the units are new to the metrics counter, as
  * core/cost assumes (`newUnitShare` 0.5).
  */
 export function decisionBody(experimentId: string, decisionId: string, serial: number, confidence: number) {

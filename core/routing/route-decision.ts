@@ -38,7 +38,7 @@ export type RouteDecisionResult =
  * Routes one decision: validate, assign the unit to an arm, apply the arm's policy, record it once.
  * A repeated decision id returns the first answer (and its hold, so a crashed first attempt still
  * starts its review). No metric event is sent from here: the metrics count the record's one INSERT
- * on the decisions table's stream (functions/routed-counter), which a retry cannot repeat.
+ * on the decisions table's stream (functions/metrics-counter), which a retry cannot repeat.
  */
 export async function routeDecision(
   deps: RouteDecisionDeps,

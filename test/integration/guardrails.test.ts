@@ -112,7 +112,7 @@ describe("the quality guardrail on the local cloud", () => {
           : undefined;
       },
       60_000,
-      "the aggregator to count every verdict",
+      "the metrics counter to count every verdict",
     );
   }, 240_000);
 

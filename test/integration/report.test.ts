@@ -105,7 +105,7 @@ describe("GET /v1/experiments/{id}/report on the local cloud", () => {
     const aggressive = sent.filter((d) => d.arm === "aggressive");
     const wrongAudits = audited.filter((a) => a.label !== "approve").length;
 
-    // Act: the aggregator counts asynchronously; wait until every verdict's outcome is counted.
+    // Act: the metrics counter counts from the streams, asynchronously; wait until every verdict's outcome is counted.
     const report = await eventually(
       async () => {
         const r = await getReport(experimentId);

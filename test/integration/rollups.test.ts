@@ -38,7 +38,7 @@ describe("daily roll-ups on the local cloud", () => {
 
   beforeAll(async () => {
     // Arrange: two draft experiments with the same 20 days of hourly counters, written as the
-    // aggregator would have written them. Drafts are rolled up by the guardrail run, never paused.
+    // metrics counter would have written them. Drafts are rolled up by the guardrail run, never paused.
     rolled = await createExperiment({ status: "draft" });
     hourlyOnly = await createExperiment({ status: "draft" });
     const shape = {

@@ -135,7 +135,7 @@ describe("logs, traces and metrics in the synthesized template", () => {
     );
     expect(byTitle("Queue depth (visible messages)")).toContain("IngestQueue");
     expect(byTitle("Age of the oldest message (s)")).toContain("ApproximateAgeOfOldestMessage");
-    expect(byTitle("Dead-letter queue depth")).toContain("DecisionStreamFailures");
+    expect(byTitle("Dead-letter queue depth")).toContain("StreamCountFailures");
     const functions = ofType("AWS::Lambda::Function").length;
     for (const title of ["Function errors", "Function duration p99 (ms)"]) {
       const metrics = widgets.find((w) => w.properties.title === title)?.properties.metrics ?? [];

@@ -19,7 +19,7 @@ function clientFor(endpoint: string, region = "us-east-1"): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region, credentials: CREDENTIALS });
 }
 
-/** One dedupe item per event plus an ADD on the counter: the metrics write of the design. */
+/** A conditional Put plus an ADD in one transaction: how a counted write pairs a condition with its counters. */
 function countEvent(eventId: string): TransactWriteItemsCommandInput {
   return {
     TransactItems: [

@@ -1,7 +1,7 @@
 /**
  * Hourly counter items written straight into a metrics table with the store's key scheme, for the
- * roll-up tests: events older than the dedupe window cannot go through the store's writer (it
- * refuses them), and weeks of data are the point.
+ * roll-up tests: weeks of data are the point, and records weeks old cannot come through a stream
+ * (it keeps them 24 hours).
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { counterPk } from "../../adapters/dynamodb/metrics-keys";

@@ -5,7 +5,6 @@ import { DynamoModelVersions } from "../../../adapters/dynamodb/model-versions";
 import { logger } from "../../../adapters/observability";
 import { type ConfirmDeps, confirmDeployment, parseSighting } from "../../../core/feedback/deployment";
 import type { DeploymentSighting } from "../../../core/feedback/ports";
-import { deps } from "../../shared/deps";
 import { edge } from "../../shared/edge";
 
 /**

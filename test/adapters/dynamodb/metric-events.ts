@@ -8,8 +8,8 @@ import { realHourStart, realNow } from "../../support/clock";
 
 /**
  * The clock the stores run with: the real time, frozen when the file loads. It must be real:
- * DynamoDB Local's TTL sweeper deletes dedupe items and shard marks whose expiry is past on the
- * real clock. The events below are one to three hours older, never stale.
+ * DynamoDB Local's TTL sweeper deletes shard marks whose expiry is past on the real clock. The
+ * events below are one to three hours older.
  */
 export const NOW = realNow();
 

@@ -143,7 +143,7 @@ describe("armMetrics", () => {
     const m = armMetrics("a", "run", counters, { modelPriceUsd: { m2: 0.001 } });
 
     // Assert: model $0.02 + 10 × $0.001; human $15; infrastructure from the operation model, the 100
-    // routed decisions counted from the stream and the other 200 events from the metrics queue
+    // routed decisions and the other 200 events counted from the records streams
     const infra = infrastructureCost({
       route: 100,
       routedCount: 100,
