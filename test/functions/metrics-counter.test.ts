@@ -6,6 +6,7 @@ import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
 import type { TableStreamRecord } from "../../adapters/dynamodb/record-stream";
 import { REVIEW_SK } from "../../adapters/dynamodb/review-store";
 import { DynamoStreamCounter } from "../../adapters/dynamodb/stream-counter";
+import { logger } from "../../adapters/observability";
 import type { DecisionRecord } from "../../core/decisions/record";
 import type { FeedbackRecord } from "../../core/feedback/record";
 import type { ReviewItem } from "../../core/review/item";
@@ -26,8 +27,7 @@ afterAll(async () => {
 
 /** The handler's structured log lines are kept off the test output. */
 beforeEach(() => {
-  for (const level of ["info", "error"] as const)
-    vi.spyOn(console, level).mockImplementation(() => undefined);
+  for (const level of ["info", "error"] as const) vi.spyOn(logger, level).mockImplementation(() => undefined);
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -176,7 +176,10 @@ describe("the metrics counter's handler", () => {
 
     // Assert
     expect(total(await store.readExperiment("exp-1"), "decisions")).toBe(1);
-    expect(console.error).toHaveBeenCalledWith(expect.stringContaining('"id":"decision.routed:d-bad"'));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ id: "decision.routed:d-bad" }),
+    );
   });
 
   it("skips a record whose image cannot be read, and counts the rest", async () => {
@@ -190,7 +193,10 @@ describe("the metrics counter's handler", () => {
 
     // Assert
     expect(total(await store.readExperiment("exp-1"), "decisions")).toBe(1);
-    expect(console.error).toHaveBeenCalledWith(expect.stringContaining("unreadable image"));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ reason: expect.stringContaining("unreadable image") }),
+    );
   });
 
   it("keeps one mark per stream: the same shard id on the decisions and reviews streams counts both", async () => {
