@@ -78,7 +78,7 @@ describe("the local cloud killed with SIGKILL", () => {
 
     // Act 1: traffic, 10 decisions sent 3× at once, and a crash of the terminal's process group in the middle
     const early = sendDecisions(cloud, bodies.slice(0, 30), 10);
-    await eventually(async () => (early.answers.size >= 10 ? true : undefined), 60_000, "the first answers");
+    await eventually(async () => (early.answers.size >= 10 ? true : undefined), 150_000, "the first answers");
     const late = sendDecisions(cloud, bodies.slice(30), 10);
     await crash(cloud, "group");
     await Promise.all([early.settled, late.settled]);
@@ -118,7 +118,7 @@ describe("the local cloud killed with SIGKILL", () => {
         );
         return body.queues.find((q) => q.queue === queue)?.depth === heldIds.size ? true : undefined;
       },
-      60_000,
+      150_000,
       "every held item in its queue",
     );
     const claimed: NonNullable<ClaimAnswer["review"]>[] = [];
@@ -198,7 +198,7 @@ describe("the local cloud killed with SIGKILL", () => {
       "reviewer",
     );
     expect(queues.queues.find((q) => q.queue === queue)).toBeUndefined();
-  }, 300_000);
+  }, 480_000);
 
   it("stops the JVM a crash left behind (the Node process and its watchdog killed) and comes back with the data", async () => {
     // Arrange
