@@ -184,6 +184,21 @@ export function drillDecision(experimentId: string, i: number) {
 }
 
 /**
+ * One decision sent as a producer would: a 5xx (a cold burst can time a function out on these
+ * 2-core machines, as a Lambda's cold start can on AWS) is sent again with the same decision id.
+ */
+async function sendRetryingServerErrors(
+  run: DevRun,
+  body: ReturnType<typeof drillDecision>,
+): Promise<Answer<DecisionAnswer>> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await api<DecisionAnswer>(run, "POST", "/v1/decisions", "producer", body);
+    if (answer.status < 500 || attempt === 10 || !isRunning(run)) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+  }
+}
+
+/**
  * Sends decisions, each of the first `repeated` three times at once, and collects the answers that
  * came back; a crash while they are in flight leaves some unanswered. `refused` lists any answer
  * other than 200.
@@ -197,7 +212,7 @@ export function sendDecisions(
   const refused: string[] = [];
   const calls = bodies.flatMap((body, i) =>
     Array.from({ length: i < repeated ? 3 : 1 }, () =>
-      api<DecisionAnswer>(run, "POST", "/v1/decisions", "producer", body).then(
+      sendRetryingServerErrors(run, body).then(
         (answer) => {
           if (answer.status === 200)
             answers.set(body.decisionId, [...(answers.get(body.decisionId) ?? []), answer.body]);
