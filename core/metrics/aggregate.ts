@@ -124,6 +124,11 @@ export function countersOf(event: MetricEvent, options: AggregateOptions = {}): 
       if (event.audited) {
         add(C.auditedCount);
         if (event.correct) add(C.auditedCorrect);
+        else {
+          // The audit corrected an automated answer: how long the wrong answer stood.
+          add(C.correctionMs, Math.round(event.latencyMs));
+          add(bucketCounter(P.correctionLatency, event.latencyMs));
+        }
       } else if (event.source === "reviewer") {
         add(C.humanOutcomes);
         if (event.correct) add(C.humanModelCorrect);
@@ -146,6 +151,12 @@ export function countersOf(event: MetricEvent, options: AggregateOptions = {}): 
       if (event.revision <= 1) add(`${P.gt}${cls}`);
       const before = event.revision > 1 && event.previousLabel === event.outcome ? 1 : 0;
       add(`${P.gtCorrect}${cls}`, right - before);
+      if (cls === "audited") {
+        // The answer the product got was the model's; decision-time quality judges that one.
+        const modelRight = event.label === event.predictedLabel ? 1 : 0;
+        const modelBefore = event.revision > 1 && event.previousLabel === event.predictedLabel ? 1 : 0;
+        add(C.gtAuditedModelCorrect, modelRight - modelBefore);
+      }
       break;
     }
     case "feedback.produced":

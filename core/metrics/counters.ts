@@ -39,6 +39,13 @@ export const C = {
   fallbackOutcomes: "fallbackOutcomes",
   fallbackModelCorrect: "fallbackModelCorrect",
   modelOutcomes: "modelOutcomes",
+  /**
+   * Ground-truthed audited automated decisions whose *model* answer equals the ground truth: what
+   * decision-time quality counts for them (`gtCorrect:audited` judges the corrected outcome).
+   */
+  gtAuditedModelCorrect: "gtAuditedModelCorrect",
+  /** Milliseconds from decision to outcome, summed over audits that corrected the model (verdict ≠ prediction). */
+  correctionMs: "correctionMs",
   pairTotal: "pairTotal",
   pairAgree: "pairAgree",
   feedbackProduced: "feedbackProduced",
@@ -48,6 +55,8 @@ export const C = {
 export const P = {
   autoLatency: "lat:auto:",
   humanLatency: "lat:human:",
+  /** Decision → corrected outcome of audits whose verdict differs from the model's answer. */
+  correctionLatency: "lat:correction:",
   /** `unpriced:<modelVersion>`: decisions without `costUsd`, priced from the experiment at read time. */
   unpriced: "unpriced:",
   pair: "pair:",

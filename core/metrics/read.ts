@@ -2,20 +2,20 @@ import { type CostBreakdown, infrastructureCost } from "../cost/model";
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from "../cost/operations";
 import { DEFAULT_PRICES, type Prices } from "../cost/prices";
 import { cohenKappa } from "../stats/agreement";
-import { wilson } from "../stats/proportions";
 import {
   addCounters,
   C,
   type Counters,
   closurePrefix,
   FEEDBACK_STAGES,
-  type GroundTruthClass,
-  GT_CLASSES,
   P,
   parsePairCounter,
 } from "./counters";
 import type { FeedbackStage } from "./events";
 import { LogHistogram } from "./histogram";
+import { type CorrectionMetrics, correctionsOf, type QualityMetrics, qualityOf } from "./quality";
+
+export type { CorrectionMetrics, QualityKind, QualityMetrics } from "./quality";
 
 /**
  * Counters of one arm in one hour, summed over shards (what the metrics store returns). Sealed days
@@ -44,22 +44,6 @@ export interface StageClosure {
   medianSeconds: number;
 }
 
-export interface QualityMetrics {
-  /** Share of counted final outcomes that are correct (see docs/metrics.md). */
-  estimate: number;
-  /** With the automated accuracy at its Wilson bounds. */
-  interval: [number, number];
-  /** Outcomes the estimate covers (automated, audited, human-decided, ground-truthed fallbacks). */
-  outcomes: number;
-  /** Accuracy of automated decisions, estimated from the audit sample. */
-  automated: { audited: number; correct: number; estimate: number; interval: [number, number] };
-  /** Share of human verdicts on held items that agreed with the model (model accuracy on held items). */
-  modelAccuracyOnHeld: number;
-  groundTruth: Record<GroundTruthClass, { attached: number; correct: number }>;
-  /** Fallback outcomes nobody verified: not in the estimate. */
-  unverifiedFallbacks: number;
-}
-
 export interface CostMetrics {
   modelUsd: number;
   humanUsd: number;
@@ -83,7 +67,12 @@ export interface ArmMetrics {
   human: number;
   audit: number;
   automationRate: number;
+  /** Share of final outcomes correct, after audits corrected automated answers. */
   quality: QualityMetrics;
+  /** Share of answers correct when they were given (an audited automated answer is the model's). */
+  decisionQuality: QualityMetrics;
+  /** What the audits corrected: errors, their share, how long they stood. */
+  corrections: CorrectionMetrics;
   overrideRate: number;
   escalationRate: number;
   slaBreachRate: number;
@@ -128,47 +117,6 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
 function latency(counters: Counters, prefix: string): LatencySummary {
   const h = LogHistogram.fromCounters(counters, prefix);
   return { count: h.count, p50Ms: h.quantile(0.5), p95Ms: h.quantile(0.95), p99Ms: h.quantile(0.99) };
-}
-
-function quality(c: (name: string) => number, confidence: number): QualityMetrics {
-  const audited = c(C.auditedCount);
-  const auditedCorrect = c(C.auditedCorrect);
-  const p = ratio(auditedCorrect, audited);
-  const [pLow, pHigh] = wilson(auditedCorrect, audited, confidence);
-  const gt = Object.fromEntries(
-    GT_CLASSES.map((cls) => [cls, { attached: c(`${P.gt}${cls}`), correct: c(`${P.gtCorrect}${cls}`) }]),
-  ) as Record<GroundTruthClass, { attached: number; correct: number }>;
-
-  // Outcomes by class: count, and how many of those not ground-truthed are correct at accuracy e.
-  const autoUnaudited = Math.max(0, c(C.auto) - audited);
-  const classes: { n: number; cls: GroundTruthClass; e: number | "auto" }[] = [
-    { n: autoUnaudited, cls: "auto", e: "auto" },
-    // A reviewer's verdict is the reference: correct unless ground truth says otherwise.
-    { n: audited, cls: "audited", e: 1 },
-    { n: c(C.humanOutcomes), cls: "human", e: 1 },
-  ];
-  const correctAt = (autoAccuracy: number) => {
-    let correct = gt.fallback.correct;
-    for (const k of classes) {
-      const g = Math.min(gt[k.cls].attached, k.n);
-      const e = k.e === "auto" ? autoAccuracy : k.e;
-      correct += gt[k.cls].correct + (k.n - g === 0 ? 0 : e * (k.n - g));
-    }
-    return correct;
-  };
-  const outcomes = classes.reduce((s, k) => s + k.n, 0) + gt.fallback.attached;
-  const estimateAuto = autoUnaudited - Math.min(gt.auto.attached, autoUnaudited) > 0 ? p : 0;
-  const low = autoUnaudited > 0 && audited === 0 ? 0 : pLow;
-  const high = autoUnaudited > 0 && audited === 0 ? 1 : pHigh;
-  return {
-    estimate: ratio(correctAt(estimateAuto), outcomes),
-    interval: [ratio(correctAt(low), outcomes), ratio(correctAt(high), outcomes)],
-    outcomes,
-    automated: { audited, correct: auditedCorrect, estimate: p, interval: [pLow, pHigh] },
-    modelAccuracyOnHeld: ratio(c(C.humanModelCorrect), c(C.humanOutcomes)),
-    groundTruth: gt,
-    unverifiedFallbacks: Math.max(0, c(C.fallbackOutcomes) - gt.fallback.attached),
-  };
 }
 
 function agreement(counters: Counters, c: (name: string) => number): ArmMetrics["agreement"] {
@@ -243,6 +191,9 @@ export function armMetrics(
   const c = (name: string) => counters[name] ?? 0;
   const decisions = c(C.decisions);
   const cost = costOf(counters, options);
+  const confidence = options.confidence ?? 0.95;
+  const quality = qualityOf(c, "final", confidence);
+  const decisionQuality = qualityOf(c, "decision", confidence);
   const stages = Object.fromEntries(
     FEEDBACK_STAGES.map((stage) => {
       const acked = c(`${P.feedbackAcked}${stage}`);
@@ -268,7 +219,9 @@ export function armMetrics(
     human: c(C.human),
     audit: c(C.audit),
     automationRate: ratio(c(C.auto), decisions),
-    quality: quality(c, options.confidence ?? 0.95),
+    quality,
+    decisionQuality,
+    corrections: correctionsOf(counters, quality, decisionQuality),
     overrideRate: ratio(c(C.overrides), c(C.verdicts)),
     escalationRate: ratio(c(C.escalations), c(C.human)),
     slaBreachRate: ratio(c(C.slaBreaches), c(C.human)),

@@ -1,0 +1,125 @@
+import { wilson } from "../stats/proportions";
+import { C, type Counters, type GroundTruthClass, GT_CLASSES, P } from "./counters";
+import { LogHistogram } from "./histogram";
+
+/**
+ * The two qualities of an arm (definitions in words: docs/metrics.md §3):
+ *
+ * - `quality` (after corrections): the share of *final* outcomes that are correct. An audited
+ *   automated decision counts as correct, because its audit replaced a wrong answer afterwards.
+ * - `decisionQuality` (at decision time): the share of answers that were correct *when they were
+ *   given*. An audited automated decision counts as the model's answer, right or wrong: the product
+ *   received it before the audit. Comparisons, the guardrail and the recommendation use this one,
+ *   because auditing more must not make an arm look better when its model is no better.
+ *
+ * Both are c + w·p, affine in the automated accuracy p measured on the audits (its interval is c +
+ * w·[interval of p]); they differ in what is counted and what is estimated.
+ */
+export interface QualityMetrics {
+  /** Share of counted outcomes that are correct (see docs/metrics.md). */
+  estimate: number;
+  /** With the automated accuracy at its interval's bounds. */
+  interval: [number, number];
+  /** Outcomes the estimate covers (automated, audited, human-decided, ground-truthed fallbacks). */
+  outcomes: number;
+  /** Outcomes whose correctness is estimated at the automated accuracy (w = estimated / outcomes). */
+  estimated: number;
+  /** Accuracy of automated decisions, estimated from the audit sample. */
+  automated: { audited: number; correct: number; estimate: number; interval: [number, number] };
+  /** Share of human verdicts on held items that agreed with the model (model accuracy on held items). */
+  modelAccuracyOnHeld: number;
+  groundTruth: Record<GroundTruthClass, { attached: number; correct: number }>;
+  /** Fallback outcomes nobody verified: not in the estimate. */
+  unverifiedFallbacks: number;
+}
+
+export type QualityKind = "final" | "decision";
+
+/** What the audits corrected: automated answers that were wrong when given and replaced afterwards. */
+export interface CorrectionMetrics {
+  /** Audits whose verdict differed from the model's answer. */
+  corrected: number;
+  /** Audited automated decisions with a verdict. */
+  audited: number;
+  /** corrected / audited: the audit sample's error rate. */
+  shareOfAudits: number;
+  /** corrected / automated decisions. */
+  shareOfAutomated: number;
+  /** quality − decisionQuality: what corrections added to the share of correct outcomes. */
+  qualityAdded: number;
+  /** Time from the decision to its corrected outcome: mean, and quantiles (±1 %). */
+  meanSeconds: number;
+  latency: { count: number; p50Ms: number; p95Ms: number; p99Ms: number };
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
+
+/** One quality of an arm from its summed counters. */
+export function qualityOf(
+  c: (name: string) => number,
+  kind: QualityKind,
+  confidence: number,
+): QualityMetrics {
+  const audited = c(C.auditedCount);
+  const auditedCorrect = c(C.auditedCorrect);
+  const p = ratio(auditedCorrect, audited);
+  const [pLow, pHigh] = wilson(auditedCorrect, audited, confidence);
+  const gt = Object.fromEntries(
+    GT_CLASSES.map((cls) => [cls, { attached: c(`${P.gt}${cls}`), correct: c(`${P.gtCorrect}${cls}`) }]),
+  ) as Record<GroundTruthClass, { attached: number; correct: number }>;
+  const human = c(C.humanOutcomes);
+  const humanKnown = gt.human.correct + (human - Math.min(gt.human.attached, human));
+  const autoUnaudited = Math.max(0, c(C.auto) - audited);
+  const gtAuto = Math.min(gt.auto.attached, autoUnaudited);
+  const gtAudited = Math.min(gt.audited.attached, audited);
+
+  // known: outcomes counted correct; estimated: outcomes whose correctness is p.
+  let known: number;
+  let estimated: number;
+  if (kind === "final") {
+    // A reviewer's verdict is the reference: audited and held outcomes are correct unless ground
+    // truth says otherwise; unaudited automated ones are estimated at the audit accuracy.
+    known = gt.fallback.correct + gt.auto.correct + gt.audited.correct + (audited - gtAudited) + humanKnown;
+    estimated = autoUnaudited - gtAuto;
+  } else {
+    // The answer given: every automated decision is the model's answer, estimated at p (the audits
+    // are the sample of that population; under uniform audits p·audited is exactly auditedCorrect),
+    // except those ground truth judges, by the model's label.
+    known = gt.fallback.correct + gt.auto.correct + c(C.gtAuditedModelCorrect) + humanKnown;
+    estimated = autoUnaudited - gtAuto + audited - gtAudited;
+  }
+  const outcomes = autoUnaudited + audited + human + gt.fallback.attached;
+  const at = (e: number) => ratio(known + (estimated > 0 ? e * estimated : 0), outcomes);
+  const unknown = estimated > 0 && audited === 0;
+  return {
+    estimate: at(estimated > 0 ? p : 0),
+    interval: [at(unknown ? 0 : pLow), at(unknown ? 1 : pHigh)],
+    outcomes,
+    estimated,
+    automated: { audited, correct: auditedCorrect, estimate: p, interval: [pLow, pHigh] },
+    modelAccuracyOnHeld: ratio(c(C.humanModelCorrect), human),
+    groundTruth: gt,
+    unverifiedFallbacks: Math.max(0, c(C.fallbackOutcomes) - gt.fallback.attached),
+  };
+}
+
+/** What the audits corrected, beside the two qualities. */
+export function correctionsOf(
+  counters: Counters,
+  quality: QualityMetrics,
+  decisionQuality: QualityMetrics,
+): CorrectionMetrics {
+  const c = (name: string) => counters[name] ?? 0;
+  const audited = c(C.auditedCount);
+  const corrected = audited - c(C.auditedCorrect);
+  const h = LogHistogram.fromCounters(counters, P.correctionLatency);
+  return {
+    corrected,
+    audited,
+    shareOfAudits: ratio(corrected, audited),
+    shareOfAutomated: ratio(corrected, c(C.auto)),
+    qualityAdded: quality.estimate - decisionQuality.estimate,
+    meanSeconds: ratio(c(C.correctionMs), corrected) / 1000,
+    latency: { count: h.count, p50Ms: h.quantile(0.5), p95Ms: h.quantile(0.95), p99Ms: h.quantile(0.99) },
+  };
+}
