@@ -59,7 +59,12 @@ export function formatArmTable(arms: readonly ArmMetrics[]): string[] {
     ["enrolled units", (m) => num(m.units)],
     ["automated / held / audited", (m) => `${m.auto} / ${m.human} / ${m.audit}`],
     ["automation rate", (m) => pct(m.automationRate)],
-    ["quality", (m) => `${pct(m.quality.estimate)} ${interval(m.quality.interval)}`],
+    [
+      "quality at decision time",
+      (m) => `${pct(m.decisionQuality.estimate)} ${interval(m.decisionQuality.interval)}`,
+    ],
+    ["quality after corrections", (m) => `${pct(m.quality.estimate)} ${interval(m.quality.interval)}`],
+    ["corrected errors (of audits)", (m) => `${m.corrections.corrected} of ${m.corrections.audited}`],
     [
       "automated accuracy (audits)",
       (m) => `${pct(m.quality.automated.estimate)} of ${m.quality.automated.audited}`,

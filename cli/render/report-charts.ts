@@ -49,23 +49,31 @@ function rateRange(values: number[]): [number, number] {
 }
 
 /**
- * Each arm at (automation rate, quality) with its Wilson automation interval as a horizontal bar and
- * its quality interval as a vertical one; a dashed line marks control's quality minus the margin.
+ * Each arm at (automation rate, quality at decision time) with its Wilson automation interval as a
+ * horizontal bar and its quality interval as a vertical one, an open circle at its quality after
+ * corrections; a dashed line marks control's decision-time quality minus the margin.
  */
 export function automationQualitySvg(report: ExperimentReport): string {
   const f = frame(560, 380);
-  const title = "Automation vs quality per arm";
-  const points = report.arms.filter((a) => finite(a.automationRate.value) && finite(a.quality.value));
+  const title = "Automation vs quality at decision time per arm";
+  const points = report.arms.filter((a) => finite(a.automationRate.value) && finite(a.decisionQuality.value));
   const control = report.arms.find((a) => a.control);
   const floor =
-    control && finite(control.quality.value)
-      ? control.quality.value - report.experiment.qualityMargin
+    control && finite(control.decisionQuality.value)
+      ? control.decisionQuality.value - report.experiment.qualityMargin
       : undefined;
   const xs = points
     .flatMap((a) => [a.automationRate.interval[0], a.automationRate.interval[1]])
     .filter(finite);
   const ys = [
-    ...points.flatMap((a) => [a.quality.value, a.quality.interval[0], a.quality.interval[1]]).filter(finite),
+    ...points
+      .flatMap((a) => [
+        a.decisionQuality.value,
+        a.decisionQuality.interval[0],
+        a.decisionQuality.interval[1],
+        a.quality.value,
+      ])
+      .filter(finite),
     ...(floor !== undefined ? [floor] : []),
   ];
   const [x0, x1] = rateRange(xs);
@@ -89,7 +97,7 @@ export function automationQualitySvg(report: ExperimentReport): string {
   parts.push(
     `<path d="M${f.left} ${f.top}V${bottom}H${r2(f.left + f.plotWidth)}" fill="none" stroke="#6b7280"/>`,
     `<text x="${r2(f.left + f.plotWidth / 2)}" y="${bottom + 38}" text-anchor="middle">automation rate</text>`,
-    `<text transform="translate(14 ${r2(f.top + f.plotHeight / 2)}) rotate(-90)" text-anchor="middle">quality</text>`,
+    `<text transform="translate(14 ${r2(f.top + f.plotHeight / 2)}) rotate(-90)" text-anchor="middle">quality at decision time (○ after corrections)</text>`,
   );
   if (floor !== undefined && floor >= y0 && floor <= y1) {
     parts.push(
@@ -100,9 +108,9 @@ export function automationQualitySvg(report: ExperimentReport): string {
   report.arms.forEach((a, i) => {
     if (!points.includes(a)) return;
     const x = a.automationRate.value as number;
-    const y = a.quality.value as number;
+    const y = a.decisionQuality.value as number;
     const [xl, xh] = a.automationRate.interval;
-    const [yl, yh] = a.quality.interval;
+    const [yl, yh] = a.decisionQuality.interval;
     const c = color(i);
     if (finite(xl) && finite(xh))
       parts.push(
@@ -112,7 +120,14 @@ export function automationQualitySvg(report: ExperimentReport): string {
       parts.push(
         `<line x1="${r2(px(x))}" x2="${r2(px(x))}" y1="${r2(py(yl))}" y2="${r2(py(yh))}" stroke="${c}" stroke-width="2"/>`,
       );
-    const tip = `${a.arm}: automation ${percentTick(x)}, quality ${percentTick(y)}`;
+    const after = a.quality.value;
+    if (finite(after) && after !== y)
+      // What the audits' corrections added: an open circle at quality after corrections.
+      parts.push(
+        `<line x1="${r2(px(x))}" x2="${r2(px(x))}" y1="${r2(py(y))}" y2="${r2(py(after))}" stroke="${c}" stroke-dasharray="2 2"/>`,
+        `<circle cx="${r2(px(x))}" cy="${r2(py(after))}" r="4" fill="#fff" stroke="${c}" stroke-width="1.5"><title>${escapeXml(`${a.arm}: quality after corrections ${percentTick(after)}`)}</title></circle>`,
+      );
+    const tip = `${a.arm}: automation ${percentTick(x)}, quality at decision time ${percentTick(y)}`;
     // Labels go where there is room: left of points near the right edge, below points near the top.
     const anchor =
       px(x) > f.left + f.plotWidth * 0.65 ? `x="${r2(px(x) - 8)}" text-anchor="end"` : `x="${r2(px(x) + 8)}"`;

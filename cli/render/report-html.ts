@@ -6,6 +6,7 @@
 import type { ExperimentReport } from "../../core/report";
 import { BASE_STYLE } from "./html-style";
 import { reportSvgCharts } from "./report-charts";
+import { qualityDefinitions } from "./report-quality";
 import {
   agreementLine,
   armTable,
@@ -99,6 +100,9 @@ ${reportSvgCharts(report)
 </section>
 <h2>Per arm (${Math.round((1 - report.options.alpha) * 100)}% intervals)</h2>
 ${htmlTable(armTable(report))}
+${qualityDefinitions(report)
+  .map((d) => `<p class="note">${esc(d)}</p>`)
+  .join("\n")}
 ${comparisons}
 <h2>Checks</h2>
 ${list([`Sample ratio: ${srmLine(report)}`, `Reviewer agreement: ${agreementLine(report)}`])}

@@ -15,6 +15,7 @@ import type {
 } from "../../core/report";
 import { count, marginPp, pp, ppInterval, pValue, relPct, usd } from "../../core/report/words";
 import { MISSING } from "./format";
+import { QUALITY_ROWS, qualityCsvRows, qualityDefinitions } from "./report-quality";
 import { renderCsv, renderMarkdownTable, renderTextTable, type Table } from "./table";
 
 const finite = (x: Num | undefined): x is number => typeof x === "number" && Number.isFinite(x);
@@ -54,12 +55,11 @@ export function armTable(report: ExperimentReport): Table {
     ["enrolled units", (a) => count(a.units)],
     ["automated / held / audited", (a) => `${count(a.automated)} / ${count(a.held)} / ${count(a.audited)}`],
     ["automation rate", (a) => rateWithInterval(a.automationRate)],
-    ["quality", (a) => rateWithInterval(a.quality, 2)],
-    ["quality source", (a) => a.quality.source],
+    ...QUALITY_ROWS,
     [
       "automated accuracy (audits)",
       (a) =>
-        `${rateWithInterval(a.quality.automatedAccuracy)} of ${count(a.quality.automatedAccuracy.audits)}`,
+        `${rateWithInterval(a.decisionQuality.automatedAccuracy)} of ${count(a.decisionQuality.automatedAccuracy.audits)}`,
     ],
     ["override rate", (a) => rateWithInterval(a.overrideRate)],
     ["escalation rate", (a) => rateWithInterval(a.escalationRate)],
@@ -167,7 +167,7 @@ export function guardrailLine(c: Comparison): string {
   const status = g.unavailable
     ? `not tested (${g.unavailable})`
     : `${g.fixedHorizon.nonInferior ? "non-inferior" : "not shown non-inferior"} at the ${marginPp(g.margin)} margin (one-sided lower bound ${pp(g.fixedHorizon.lowerBound, 2)}, ${pValue(g.fixedHorizon.pValue)}); sequential ${ppInterval(g.sequential.ci, 2)} pp${g.sequential.bounded ? " (cut at ±100 pp)" : ""}`;
-  return `${c.arm}: quality ${pp(g.difference, 2)} vs control, ${status}; guardrail: ${g.guardrail}`;
+  return `${c.arm}: decision-time quality ${pp(g.difference, 2)} vs control, ${status}; guardrail: ${g.guardrail}`;
 }
 
 export function srmLine(report: ExperimentReport): string {
@@ -208,6 +208,7 @@ export function renderReportText(report: ExperimentReport): string {
     "",
     `Per arm (${Math.round((1 - report.options.alpha) * 100)}% intervals)`,
     renderTextTable(armTable(report)),
+    ...qualityDefinitions(report),
   ];
   if (report.comparisons.length > 0) {
     lines.push(
@@ -240,6 +241,7 @@ export function renderReportMarkdown(report: ExperimentReport): string {
     `## Per arm (${Math.round((1 - report.options.alpha) * 100)}% intervals)`,
     "",
     renderMarkdownTable(armTable(report)),
+    ...qualityDefinitions(report).flatMap((d) => ["", d]),
   ];
   if (report.comparisons.length > 0) {
     lines.push(
@@ -315,8 +317,13 @@ export function renderReportCsv(report: ExperimentReport): string {
     arm(a.arm, "held", a.held);
     arm(a.arm, "audited", a.audited);
     arm(a.arm, "automation_rate", a.automationRate.value, a.automationRate.interval);
-    arm(a.arm, "quality", a.quality.value, a.quality.interval, a.quality.description);
-    arm(a.arm, "automated_accuracy", a.quality.automatedAccuracy.value, a.quality.automatedAccuracy.interval);
+    qualityCsvRows(a, arm);
+    arm(
+      a.arm,
+      "automated_accuracy",
+      a.decisionQuality.automatedAccuracy.value,
+      a.decisionQuality.automatedAccuracy.interval,
+    );
     arm(a.arm, "override_rate", a.overrideRate.value, a.overrideRate.interval);
     arm(a.arm, "escalation_rate", a.escalationRate.value, a.escalationRate.interval);
     arm(a.arm, "sla_breach_rate", a.slaBreachRate.value, a.slaBreachRate.interval);
@@ -363,7 +370,7 @@ export function renderReportCsv(report: ExperimentReport): string {
     rows.push([
       "guardrail",
       c.arm,
-      "quality_non_inferiority",
+      "decision_quality_non_inferiority",
       raw(g.treatment),
       raw(g.fixedHorizon.lowerBound),
       "",
@@ -447,6 +454,7 @@ export function financeTable(report: ExperimentReport): Table {
     usd(f.infrastructureUsd),
     usd(f.totalUsd),
     usd(f.perDecision.total),
+    f.decisionQuality === null ? MISSING : `${(f.decisionQuality * 100).toFixed(2)}%`,
     count(Math.round(f.projection.decisionsPerDay)),
     usd(f.projection.monthly.totalUsd),
   ]);
@@ -459,11 +467,12 @@ export function financeTable(report: ExperimentReport): Table {
       "infrastructure",
       "total",
       "per decision",
+      "quality at decision time",
       "decisions/day",
       `per ${report.finance.daysPerMonth} days`,
     ],
     rows,
-    align: ["left", ...Array(8).fill("right")],
+    align: ["left", ...Array(9).fill("right")],
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The quality guardrail, as a pure decision: which treatment arms must be paused because their
- * quality is worse than control's by more than the experiment's margin, with sequential confidence
- * (an always-valid confidence sequence, so checking every 15 minutes does not inflate the error).
+ * quality at decision time (the answers as the product got them, before any audit corrected them)
+ * is worse than control's by more than the experiment's margin, with sequential confidence (an
+ * always-valid confidence sequence, so checking every 15 minutes does not inflate the error).
  */
 
 import type { Experiment } from "../experiments/schema";
@@ -24,7 +25,7 @@ export const DEFAULT_GUARDRAIL_OPTIONS = { alpha: 0.05, tuning: 5000, minAudits:
 export interface ArmGuardrail {
   arm: string;
   action: GuardrailAction;
-  /** Quality of control and of this arm (NaN when undefined). */
+  /** Decision-time quality of control and of this arm (NaN when undefined). */
   control: number;
   treatment: number;
   /** treatment − control. */
@@ -72,9 +73,11 @@ export function checkGuardrails(
     const treatment = byArm.get(arm.id);
     const base = {
       arm: arm.id,
-      control: control?.quality.estimate ?? Number.NaN,
-      treatment: treatment?.quality.estimate ?? Number.NaN,
-      difference: (treatment?.quality.estimate ?? Number.NaN) - (control?.quality.estimate ?? Number.NaN),
+      control: control?.decisionQuality.estimate ?? Number.NaN,
+      treatment: treatment?.decisionQuality.estimate ?? Number.NaN,
+      difference:
+        (treatment?.decisionQuality.estimate ?? Number.NaN) -
+        (control?.decisionQuality.estimate ?? Number.NaN),
       ci: [Number.NaN, Number.NaN] as [number, number],
       margin,
     };
@@ -106,17 +109,17 @@ export function checkGuardrails(
       arms.push(
         result(
           worse ? "pause" : "keep",
-          `quality ${pct(base.treatment)} vs control ${pct(base.control)} (${pp(base.difference)}, counted, not estimated) is ${worse ? "beyond" : "within"} the ${(margin * 100).toFixed(2)} pp margin`,
+          `decision-time quality ${pct(base.treatment)} vs control ${pct(base.control)} (${pp(base.difference)}, counted, not estimated) is ${worse ? "beyond" : "within"} the ${(margin * 100).toFixed(2)} pp margin`,
           [base.difference, base.difference],
         ),
       );
       continue;
     }
-    if (!qualityIsCounted(treatment) && treatment.quality.automated.audited < minAudits) {
+    if (!qualityIsCounted(treatment) && treatment.decisionQuality.automated.audited < minAudits) {
       arms.push(
         result(
           "insufficient-data",
-          `arm ${arm.id}'s quality rests on ${treatment.quality.automated.audited} audits; the check needs at least ${minAudits}`,
+          `arm ${arm.id}'s quality rests on ${treatment.decisionQuality.automated.audited} audits; the check needs at least ${minAudits}`,
         ),
       );
       continue;
@@ -128,7 +131,7 @@ export function checkGuardrails(
     }
     const ci = test.ci;
     const level = `${Math.round((1 - alpha) * 100)}%`;
-    const words = `quality ${pct(base.treatment)} vs control ${pct(base.control)} (${pp(base.difference)}; ${level} confidence sequence ${pp(ci[0])} to ${pp(ci[1])})`;
+    const words = `decision-time quality ${pct(base.treatment)} vs control ${pct(base.control)} (${pp(base.difference)}; ${level} confidence sequence ${pp(ci[0])} to ${pp(ci[1])})`;
     arms.push(
       ci[1] < -margin
         ? result(

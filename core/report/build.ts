@@ -13,15 +13,17 @@ import {
   type CounterRow,
   costOf,
   experimentMetrics,
+  type QualityKind,
   type ReadOptions,
 } from "../metrics/read";
 import { benjaminiHochberg, holm, srm, wilson } from "../stats";
 import { type ArmData, armData, compareArms, num, range } from "./compare";
 import { recommend } from "./recommend";
-import { estimatedOutcomes, sumCounters } from "./sums";
+import { qualityOfArm, sumCounters } from "./sums";
 import {
   type ArmReport,
   type Comparison,
+  type CorrectionsReport,
   type CostReport,
   type DailyArmReport,
   DEFAULT_REPORT_OPTIONS,
@@ -84,14 +86,22 @@ function costReport(m: Pick<ArmMetrics, "cost">): CostReport {
   };
 }
 
-function qualityReport(m: ArmMetrics): QualityReport {
-  const q = m.quality;
-  const estimated = estimatedOutcomes(m);
+/** The two qualities in words: the report, docs/metrics.md and docs/report.md say the same. */
+export const QUALITY_DEFINITIONS: Readonly<Record<QualityKind, string>> = {
+  decision:
+    "quality at decision time: the share of answers that were correct when they were given; an audited automated decision counts as the model's answer, right or wrong",
+  final:
+    "quality after corrections: the share of final outcomes that are correct; an audited automated decision counts as correct, because its audit replaced the model's answer",
+};
+
+function qualityReport(m: ArmMetrics, kind: QualityKind): QualityReport {
+  const q = qualityOfArm(m, kind);
+  const estimated = q.estimated;
   const groundTruth = GT_CLASSES.reduce((s, cls) => s + q.groundTruth[cls].attached, 0);
   const reviewed = m.counters.humanOutcomes ?? 0;
   const counted = [
     reviewed > 0 ? `${count(reviewed)} reviewer verdicts` : "",
-    q.automated.audited > 0 ? `${count(q.automated.audited)} audited outcomes` : "",
+    kind === "final" && q.automated.audited > 0 ? `${count(q.automated.audited)} audited outcomes` : "",
     groundTruth > 0 ? `${count(groundTruth)} ground-truth labels` : "",
   ].filter(Boolean);
   const source = q.outcomes === 0 ? "none" : estimated > 0 ? "audit-sample" : "counted";
@@ -104,6 +114,7 @@ function qualityReport(m: ArmMetrics): QualityReport {
   return {
     value: num(q.estimate),
     interval: range(q.interval),
+    definition: QUALITY_DEFINITIONS[kind],
     source,
     description,
     outcomes: {
@@ -119,6 +130,22 @@ function qualityReport(m: ArmMetrics): QualityReport {
       interval: range(q.automated.interval),
       audits: q.automated.audited,
       correct: q.automated.correct,
+    },
+  };
+}
+
+function correctionsReport(m: ArmMetrics): CorrectionsReport {
+  const k = m.corrections;
+  return {
+    corrected: k.corrected,
+    audited: k.audited,
+    shareOfAudits: num(k.shareOfAudits),
+    shareOfAutomated: num(k.shareOfAutomated),
+    qualityAdded: num(k.qualityAdded),
+    timeToCorrection: {
+      meanSeconds: num(k.meanSeconds),
+      p50Seconds: num(k.latency.p50Ms / 1000),
+      p95Seconds: num(k.latency.p95Ms / 1000),
     },
   };
 }
@@ -158,7 +185,9 @@ function armReport(
     held: m.human,
     audited: m.audit,
     automationRate: { value: num(m.automationRate), interval: wilsonRange(m.auto, m.decisions, confidence) },
-    quality: qualityReport(m),
+    quality: qualityReport(m, "final"),
+    decisionQuality: qualityReport(m, "decision"),
+    corrections: correctionsReport(m),
     overrideRate: {
       value: num(m.overrideRate),
       interval: wilsonRange(c("overrides"), c("verdicts"), confidence),
@@ -277,6 +306,7 @@ function finance(
   arms: readonly ArmReport[],
   rows: readonly CounterRow[],
   read: ReadOptions,
+  overallDecisionQuality: number | null,
 ): FinanceReport {
   const hours = rows.map((r) => hourMs(r.hour)).filter(Number.isFinite);
   const last = hours.length ? Math.max(...hours) : 0;
@@ -286,6 +316,7 @@ function finance(
   const perDay = (x: number) => (windowHours > 0 ? (x / windowHours) * 24 : 0);
   const ratio = (a: number, b: number) => num(b > 0 ? a / b : Number.NaN);
   const line = (
+    decisionQuality: number | null,
     decisions: number,
     cost: Pick<CostReport, "modelUsd" | "humanUsd" | "infrastructureUsd" | "totalUsd">,
     window: Counters,
@@ -294,6 +325,7 @@ function finance(
     const month = (usd: number) => perDay(usd) * DAYS_PER_MONTH;
     return {
       decisions,
+      decisionQuality,
       modelUsd: cost.modelUsd,
       humanUsd: cost.humanUsd,
       infrastructureUsd: cost.infrastructureUsd,
@@ -325,10 +357,11 @@ function finance(
   }
   const financeArms = armIds.map((id, i) => {
     const arm = arms[i] as ArmReport;
-    return { arm: id, ...line(arm.decisions, arm.cost, windows.get(id) ?? {}) };
+    return { arm: id, ...line(arm.decisionQuality.value, arm.decisions, arm.cost, windows.get(id) ?? {}) };
   });
   const sum = (pick: (a: ArmReport) => number) => arms.reduce((s, a) => s + pick(a), 0);
   const total = line(
+    overallDecisionQuality,
     sum((a) => a.decisions),
     {
       modelUsd: sum((a) => a.cost.modelUsd),
@@ -349,6 +382,7 @@ function daily(metrics: readonly ArmMetrics[], confidence: number): DailyArmRepo
     automated: m.auto,
     automationRate: { value: num(m.automationRate), interval: wilsonRange(m.auto, m.decisions, confidence) },
     quality: { value: num(m.quality.estimate), interval: range(m.quality.interval) },
+    decisionQuality: { value: num(m.decisionQuality.estimate), interval: range(m.decisionQuality.interval) },
     cost: costReport(m),
   }));
 }
@@ -407,7 +441,8 @@ export function buildReport(input: ReportInput): ExperimentReport {
     : [];
   adjust(comparisons, options);
 
-  const overall = armMetrics("all", "run", sumCounters(run), read).agreement;
+  const all = armMetrics("all", "run", sumCounters(run), read);
+  const overall = all.agreement;
   const agreement = {
     threshold: options.kappaThreshold,
     overall: {
@@ -455,7 +490,7 @@ export function buildReport(input: ReportInput): ExperimentReport {
       },
     ],
     daily: daily(metrics.daily, confidence),
-    finance: finance(armIds, arms, rows, read),
+    finance: finance(armIds, arms, rows, read, num(all.decisionQuality.estimate)),
   };
   const { recommendation, warnings } = recommend(report);
   return { ...report, recommendation, warnings };

@@ -84,12 +84,13 @@ export const METRIC_SPECS: Readonly<Record<MetricId, MetricSpec>> = {
     value: ({ metrics: m }) => m.automationRate,
     sums: ({ metrics: m }) => proportionSums(m.auto, m.decisions, "decisions"),
   },
-  quality: {
-    label: "quality",
+  // Quality at decision time: corrections made afterwards must not reward an arm that audits more.
+  decisionQuality: {
+    label: "quality at decision time",
     kind: "mean",
     unit: "rate",
     better: "higher",
-    value: ({ metrics: m }) => m.quality.estimate,
+    value: ({ metrics: m }) => m.decisionQuality.estimate,
     sums: ({ metrics: m }) => qualitySums(m),
   },
   costPerDecision: {
@@ -191,7 +192,7 @@ const clampTo = ([lo, hi]: Interval, [min, max]: Interval): Interval => [
  * confidence is c + w·(Wilson interval of p); a counted quality is a constant.
  */
 function qualityArm(m: ArmMetrics): ScoreArm {
-  const q = m.quality;
+  const q = m.decisionQuality;
   const estimated = estimatedOutcomes(m);
   if (estimated === 0 || q.automated.audited === 0)
     return { estimate: q.estimate, interval: () => [q.estimate, q.estimate] };
@@ -216,9 +217,9 @@ function smallSampleArms(
   welch: Interval,
 ): { arms: [ScoreArm, ScoreArm]; method: "newcombe" | "mover-wilson" } | undefined {
   const outside = welch[0] < -1 || welch[1] > 1;
-  if (id === "quality") {
+  if (id === "decisionQuality") {
     const few = (m: ArmMetrics) => {
-      const { audited, correct } = m.quality.automated;
+      const { audited, correct } = m.decisionQuality.automated;
       return (
         !qualityIsCounted(m) && (audited < SMALL_SAMPLE || Math.min(correct, audited - correct) < MIN_EVENTS)
       );
@@ -243,7 +244,7 @@ export function compareMetric(
 ): MetricComparison {
   const spec = METRIC_SPECS[id];
   const out = emptyComparison(id, spec.value(control), spec.value(treatment));
-  if (id === "quality" && qualityIsCounted(control.metrics) && qualityIsCounted(treatment.metrics)) {
+  if (id === "decisionQuality" && qualityIsCounted(control.metrics) && qualityIsCounted(treatment.metrics)) {
     return { ...out, unavailable: "both arms' quality is counted, not estimated: no sampling error to test" };
   }
   const a = spec.sums(control);
@@ -298,7 +299,7 @@ export function compareMetric(
 }
 
 /**
- * Quality as a guardrail: the fixed-horizon one-sided non-inferiority test (the experiment's
+ * Decision-time quality as a guardrail: the fixed-horizon one-sided non-inferiority test (the experiment's
  * absolute margin m is passed to `nonInferiorityTest` as m / control's quality, its relative form),
  * and the two-sided confidence sequence of the absolute difference, which is what the scheduled
  * guardrail acts on.
@@ -310,10 +311,11 @@ export function qualityGuardrail(
   check: ArmGuardrail | undefined,
   options: ReportOptions,
 ): QualityGuardrailReport {
-  const qc = control.quality.estimate;
-  const qt = treatment.quality.estimate;
+  const qc = control.decisionQuality.estimate;
+  const qt = treatment.decisionQuality.estimate;
   const diff = qt - qc;
   const out: QualityGuardrailReport = {
+    measure: "decisionQuality",
     margin,
     control: num(qc),
     treatment: num(qt),

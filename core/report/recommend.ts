@@ -12,7 +12,7 @@ import type {
   Recommendation,
   ReportWarning,
 } from "./types";
-import { count, marginPp, pct, pp, ppInterval, pValue, relPct, usd } from "./words";
+import { count, marginPp, pct, pp, ppInterval, pValue, relPct, seconds, usd } from "./words";
 
 type ReportBody = Omit<ExperimentReport, "recommendation" | "warnings">;
 
@@ -40,12 +40,12 @@ function warnings(report: ReportBody): ReportWarning[] {
     });
   }
   for (const arm of arms) {
-    const q = arm.quality.outcomes;
-    if (q.estimated > 0 && arm.quality.automatedAccuracy.audits < options.minAudits) {
+    const q = arm.decisionQuality.outcomes;
+    if (q.estimated > 0 && arm.decisionQuality.automatedAccuracy.audits < options.minAudits) {
       out.push({
         code: "too-few-audits",
         arm: arm.arm,
-        message: `too few audits to judge quality in ${arm.arm}: ${count(arm.quality.automatedAccuracy.audits)} audits for ${count(q.estimated)} automated outcomes (at least ${options.minAudits} needed); raise auditRate or wait`,
+        message: `too few audits to judge quality in ${arm.arm}: ${count(arm.decisionQuality.automatedAccuracy.audits)} audits for ${count(q.estimated)} automated outcomes (at least ${options.minAudits} needed); raise auditRate or wait`,
       });
     }
     if (arm.paused) {
@@ -99,7 +99,7 @@ function warnings(report: ReportBody): ReportWarning[] {
         out.push({
           code: "underpowered",
           arm: c.arm,
-          message: `quality of ${c.arm} is measured to ±${(halfWidth * 100).toFixed(2)} pp, wider than the ${marginPp(g.margin)} margin: non-inferiority cannot be shown even if nothing changed; about ${factor}× the audits are needed`,
+          message: `decision-time quality of ${c.arm} is measured to ±${(halfWidth * 100).toFixed(2)} pp, wider than the ${marginPp(g.margin)} margin: non-inferiority cannot be shown even if nothing changed; about ${factor}× the audits are needed`,
         });
       }
     }
@@ -107,7 +107,7 @@ function warnings(report: ReportBody): ReportWarning[] {
       out.push({
         code: "guardrail-breach",
         arm: c.arm,
-        message: `${c.arm}'s quality is worse than control's by more than the ${marginPp(g.margin)} margin with sequential confidence; the scheduled guardrail will pause it`,
+        message: `${c.arm}'s decision-time quality is worse than control's by more than the ${marginPp(g.margin)} margin with sequential confidence; the scheduled guardrail will pause it`,
       });
     }
   }
@@ -167,10 +167,10 @@ function judge(c: Comparison, alpha: number, paused: boolean): Verdict {
   }
   reasons.push(
     harmful
-      ? `${c.arm}: quality ${pct(g.treatment, 2)} vs ${pct(g.control, 2)} (${pp(g.difference, 2)}) is worse than control by more than the ${marginPp(g.margin)} margin${paused ? "; the arm is paused" : ""}`
+      ? `${c.arm}: decision-time quality ${pct(g.treatment, 2)} vs ${pct(g.control, 2)} (${pp(g.difference, 2)}) is worse than control by more than the ${marginPp(g.margin)} margin${paused ? "; the arm is paused" : ""}`
       : qualityOk
-        ? `${c.arm}: quality non-inferior at a ${marginPp(g.margin)} margin (${pp(g.difference, 2)}, one-sided lower bound ${pp(g.fixedHorizon.lowerBound, 2)}, ${pValue(g.fixedHorizon.pValue)})`
-        : `${c.arm}: quality not shown non-inferior at a ${marginPp(g.margin)} margin (${pp(g.difference, 2)}${g.fixedHorizon.lowerBound !== null ? `, lower bound ${pp(g.fixedHorizon.lowerBound, 2)}` : ""}${g.unavailable ? `; ${g.unavailable}` : ""})`,
+        ? `${c.arm}: decision-time quality non-inferior at a ${marginPp(g.margin)} margin (${pp(g.difference, 2)}, one-sided lower bound ${pp(g.fixedHorizon.lowerBound, 2)}, ${pValue(g.fixedHorizon.pValue)})`
+        : `${c.arm}: decision-time quality not shown non-inferior at a ${marginPp(g.margin)} margin (${pp(g.difference, 2)}${g.fixedHorizon.lowerBound !== null ? `, lower bound ${pp(g.fixedHorizon.lowerBound, 2)}` : ""}${g.unavailable ? `; ${g.unavailable}` : ""})`,
   );
   if (cost) {
     const d = direction(cost);
@@ -185,6 +185,19 @@ function judge(c: Comparison, alpha: number, paused: boolean): Verdict {
   const gain = direction(automation) > 0 || direction(cost) > 0;
   const loss = direction(cost) < 0;
   return { comparison: c, harmful, qualityOk, gain, loss, reasons };
+}
+
+/** What an arm's audits corrected: the audit's own value, beside the decision-time comparison. */
+function correctionWords(arm: ArmReport): string[] {
+  const k = arm.corrections;
+  if (k.audited === 0) return [];
+  const time =
+    k.corrected > 0 && k.timeToCorrection.p50Seconds !== null
+      ? `, a median ${seconds(k.timeToCorrection.p50Seconds)} after the answer`
+      : "";
+  return [
+    `${arm.arm}: audits corrected ${count(k.corrected)} of ${count(k.audited)} audited answers (${pct(k.shareOfAudits, 2)})${time}; quality after corrections ${pct(arm.quality.value, 2)}, at decision time ${pct(arm.decisionQuality.value, 2)} (${pp(k.qualityAdded, 2)} added by corrections)`,
+  ];
 }
 
 function recommendation(report: ReportBody, found: readonly ReportWarning[]): Recommendation {
@@ -206,7 +219,7 @@ function recommendation(report: ReportBody, found: readonly ReportWarning[]): Re
       reasons: [],
     };
   const verdicts = comparisons.map((c) => judge(c, options.alpha, paused.has(c.arm)));
-  const reasons = verdicts.flatMap((v) => v.reasons);
+  const reasons = [...verdicts.flatMap((v) => v.reasons), ...arms.flatMap(correctionWords)];
   const caveats = found
     .filter((w) => w.code === "low-agreement" || w.code === "too-few-audits")
     .map((w) => `caution: ${w.message}`);
@@ -234,7 +247,7 @@ function recommendation(report: ReportBody, found: readonly ReportWarning[]): Re
     const cost = metric(c, "costPerDecision");
     const parts = [
       automation && direction(automation) !== 0 ? automationWords(automation, options.alpha) : "",
-      `quality non-inferior at a ${marginPp(c.qualityGuardrail.margin)} margin`,
+      `decision-time quality non-inferior at a ${marginPp(c.qualityGuardrail.margin)} margin`,
       cost && !cost.unavailable && cost.difference !== null ? costWords(cost) : "",
     ].filter(Boolean);
     return {
@@ -248,7 +261,7 @@ function recommendation(report: ReportBody, found: readonly ReportWarning[]): Re
     const why = verdicts.map((v) =>
       paused.has(v.comparison.arm)
         ? `${v.comparison.arm} is paused by the quality guardrail`
-        : `${v.comparison.arm}'s quality is worse than control's by more than the ${marginPp(experiment.qualityMargin)} margin`,
+        : `${v.comparison.arm}'s decision-time quality is worse than control's by more than the ${marginPp(experiment.qualityMargin)} margin`,
     );
     return {
       decision: "keep-control",
@@ -261,7 +274,7 @@ function recommendation(report: ReportBody, found: readonly ReportWarning[]): Re
   const unproven = open.filter((v) => !v.qualityOk).map((v) => v.comparison.arm);
   const headline =
     unproven.length > 0
-      ? `Keep running: quality of ${unproven.join(", ")} is not yet shown non-inferior at the ${marginPp(experiment.qualityMargin)} margin`
+      ? `Keep running: decision-time quality of ${unproven.join(", ")} is not yet shown non-inferior at the ${marginPp(experiment.qualityMargin)} margin`
       : open.some((v) => v.loss)
         ? `Keep ${control} or keep running: ${open.map((v) => v.comparison.arm).join(", ")} costs significantly more per decision`
         : `Keep running: no significant difference in automation or cost per decision yet`;

@@ -4,13 +4,20 @@
  *
  * - rates (automation, override, escalation, SLA breach, closure): one decision / verdict / held
  *   item / correction is one Bernoulli unit;
- * - quality: one audit is one unit (the audit sample is where its sampling error comes from);
+ * - quality (either kind): one audit is one unit (the audit sample is where its sampling error comes from);
  * - cost per decision and time in queue: ratio metrics whose units are the arm's hours (the
  *   smallest pieces the counters keep separately), by the delta method.
  */
 
 import { C, type Counters } from "../metrics/counters";
-import { type ArmMetrics, type CounterRow, costOf, type ReadOptions } from "../metrics/read";
+import {
+  type ArmMetrics,
+  type CounterRow,
+  costOf,
+  type QualityKind,
+  type QualityMetrics,
+  type ReadOptions,
+} from "../metrics/read";
 import type { MeanSums, ProportionSums, RatioSums } from "../stats";
 
 export type Sums<T> = { ok: true; sums: T } | { ok: false; reason: string };
@@ -23,10 +30,13 @@ export function proportionSums(successes: number, n: number, what: string): Sums
   return { ok: true, sums: { n, sum: successes } };
 }
 
-/** The automated, unaudited outcomes whose correctness quality estimates from the audits. */
-export function estimatedOutcomes(arm: ArmMetrics): number {
-  const unaudited = Math.max(0, arm.auto - arm.quality.automated.audited);
-  return unaudited - Math.min(arm.quality.groundTruth.auto.attached, unaudited);
+/** Which quality of an arm: decision-time (what comparisons and the guardrail judge) or after corrections. */
+export const qualityOfArm = (arm: ArmMetrics, kind: QualityKind = "decision"): QualityMetrics =>
+  kind === "decision" ? arm.decisionQuality : arm.quality;
+
+/** The outcomes whose correctness the quality estimates from the audits (automated, not ground-truthed). */
+export function estimatedOutcomes(arm: ArmMetrics, kind: QualityKind = "decision"): number {
+  return qualityOfArm(arm, kind).estimated;
 }
 
 /**
@@ -36,12 +46,12 @@ export function estimatedOutcomes(arm: ArmMetrics): number {
  * variance w²·p̃(1 − p̃). p̃ = (correct + ½)/(audits + 1) adds half an agreeing and half a
  * disagreeing audit (Agresti–Caffo style), so a sample that is all right or all wrong still carries
  * sampling error instead of claiming certainty. An arm with nothing to estimate has quality without
- * sampling error: a constant over its outcomes.
+ * sampling error: a constant over its outcomes. Decision-time quality by default.
  */
-export function qualitySums(arm: ArmMetrics): Sums<MeanSums> {
-  const q = arm.quality;
+export function qualitySums(arm: ArmMetrics, kind: QualityKind = "decision"): Sums<MeanSums> {
+  const q = qualityOfArm(arm, kind);
   if (q.outcomes === 0) return { ok: false, reason: `arm ${arm.arm} has no outcomes yet` };
-  const estimated = estimatedOutcomes(arm);
+  const estimated = q.estimated;
   if (estimated === 0) {
     const n = q.outcomes;
     return { ok: true, sums: { n, sum: n * q.estimate, sumSquares: n * q.estimate * q.estimate } };
@@ -66,8 +76,9 @@ export function qualitySums(arm: ArmMetrics): Sums<MeanSums> {
   };
 }
 
-/** True when quality has no sampling error (no estimated outcomes). */
-export const qualityIsCounted = (arm: ArmMetrics) => estimatedOutcomes(arm) === 0;
+/** True when the quality has no sampling error (no estimated outcomes). */
+export const qualityIsCounted = (arm: ArmMetrics, kind: QualityKind = "decision") =>
+  estimatedOutcomes(arm, kind) === 0;
 
 /** Per-hour numerator and denominator of one arm, from its counter rows. */
 export interface HourValues {

@@ -80,13 +80,18 @@ export type QualitySource =
   | "none";
 
 export interface QualityReport extends Estimate {
+  /** What this quality counts, in words (the same text as docs/metrics.md). */
+  definition: string;
   source: QualitySource;
   /** The source in words, e.g. "estimated from 412 audits of 8,000 automated decisions". */
   description: string;
   /** Outcomes the estimate covers, by class. */
   outcomes: {
     total: number;
-    /** Automated, not audited, not ground-truthed: estimated at the automated accuracy. */
+    /**
+     * Estimated at the automated accuracy: after corrections, automated decisions neither audited nor
+     * ground-truthed; at decision time, every automated decision not ground-truthed.
+     */
     estimated: number;
     audited: number;
     reviewed: number;
@@ -96,6 +101,20 @@ export interface QualityReport extends Estimate {
   };
   /** Accuracy of the automated path, from the audit sample (Wilson interval). */
   automatedAccuracy: Estimate & { audits: number; correct: number };
+}
+
+export interface CorrectionsReport {
+  /** Audited automated decisions whose verdict differed from the model's answer (corrected afterwards). */
+  corrected: number;
+  audited: number;
+  /** corrected / audited. */
+  shareOfAudits: Num;
+  /** corrected / automated decisions. */
+  shareOfAutomated: Num;
+  /** quality − decisionQuality (absolute): what corrections added to the share of correct outcomes. */
+  qualityAdded: Num;
+  /** Decision → corrected outcome: how long a wrong answer stood. */
+  timeToCorrection: { meanSeconds: Num; p50Seconds: Num; p95Seconds: Num };
 }
 
 export interface AgreementReport {
@@ -126,7 +145,12 @@ export interface ArmReport {
   held: number;
   audited: number;
   automationRate: Estimate;
+  /** Quality after corrections: the share of final outcomes that are correct. */
   quality: QualityReport;
+  /** Quality at decision time: the share of answers that were correct when given. */
+  decisionQuality: QualityReport;
+  /** What the audits corrected: the difference between the two qualities, and its cost in time. */
+  corrections: CorrectionsReport;
   overrideRate: Estimate & { verdicts: number };
   escalationRate: Estimate;
   slaBreachRate: Estimate;
@@ -143,7 +167,7 @@ export interface ArmReport {
 /** Metrics compared between each treatment and control, in report order. */
 export const METRIC_IDS = [
   "automationRate",
-  "quality",
+  "decisionQuality",
   "costPerDecision",
   "overrideRate",
   "escalationRate",
@@ -220,7 +244,9 @@ export type GuardrailAction =
   | "insufficient-data";
 
 export interface QualityGuardrailReport {
-  /** The experiment's `qualityMargin`: largest acceptable absolute drop in quality. */
+  /** The quality it judges: always decision-time quality (the answers as the product got them). */
+  measure: "decisionQuality";
+  /** The experiment's `qualityMargin`: largest acceptable absolute drop in decision-time quality. */
   margin: number;
   control: Num;
   treatment: Num;
@@ -303,12 +329,15 @@ export interface DailyArmReport {
   automated: number;
   automationRate: Estimate;
   quality: Estimate;
+  decisionQuality: Estimate;
   cost: CostReport;
 }
 
 export interface FinanceArm {
   arm: string;
   decisions: number;
+  /** Share of answers correct when given (what the money bought); the total line's is over every arm. */
+  decisionQuality: Num;
   modelUsd: number;
   humanUsd: number;
   infrastructureUsd: number;

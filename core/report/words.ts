@@ -66,3 +66,11 @@ export function count(x: number): string {
   if (!Number.isInteger(x)) return String(x);
   return String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
+
+/** A duration: "42 s", "3.5 min", "2.1 h". */
+export function seconds(x: Num): string {
+  if (!finite(x)) return "–";
+  if (x < 90) return `${Number.parseFloat(x.toFixed(x < 10 ? 1 : 0))} s`;
+  if (x < 5400) return `${(x / 60).toFixed(1)} min`;
+  return `${(x / 3600).toFixed(1)} h`;
+}

@@ -109,7 +109,7 @@ describe("hitl report", () => {
     expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i);
     expect(html.match(/<svg [^>]*role="img"/g)).toHaveLength(4);
     for (const title of [
-      "Automation vs quality per arm",
+      "Automation vs quality at decision time per arm",
       "Cost per decision by component",
       "Automation rate by day",
       "Cost per decision by day",

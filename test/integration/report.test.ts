@@ -159,6 +159,42 @@ describe("GET /v1/experiments/{id}/report on the local cloud", () => {
     expect(t?.latency.auto.count).toBe(aggressive.length);
   }, 90_000);
 
+  it("reports quality at decision time beside quality after corrections, with what the audits corrected", async () => {
+    // Arrange: recomputed from what was sent and decided, not from the counters. Every decision is
+    // automated in the aggressive arm and every answer it gave was "approve"; the audits that said
+    // "deny" found those answers wrong and corrected them afterwards.
+    const aggressive = sent.filter((d) => d.arm === "aggressive");
+    const wrong = audited.filter((a) => a.label !== "approve").length;
+    const accuracy = (audited.length - wrong) / audited.length;
+    const unaudited = aggressive.length - audited.length;
+    const atDecision = accuracy; // each automated answer is the model's, estimated at the audits' accuracy
+    const afterCorrections = (unaudited * accuracy + audited.length) / aggressive.length;
+
+    // Act
+    const { body: report } = await getReport(experimentId);
+
+    // Assert
+    const [c, t] = report.arms;
+    expect(wrong).toBeGreaterThan(0);
+    expect(t?.decisionQuality.value).toBeCloseTo(atDecision, 12);
+    expect(t?.quality.value).toBeCloseTo(afterCorrections, 12);
+    expect(t?.decisionQuality.value).toBeLessThan(t?.quality.value ?? 0);
+    expect(t?.decisionQuality.definition).toMatch(/^quality at decision time: /);
+    expect(t?.quality.definition).toMatch(/^quality after corrections: /);
+    expect(t?.corrections).toMatchObject({ corrected: wrong, audited: audited.length });
+    expect(t?.corrections.shareOfAudits).toBeCloseTo(wrong / audited.length, 12);
+    expect(t?.corrections.qualityAdded).toBeCloseTo(afterCorrections - atDecision, 12);
+    expect(t?.corrections.timeToCorrection.meanSeconds).toBeGreaterThan(0);
+    expect(c?.decisionQuality.value).toBe(1);
+    // The comparison and the guardrail judge decision-time quality.
+    const comparison = report.comparisons[0];
+    const measured = comparison?.metrics.find((m) => m.metric === "decisionQuality");
+    expect(measured?.treatment).toBeCloseTo(atDecision, 12);
+    expect(comparison?.qualityGuardrail).toMatchObject({ measure: "decisionQuality" });
+    expect(comparison?.qualityGuardrail.treatment).toBeCloseTo(atDecision, 12);
+    expect(report.finance.arms[1]?.decisionQuality).toBeCloseTo(atDecision, 12);
+  });
+
   it("compares the aggressive arm against control and checks the split of units against the weights", async () => {
     // Act
     const { body: report } = await getReport(experimentId, "admin", "?correction=benjamini-hochberg");

@@ -9,7 +9,8 @@ const arm = (id: string, auditsCorrect: number, audits = 100, auto = 700) =>
 
 describe("the quality guardrail decision", () => {
   it("pauses a treatment whose quality is worse than control's by more than the margin with sequential confidence", () => {
-    // Arrange: control's audits all agree (quality 1); aggressive's half disagree: (600 × 0.5 + 400) / 1000 = 0.7.
+    // Arrange: control's audits all agree (quality 1); aggressive's half disagree: at decision time
+    // every automated answer is the model's, (700 × 0.5 + 300) / 1000 = 0.65.
     const metrics = [arm("conservative", 100, 100, 500), arm("aggressive", 50)];
 
     // Act
@@ -19,10 +20,10 @@ describe("the quality guardrail decision", () => {
     expect(check.pause).toEqual(["aggressive"]);
     const [aggressive] = check.arms;
     expect(aggressive).toMatchObject({ arm: "aggressive", action: "pause", margin: 0.01 });
-    expect(aggressive?.difference).toBeCloseTo(-0.3, 12);
+    expect(aggressive?.difference).toBeCloseTo(-0.35, 12);
     expect(aggressive?.ci[1]).toBeLessThan(-0.01);
     expect(aggressive?.reason).toMatch(
-      /^quality 70\.00% vs control 100\.00% \(−30\.00 pp; 95% confidence sequence .* is worse than control by more than the 1\.00 pp margin$/,
+      /^decision-time quality 65\.00% vs control 100\.00% \(−35\.00 pp; 95% confidence sequence .* is worse than control by more than the 1\.00 pp margin$/,
     );
   });
 
@@ -80,13 +81,14 @@ describe("the quality guardrail decision", () => {
     // Act
     const check = checkGuardrails(experiment(), metrics, { alpha: 0.1, tuning: 1000 });
 
-    // Assert: control q = (400·0.95 + 600)/1000, per-audit variance 0.16·p̃(1 − p̃); aggressive likewise.
+    // Assert: decision-time q = (auto·p + held)/1000: control (500·0.95 + 500)/1000 with per-audit
+    // variance 0.25·p̃(1 − p̃); aggressive (700·0.8 + 300)/1000 with 0.49·p̃(1 − p̃).
     const sums = (q: number, w: number, correct: number) => {
       const p = (correct + 0.5) / 101;
       const variance = w * w * p * (1 - p);
       return { n: 100, sum: 100 * q, sumSquares: 99 * variance + 100 * q * q };
     };
-    const expected = sequentialTest(sums(0.98, 0.4, 95), sums(0.88, 0.6, 80), { alpha: 0.1, tuning: 1000 });
+    const expected = sequentialTest(sums(0.975, 0.5, 95), sums(0.86, 0.7, 80), { alpha: 0.1, tuning: 1000 });
     expect(check.arms[0]?.ci[0]).toBeCloseTo(expected.ci[0], 9);
     expect(check.arms[0]?.ci[1]).toBeCloseTo(expected.ci[1], 9);
   });

@@ -25,13 +25,13 @@ describe("the experiment report", () => {
     expect(report.recommendation.arm).toBe("aggressive");
     // Reviews cost $0.1045 on average: 60 vs 40 reviews per 100 decisions is −$0.0209 of human cost.
     expect(report.recommendation.headline).toMatch(
-      /^Ship aggressive: automation \+20\.0 pp \(95% CI 15\.8–24\.2\), quality non-inferior at a 1 pp margin, cost per decision −\$0\.021 \(−3\d%\)$/,
+      /^Ship aggressive: automation \+20\.0 pp \(95% CI 15\.8–24\.2\), decision-time quality non-inferior at a 1 pp margin, cost per decision −\$0\.021 \(−3\d%\)$/,
     );
     expect(report.recommendation.reasons[0]).toBe(
       "aggressive: automation +20.0 pp (95% CI 15.8–24.2), adjusted p < 0.0001; also significant on the sequential test (safe to read every day)",
     );
     expect(report.recommendation.reasons[1]).toMatch(
-      /^aggressive: quality non-inferior at a 1 pp margin \(0\.00 pp, one-sided lower bound −0\.\d\d pp, p = 0\.0\d+\)$/,
+      /^aggressive: decision-time quality non-inferior at a 1 pp margin \(0\.00 pp, one-sided lower bound −\d\.\d\d pp, p = 0\.0\d+\)$/,
     );
     expect(report.warnings).toEqual([]);
   });
@@ -164,10 +164,10 @@ describe("the experiment report", () => {
     // Assert
     const warning = report.warnings.find((w) => w.code === "too-few-audits");
     expect(warning).toMatchObject({ arm: "aggressive" });
-    expect(warning?.message).toMatch(/5 audits for 695 automated outcomes \(at least 30 needed\)/);
+    expect(warning?.message).toMatch(/5 audits for 700 automated outcomes \(at least 30 needed\)/);
     expect(report.recommendation.decision).toBe("keep-running");
     expect(report.recommendation.headline).toBe(
-      "Keep running: quality of aggressive is not yet shown non-inferior at the 1 pp margin",
+      "Keep running: decision-time quality of aggressive is not yet shown non-inferior at the 1 pp margin",
     );
   });
 
@@ -181,10 +181,12 @@ describe("the experiment report", () => {
     // Act
     const report = buildReport({ experiment: experiment(), rows: data, now: NOW });
 
-    // Assert: aggressive's quality = (600 × 0.5 + 100 + 300) / 1000 = 0.7.
+    // Assert: aggressive's decision-time quality = (700 × 0.5 + 300) / 1000 = 0.65 (after corrections,
+    // the 100 audited outcomes would count as correct: 0.7).
     const guardrail = report.comparisons[0]?.qualityGuardrail;
-    expect(guardrail?.treatment).toBeCloseTo(0.7, 12);
-    expect(guardrail?.difference).toBeCloseTo(-0.3, 12);
+    expect(guardrail?.treatment).toBeCloseTo(0.65, 12);
+    expect(report.arms[1]?.quality.value).toBeCloseTo(0.7, 12);
+    expect(guardrail?.difference).toBeCloseTo(-0.35, 12);
     expect(guardrail?.sequential.worseThanMargin).toBe(true);
     expect(guardrail?.guardrail).toBe("pause");
     expect(report.warnings.map((w) => w.code)).toContain("guardrail-breach");
@@ -192,7 +194,7 @@ describe("the experiment report", () => {
       decision: "keep-control",
       arm: "conservative",
       headline:
-        "Keep conservative: aggressive's quality is worse than control's by more than the 1 pp margin",
+        "Keep conservative: aggressive's decision-time quality is worse than control's by more than the 1 pp margin",
     });
   });
 

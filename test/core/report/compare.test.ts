@@ -24,7 +24,7 @@ const inside = ([lower, upper]: readonly [number | null, number | null]) =>
 
 describe("comparisons of rates with small samples", () => {
   it("keep a quality difference from 2 and 3 audits per arm inside ±100 pp (Welch gave −107 to +58 pp)", () => {
-    const quality = fewAudits().comparisons[0]?.metrics.find((m) => m.metric === "quality");
+    const quality = fewAudits().comparisons[0]?.metrics.find((m) => m.metric === "decisionQuality");
 
     expect(quality?.scoreInterval).toBe("mover-wilson");
     expect(inside(quality?.fixedHorizon.ci ?? [null, null])).toBe(true);
@@ -34,7 +34,7 @@ describe("comparisons of rates with small samples", () => {
 
   it("cut the sequential interval at ±100 pp and say so (it ran from −739 to +690 pp)", () => {
     const report = fewAudits();
-    const quality = report.comparisons[0]?.metrics.find((m) => m.metric === "quality");
+    const quality = report.comparisons[0]?.metrics.find((m) => m.metric === "decisionQuality");
     const guardrail = report.comparisons[0]?.qualityGuardrail;
 
     expect(quality?.sequential).toMatchObject({ ci: [-1, 1], bounded: true });

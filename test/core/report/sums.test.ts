@@ -6,7 +6,7 @@ import { hourCounters, rows } from "./fixtures";
 
 describe("sufficient statistics from the counters", () => {
   it("makes quality the mean of one value per audit: mean q, variance w²·p̃(1 − p̃) with p̃ = (correct + ½)/(audits + 1)", () => {
-    // Arrange: 1,000 decisions, 700 automated, 100 audited (90 right): w = 600/1000, p = 0.9, q = 0.94.
+    // Arrange: 1,000 decisions, 700 automated, 100 audited (90 right), 300 held and reviewed.
     const m = armMetrics(
       "a",
       "run",
@@ -14,16 +14,22 @@ describe("sufficient statistics from the counters", () => {
     );
 
     // Act
-    const sums = qualitySums(m);
+    const atDecision = qualitySums(m);
+    const afterCorrections = qualitySums(m, "final");
 
-    // Assert
-    expect(sums.ok).toBe(true);
-    if (!sums.ok) return;
-    const moments = armMoments(sums.sums);
+    // Assert: at decision time every automated answer is the model's: w = 700/1000, q = 0.93;
+    // after corrections the 100 audited outcomes count as correct: w = 600/1000, q = 0.94.
+    expect(atDecision.ok && afterCorrections.ok).toBe(true);
+    if (!atDecision.ok || !afterCorrections.ok) return;
     const smoothed = 90.5 / 101;
-    expect(moments.n).toBe(100);
-    expect(moments.mean).toBeCloseTo((600 * 0.9 + 100 + 300) / 1000, 12);
-    expect(moments.variance).toBeCloseTo(0.36 * smoothed * (1 - smoothed), 12);
+    const decision = armMoments(atDecision.sums);
+    expect(decision.n).toBe(100);
+    expect(decision.mean).toBeCloseTo((700 * 0.9 + 300) / 1000, 12);
+    expect(decision.variance).toBeCloseTo(0.49 * smoothed * (1 - smoothed), 12);
+    const final = armMoments(afterCorrections.sums);
+    expect(final.n).toBe(100);
+    expect(final.mean).toBeCloseTo((600 * 0.9 + 100 + 300) / 1000, 12);
+    expect(final.variance).toBeCloseTo(0.36 * smoothed * (1 - smoothed), 12);
   });
 
   it("gives an arm without estimated outcomes a quality with no sampling error", () => {
