@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ActionSchema, CandidateSchema, JsonSchema } from "../feedback/types/schema";
 
 export const AlternativeSchema = z.strictObject({
   label: z.string().min(1).max(200),
@@ -12,6 +13,12 @@ export const PredictionSchema = z.strictObject({
   costUsd: z.number().min(0).optional(),
   /** Other labels the model considered; used for uncertainty-based priority. */
   alternatives: z.array(AlternativeSchema).max(50).optional(),
+  /** The generated output (text or JSON) a correction or rubric review judges. */
+  output: JsonSchema.optional(),
+  /** Two candidate outputs for a pairwise review. */
+  candidates: z.array(CandidateSchema).length(2).optional(),
+  /** The agent's proposed tool call an approval review approves, edits or rejects. */
+  action: ActionSchema.optional(),
 });
 
 const Id = z

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FeedbackSpecSchema } from "../feedback/types/schema";
 
 /** Where a held item waits: one tier of the SLA escalation chain. */
 export const TierSchema = z.strictObject({
@@ -134,6 +135,11 @@ export const ExperimentInputSchema = z.strictObject({
   labels: z.array(z.string().min(1)).default([]),
   /** `labels` are ordered, lowest first: agreement adds ordinal and interval statistics. */
   orderedLabels: z.boolean().default(false),
+  /**
+   * What reviewers give back: label, correction, rubric, pairwise, approval, or several
+   * (docs/feedback.md, "Feedback types"). Absent: a label.
+   */
+  feedback: FeedbackSpecSchema.optional(),
   /** Review queue name → its settings (gold items, qualification). */
   queues: z.record(z.string(), QueueSettingsSchema).default({}),
   /** Quality guardrail: a treatment's quality may not fall below control by more than this (absolute). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { feedbackSpecErrors } from "../feedback/types/validate";
 import { AUDIT_QUEUE } from "../policy/evaluate";
 import { describeValue, formatNumber } from "../policy/format";
 import { minGoldToJudge, QUALIFICATION_CONFIDENCE } from "../reviewers/qualification";
@@ -404,6 +405,7 @@ function crossFieldErrors(experiment: ParsedExperiment): ValidationError[] {
     checkPolicy(arm.policy, ["arms", i, "policy"], experiment.labels, errors);
   });
   errors.push(...reviewQualityErrors(experiment));
+  errors.push(...feedbackSpecErrors(experiment.feedback));
   return errors;
 }
 

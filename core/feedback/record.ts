@@ -1,3 +1,5 @@
+import type { Action, Candidate, GivenFeedback, Json } from "./types/schema";
+
 /** A human correction of the model, for the ML team's training and evaluation data. */
 export interface FeedbackRecord {
   feedbackId: string;
@@ -7,8 +9,18 @@ export interface FeedbackRecord {
   /** The decision's: copied so the record's metric events need no second read. */
   enrolled: boolean;
   item: Record<string, unknown>;
-  prediction: { label: string; confidence: number; modelVersion?: string };
+  prediction: {
+    label: string;
+    confidence: number;
+    modelVersion?: string;
+    /** What the model generated, for corrections, rubrics, pairwise and approvals. */
+    output?: Json;
+    candidates?: Candidate[];
+    action?: Action;
+  };
   humanLabel: string;
+  /** The settling verdict's typed parts: the corrected output, the preference, the edited call. */
+  feedback?: GivenFeedback;
   reviewers: string[];
   source: "review" | "audit" | "ground-truth";
   decidedAt: string;
@@ -40,6 +52,13 @@ export interface OutcomeMessage {
   source: "model" | "reviewer" | "fallback" | "ground-truth";
   reviewId?: string;
   at: string;
+  /**
+   * Approval: what the reviewer decided about the proposed tool call, and with `approve` or `edit`
+   * the call to execute (the edited arguments, or the proposed ones).
+   */
+  approval?: { action: "approve" | "reject" | "edit"; tool?: string; arguments?: Record<string, Json> };
+  /** Correction: the reviewer's corrected output, to use instead of the model's. */
+  correctedOutput?: Json;
 }
 
 export const feedbackIdFor = (decisionId: string, source: FeedbackRecord["source"]) =>

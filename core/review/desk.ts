@@ -1,6 +1,8 @@
 import { reviewEntity } from "../audit/entry";
 import { tierPrice } from "../cost/human";
-import { DomainError, notFound } from "../errors";
+import { DomainError, notFound, validationFailed } from "../errors";
+import { DEFAULT_FEEDBACK } from "../feedback/types/schema";
+import { checkFeedback, type FeedbackInput } from "../feedback/types/verdict";
 import type { AuditLog, ExperimentStore, PendingFilter, ReviewDesk, ReviewStore, Workflow } from "../ports";
 import { TaskClosedError } from "../ports";
 import { canSee, type Reviewer } from "./entitlement";
@@ -142,8 +144,8 @@ function assertLease(item: ReviewItem, reviewer: Reviewer, now: Date): void {
   }
 }
 
-export interface VerdictInput {
-  label: string;
+/** A label, or the typed parts the item's feedback schema asks for (docs/review.md, "Verdicts"). */
+export interface VerdictInput extends FeedbackInput {
   notes?: string;
   handlingSeconds?: number;
 }
@@ -169,17 +171,27 @@ export async function submitVerdict(
   const now = deps.now();
   const item = await deps.reviews.get(id);
   if (!item) throw notFound("review", id);
+  const checked = checkFeedback(
+    {
+      feedback: item.feedback ?? DEFAULT_FEEDBACK,
+      prediction: item.context.prediction,
+      ...(item.positions ? { positions: item.positions } : {}),
+    },
+    input,
+  );
+  if (!checked.ok) throw validationFailed("verdict", checked.errors);
+  const label = checked.label ?? "";
+  const given = Object.keys(checked.given).length > 0 ? checked.given : undefined;
   const mine = item.verdicts.find((v) => v.reviewer === reviewer.id && v.round === item.round);
   if (mine) {
-    if (mine.label === input.label)
-      return { reviewId: id, status: "recorded", verdict: mine, replayed: true };
+    if (mine.label === label) return { reviewId: id, status: "recorded", verdict: mine, replayed: true };
     throw new DomainError(
       409,
       "verdict_exists",
       `you already gave review ${id} the verdict "${mine.label}"; a second verdict with another label is refused`,
     );
   }
-  if (item.labels.length > 0 && !item.labels.includes(input.label)) {
+  if (input.label !== undefined && item.labels.length > 0 && !item.labels.includes(input.label)) {
     throw new DomainError(
       400,
       "label_not_allowed",
@@ -199,7 +211,8 @@ export async function submitVerdict(
   // The verdict carries its claim time and price: the item alone implies its metric event.
   const verdict: Verdict = {
     reviewer: reviewer.id,
-    label: input.label,
+    label,
+    ...(given ? { feedback: given } : {}),
     ...(input.notes ? { notes: input.notes } : {}),
     handlingSeconds,
     at,
@@ -246,7 +259,7 @@ export async function submitVerdict(
       throw new DomainError(409, "hold_closed", `review ${id} changed meanwhile; nothing was changed`);
   }
 
-  await deps.audit.append([entryFor(item, reviewer.id, "verdict", at, { label: input.label, complete })]);
+  await deps.audit.append([entryFor(item, reviewer.id, "verdict", at, { label, complete })]);
   return {
     reviewId: id,
     status: complete ? "recorded" : "waiting-for-second-review",

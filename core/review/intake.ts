@@ -1,4 +1,5 @@
 import { reviewEntity } from "../audit/entry";
+import { positionsFor } from "../feedback/types/measure";
 import type { AuditLog, DecisionStore, ExperimentStore, ReviewStore } from "../ports";
 import type { Hold } from "./hold";
 import { priorityKeyOf, type ReviewItem } from "./item";
@@ -68,6 +69,10 @@ export async function storeHeldItem(deps: IntakeDeps, message: IntakeMessage): P
     reasons: [...(existing?.reasons ?? [decision.reason]), ...(hold.reason ? [hold.reason] : [])],
     context: { item: decision.item, prediction: decision.prediction, routingReason: decision.reason },
     labels: experiment?.labels ?? [],
+    ...(experiment?.feedback ? { feedback: experiment.feedback } : {}),
+    ...(decision.prediction.candidates
+      ? { positions: existing?.positions ?? positionsFor(hold.reviewId, decision.prediction.candidates) }
+      : {}),
     // The history carries over; this round's queue entry is its `review.enqueued` event.
     rounds: [
       ...(existing?.rounds ?? []).filter((r) => r.round < hold.round),

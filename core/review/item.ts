@@ -1,13 +1,17 @@
 import type { ReviewPrice } from "../cost/human";
 import type { Prediction } from "../decisions/schema";
 import type { Fallback } from "../experiments/schema";
+import type { FeedbackSpec, GivenFeedback } from "../feedback/types/schema";
 import type { Hold } from "./hold";
 
 export type ReviewStatus = "pending" | "claimed" | "escalated" | "decided" | "fallback" | "withdrawn";
 
 export interface Verdict {
   reviewer: string;
+  /** The outcome label: the reviewer's, or the one a typed verdict implies (core/feedback/types/verdict.ts). */
   label: string;
+  /** The typed parts (correction, rubric, pairwise, approval) with what they measure. */
+  feedback?: GivenFeedback;
   notes?: string;
   handlingSeconds: number;
   at: string;
@@ -50,6 +54,8 @@ export interface ItemOutcome {
   label: string;
   source: "reviewer" | "fallback";
   at: string;
+  /** The settling verdict's typed parts (an approval's edited arguments, a correction). */
+  feedback?: GivenFeedback;
 }
 
 /**
@@ -96,6 +102,10 @@ export interface ReviewItem {
   context: { item: Record<string, unknown>; prediction: Prediction; routingReason: string };
   /** Labels a verdict may use; empty means any. */
   labels: string[];
+  /** The experiment's feedback schema at intake; absent: a label. */
+  feedback?: FeedbackSpec;
+  /** Pairwise: the candidate sources shown as A and B, randomised per item. */
+  positions?: [string, string];
   /**
    * The item's history, which only ever grows: every metric event of a review is implied by these
    * fields (core/metrics/implied/review.ts), so the item is its own exactly-once event log.

@@ -1,5 +1,6 @@
 import { type AuditEntry, decisionEntity, reviewEntity } from "../audit/entry";
 import { type FeedbackRecord, feedbackIdFor } from "../feedback/record";
+import { generatedParts, outcomeExtras, teachesAnyway } from "../feedback/types/outcome";
 import type {
   AuditLog,
   DecisionStore,
@@ -289,6 +290,7 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
     label: last.label,
     source: "reviewer",
     at: now.toISOString(),
+    ...(last.feedback ? { feedback: last.feedback } : {}),
   };
   const { label: outcome, at } = settled;
   await closeRound(deps, state, "decided", at, { verdicts: [...all], outcome: settled });
@@ -323,6 +325,7 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
         source: "reviewer",
         reviewId: state.reviewId,
         at,
+        ...outcomeExtras(decision.prediction, settled.feedback),
       }),
     );
   }
@@ -340,7 +343,7 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
       },
     },
   ];
-  if (outcome !== decision.prediction.label) {
+  if (outcome !== decision.prediction.label || teachesAnyway(settled.feedback)) {
     const feedback: FeedbackRecord = {
       feedbackId: feedbackIdFor(state.decisionId, state.kind),
       decisionId: state.decisionId,
@@ -352,8 +355,10 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
         label: decision.prediction.label,
         confidence: decision.prediction.confidence,
         ...(decision.prediction.modelVersion ? { modelVersion: decision.prediction.modelVersion } : {}),
+        ...generatedParts(decision.prediction),
       },
       humanLabel: outcome,
+      ...(settled.feedback ? { feedback: settled.feedback } : {}),
       reviewers: [...new Set(verdicts.map((v) => v.reviewer))],
       source: state.kind,
       decidedAt: last.at,

@@ -6,6 +6,7 @@ import type { DecisionRequest, DecisionResponse } from "../decisions/schema";
 import { parseDecisionRequest } from "../decisions/validate";
 import { conflict, DomainError, notFound, validationFailed } from "../errors";
 import type { Experiment } from "../experiments/schema";
+import { predictionErrors } from "../feedback/types/validate";
 import { evaluatePolicy } from "../policy/evaluate";
 import type { AuditLog, DecisionStore, ExperimentStore } from "../ports";
 import { buildHold, type Hold } from "../review/hold";
@@ -69,6 +70,8 @@ async function route(deps: RouteDecisionDeps, input: RouteDecisionInput): Promis
 
   const experiment = await deps.experiments.get(request.experimentId);
   if (!experiment) throw notFound("experiment", request.experimentId);
+  const missing = predictionErrors(experiment, request.prediction);
+  if (missing.length > 0) throw validationFailed("decision", missing);
 
   const requestHash = fingerprint({ ...request, decisionId: undefined });
   if (!isEnrolling(experiment)) {

@@ -5,6 +5,7 @@ import { sfnClient } from "../../adapters/sfn/client";
 import { SfnWorkflow } from "../../adapters/sfn/workflow";
 import { DomainError, validationFailed } from "../../core/errors";
 import { parseWithSchema } from "../../core/experiments/validate";
+import { FeedbackInputSchema } from "../../core/feedback/types/schema";
 import { claimFilter } from "../../core/review/claim-query";
 import {
   claimNext,
@@ -27,8 +28,13 @@ const desk = {
   now: deps.now,
 };
 
+// The typed parts are checked against the item's feedback schema in core/feedback/types/verdict.ts.
 const VerdictSchema = z.strictObject({
-  label: z.string().min(1).max(200),
+  label: z.string().min(1).max(200).optional(),
+  correction: FeedbackInputSchema.correction.optional(),
+  rubric: FeedbackInputSchema.rubric.optional(),
+  pairwise: FeedbackInputSchema.pairwise.optional(),
+  approval: FeedbackInputSchema.approval.optional(),
   notes: z.string().max(4000).optional(),
   handlingSeconds: z.number().min(0).max(86_400).optional(),
 });
