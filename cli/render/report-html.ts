@@ -4,6 +4,7 @@
  */
 
 import type { ExperimentReport } from "../../core/report";
+import { typedFeedbackSvg, typedFeedbackTables } from "./feedback-types";
 import { BASE_STYLE } from "./html-style";
 import { reportSvgCharts } from "./report-charts";
 import { qualityDefinitions } from "./report-quality";
@@ -56,6 +57,18 @@ const list = (items: readonly string[], className = "") =>
     ? ""
     : `<ul${className ? ` class="${className}"` : ""}>\n${items.map((i) => `<li>${escapeXml(i)}</li>`).join("\n")}\n</ul>`;
 
+/** The typed feedback's tables and chart; empty for an experiment that declares none. */
+function typedFeedbackHtml(report: ExperimentReport): string {
+  const tables = typedFeedbackTables(report);
+  if (tables.length === 0) return "";
+  const chart = typedFeedbackSvg(report);
+  return [
+    "<h2>Feedback by type</h2>",
+    ...(chart ? [`<figure>\n${chart}\n</figure>`] : []),
+    ...tables.flatMap(({ title, table }) => [`<h3>${escapeXml(title)}</h3>`, htmlTable(table)]),
+  ].join("\n");
+}
+
 export function renderReportHtml(report: ExperimentReport, options: ReportHtmlOptions = {}): string {
   const esc = escapeXml;
   const r = report.recommendation;
@@ -104,6 +117,7 @@ ${qualityDefinitions(report)
   .map((d) => `<p class="note">${esc(d)}</p>`)
   .join("\n")}
 ${comparisons}
+${typedFeedbackHtml(report)}
 <h2>Checks</h2>
 ${list([`Sample ratio: ${srmLine(report)}`, `Reviewer agreement: ${agreementLine(report)}`])}
 <h2>Finance</h2>

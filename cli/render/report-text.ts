@@ -14,6 +14,7 @@ import type {
   Range,
 } from "../../core/report";
 import { count, marginPp, pp, ppInterval, pValue, relPct, usd } from "../../core/report/words";
+import { typedFeedbackTables } from "./feedback-types";
 import { MISSING } from "./format";
 import { QUALITY_ROWS, qualityCsvRows, qualityDefinitions } from "./report-quality";
 import { renderCsv, renderMarkdownTable, renderTextTable, type Table } from "./table";
@@ -221,6 +222,7 @@ export function renderReportText(report: ExperimentReport): string {
       ...report.comparisons.map((c) => `  ${guardrailLine(c)}`),
     );
   }
+  for (const { title, table } of typedFeedbackTables(report)) lines.push("", title, renderTextTable(table));
   lines.push("", `Sample ratio: ${srmLine(report)}`, `Reviewer agreement: ${agreementLine(report)}`);
   if (report.warnings.length > 0)
     lines.push("", "Warnings", ...report.warnings.map((w) => `  ! ${w.message}`));
@@ -258,6 +260,8 @@ export function renderReportMarkdown(report: ExperimentReport): string {
       ...report.comparisons.map((c) => `- ${guardrailLine(c)}`),
     );
   }
+  for (const { title, table } of typedFeedbackTables(report))
+    lines.push("", `## ${title}`, "", renderMarkdownTable(table));
   lines.push(
     "",
     "## Checks",

@@ -1,5 +1,6 @@
 import { fnv1a32 } from "../assignment/hash";
 import { reviewCostUsd } from "../cost/human";
+import { typedFeedbackCounters } from "../feedback/types/counters";
 import {
   C,
   type Counters,
@@ -161,6 +162,9 @@ export function countersOf(event: MetricEvent, options: AggregateOptions = {}): 
     }
     case "feedback.produced":
       add(C.feedbackProduced);
+      break;
+    case "feedback.given":
+      typedFeedbackCounters(event, add);
       break;
     case "feedback.acknowledged": {
       const ms = Math.max(0, Date.parse(event.at) - Date.parse(event.producedAt));

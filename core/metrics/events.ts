@@ -125,6 +125,20 @@ export interface FeedbackAcknowledgedEvent extends EventBase {
 
 export type FeedbackStage = "training" | "evaluation" | "deployed";
 
+/**
+ * The typed feedback (correction, rubric, pairwise, approval) a held or audited item settled with.
+ * Id: `feedback.given:<decisionId>:<kind>` (core/feedback/types/events.ts).
+ */
+export interface FeedbackGivenEvent extends EventBase {
+  type: "feedback.given";
+  decisionId: string;
+  kind: "review" | "audit";
+  correction?: { accepted: boolean; editDistance?: number; changedFields?: number };
+  rubric?: { criterion: string; score: number; pass: boolean }[];
+  pairwise?: { choice: "A" | "B" | "equal"; winner: string; positions: [string, string] };
+  approval?: "approve" | "reject" | "edit";
+}
+
 export type MetricEvent =
   | DecisionRoutedEvent
   | ReviewEnqueuedEvent
@@ -134,6 +148,7 @@ export type MetricEvent =
   | DecisionOutcomeEvent
   | FeedbackProducedEvent
   | GroundTruthAttachedEvent
-  | FeedbackAcknowledgedEvent;
+  | FeedbackAcknowledgedEvent
+  | FeedbackGivenEvent;
 
 export type MetricEventType = MetricEvent["type"];

@@ -114,6 +114,26 @@ const Schemas = [
     modelVersion: Label,
     producedAt: Time,
   }),
+  z.object({
+    ...base,
+    type: z.literal("feedback.given"),
+    decisionId: Id,
+    kind: Kind,
+    correction: z
+      .object({
+        accepted: z.boolean(),
+        editDistance: z.number().min(0).max(1).optional(),
+        changedFields: z.number().int().min(0).optional(),
+      })
+      .optional(),
+    rubric: z
+      .array(z.object({ criterion: Label, score: z.number().min(0).max(10), pass: z.boolean() }))
+      .optional(),
+    pairwise: z
+      .object({ choice: z.enum(["A", "B", "equal"]), winner: Label, positions: z.tuple([Label, Label]) })
+      .optional(),
+    approval: z.enum(["approve", "reject", "edit"]).optional(),
+  }),
 ] as const;
 
 const MetricEventSchema = z.discriminatedUnion("type", Schemas);

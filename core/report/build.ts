@@ -5,6 +5,7 @@
  */
 
 import type { Experiment } from "../experiments/schema";
+import { typedQuality } from "../feedback/types/quality";
 import { checkGuardrails } from "../guardrails/check";
 import { addCounters, type Counters, GT_CLASSES } from "../metrics/counters";
 import {
@@ -420,6 +421,13 @@ export function buildReport(input: ReportInput): ExperimentReport {
       confidence,
     ),
   );
+
+  if (experiment.feedback) {
+    run.forEach((m, i) => {
+      const arm = arms[i];
+      if (arm) arm.typedFeedback = typedQuality(m.counters, experiment.feedback, confidence);
+    });
+  }
 
   const check = checkGuardrails(experiment, run, { alpha: options.alpha, tuning: options.tuning });
   const data = (m: ArmMetrics): ArmData => armData(m, rowsByArm.get(m.arm) ?? [], read);

@@ -1,3 +1,5 @@
+import type { TypedQuality } from "../feedback/types/quality";
+
 /**
  * The experiment report's JSON contract (`GET /v1/experiments/{id}/report`, `hitl report --format json`).
  * Documented field by field in docs/report.md. Every number that can be undefined (a rate over zero
@@ -162,6 +164,8 @@ export interface ArmReport {
     stages: { training: StageClosureReport; evaluation: StageClosureReport; deployed: StageClosureReport };
   };
   agreement: AgreementReport;
+  /** Quality of each typed feedback (correction, rubric, pairwise, approval) the experiment declares. */
+  typedFeedback?: TypedQuality;
 }
 
 /** Metrics compared between each treatment and control, in report order. */

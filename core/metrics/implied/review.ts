@@ -1,3 +1,4 @@
+import { feedbackGivenEvent } from "../../feedback/types/events";
 import type { Escalation, HoldRound, ItemOutcome, ReviewItem, SlaBreach, Verdict } from "../../review/item";
 import type {
   DecisionOutcomeEvent,
@@ -30,6 +31,8 @@ export function reviewEvents(item: ReviewItem): MetricEvent[] {
   for (const escalation of item.escalations ?? []) push(escalated(item, escalation));
   if (item.breach) push(breached(item, item.breach));
   if (item.outcome) push(outcomeEvent(item, item.outcome));
+  const given = feedbackGivenEvent(item);
+  if (given) push(given);
   return events;
 }
 

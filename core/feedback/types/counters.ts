@@ -1,0 +1,69 @@
+import { encodePart } from "../../metrics/counters";
+import type { FeedbackGivenEvent } from "../../metrics/events";
+
+/**
+ * Counter names of typed feedback (all integers, like every counter): per arm and hour, summed over
+ * held and audited items. Free-text parts (criterion names, candidate sources) are encoded.
+ */
+export const F = {
+  corrections: "fb:corr",
+  accepted: "fb:corrAccepted",
+  textCorrections: "fb:corrText",
+  /** Sum of normalised edit distances × 10⁶. */
+  editMicro: "fb:corrEditMicro",
+  jsonCorrections: "fb:corrJson",
+  changedFields: "fb:corrFields",
+  pairwise: "fb:pw",
+  equal: "fb:pwEqual",
+  /** Verdicts that chose the candidate shown as A, or as B (position bias). */
+  choseA: "fb:pwA",
+  choseB: "fb:pwB",
+  approvals: "fb:ap",
+} as const;
+
+export const rubricCounter = (criterion: string, part: "n" | "sum" | "sq" | "pass") =>
+  `fb:rub:${encodePart(criterion)}:${part}`;
+export const sourceCounter = (source: string, part: "n" | "win" | "tie") =>
+  `fb:pwSrc:${encodePart(source)}:${part}`;
+export const approvalCounter = (action: "approve" | "reject" | "edit") => `fb:ap:${action}`;
+
+/** What one `feedback.given` event adds. */
+export function typedFeedbackCounters(
+  event: FeedbackGivenEvent,
+  add: (name: string, value?: number) => void,
+): void {
+  const c = event.correction;
+  if (c) {
+    add(F.corrections);
+    if (c.accepted) add(F.accepted);
+    if (c.editDistance !== undefined) {
+      add(F.textCorrections);
+      add(F.editMicro, Math.round(c.editDistance * 1e6));
+    }
+    if (c.changedFields !== undefined) {
+      add(F.jsonCorrections);
+      add(F.changedFields, c.changedFields);
+    }
+  }
+  for (const r of event.rubric ?? []) {
+    add(rubricCounter(r.criterion, "n"));
+    add(rubricCounter(r.criterion, "sum"), r.score);
+    add(rubricCounter(r.criterion, "sq"), r.score * r.score);
+    if (r.pass) add(rubricCounter(r.criterion, "pass"));
+  }
+  const p = event.pairwise;
+  if (p) {
+    add(F.pairwise);
+    if (p.choice === "equal") add(F.equal);
+    else add(p.choice === "A" ? F.choseA : F.choseB);
+    for (const source of p.positions) {
+      add(sourceCounter(source, "n"));
+      if (p.winner === "equal") add(sourceCounter(source, "tie"));
+      else if (p.winner === source) add(sourceCounter(source, "win"));
+    }
+  }
+  if (event.approval) {
+    add(F.approvals);
+    add(approvalCounter(event.approval));
+  }
+}
