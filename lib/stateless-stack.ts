@@ -215,6 +215,8 @@ export class StatelessStack extends Stack {
     );
     data.experiments.grantReadWriteData(experimentsApi);
     appendAudit(experimentsApi);
+    // The experiment's history page reads its audit trail (creations, changes, guardrail pauses).
+    data.auditTrail.grant(experimentsApi, "dynamodb:Query");
 
     // ── HTTP API ────────────────────────────────────────────────────────────────
     const audience = props.jwtAudience ?? data.apiClients.map((c) => c.userPoolClientId);
@@ -253,6 +255,7 @@ export class StatelessStack extends Stack {
     route(HttpMethod.POST, "/v1/experiments", experimentsApi, ["admin"]);
     route(HttpMethod.GET, "/v1/experiments/{id}", experimentsApi, ["admin", "analyst"]);
     route(HttpMethod.PUT, "/v1/experiments/{id}", experimentsApi, ["admin"]);
+    route(HttpMethod.GET, "/v1/experiments/{id}/versions", experimentsApi, ["admin", "analyst"]);
     route(HttpMethod.GET, "/v1/experiments/{id}/report", reports.fn, ["analyst", "admin"]);
 
     new ReviewerConsole(this, "Console", { api: this.api });

@@ -1,6 +1,7 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   ScanCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -35,6 +36,21 @@ export class DynamoExperimentStore implements ExperimentStore {
       new GetCommand({ TableName: this.table, Key: { pk: id, sk: versionKey(version) } }),
     );
     return Item ? strip(Item) : undefined;
+  }
+
+  /** Every saved version, oldest first: one Query of the experiment's `V#` items. */
+  async versions(id: string): Promise<Experiment[]> {
+    const items = await allPages((start) =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :v)",
+          ExpressionAttributeValues: { ":pk": id, ":v": "V#" },
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    return items.map(strip);
   }
 
   /** A scan filtered to current versions: experiments number in the tens, not millions. */

@@ -1,4 +1,5 @@
 import { DomainError } from "../../core/errors";
+import { experimentHistory } from "../../core/experiments/history";
 import { changeExperiment, createExperiment, getExperiment } from "../../core/experiments/manage";
 import { deps } from "../shared/deps";
 import { httpApi } from "../shared/http";
@@ -25,6 +26,10 @@ export const handler = httpApi({
   "GET /v1/experiments/{id}": {
     roles: ["admin", "analyst"],
     run: async ({ params }) => ({ body: await getExperiment(manage, params.id ?? "") }),
+  },
+  "GET /v1/experiments/{id}/versions": {
+    roles: ["admin", "analyst"],
+    run: async ({ params }) => ({ body: await experimentHistory(manage, params.id ?? "") }),
   },
   "PUT /v1/experiments/{id}": {
     roles: ["admin"],

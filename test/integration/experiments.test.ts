@@ -87,4 +87,37 @@ describe("experiments through the API", () => {
     expect(producer.status).toBe(403);
     expect(analyst.status).toBe(403);
   });
+
+  it("lists every config version and the audit trail to analysts and admins, and to no other role", async () => {
+    // Arrange
+    const id = uid("e");
+    await call("POST", "/v1/experiments", { role: "admin", body: experiment(id) });
+    await call("PUT", `/v1/experiments/${id}`, {
+      role: "admin",
+      body: experiment(id, { status: "running" }),
+    });
+
+    // Act
+    const history = await call<{
+      currentVersion: number;
+      versions: { version: number; status: string }[];
+      audit: { action: string; detail?: Record<string, unknown> }[];
+    }>("GET", `/v1/experiments/${id}/versions`, { role: "analyst" });
+    const reviewer = await call("GET", `/v1/experiments/${id}/versions`, { role: "reviewer" });
+    const producer = await call("GET", `/v1/experiments/${id}/versions`, { role: "producer" });
+    const unknown = await call("GET", `/v1/experiments/${uid("none")}/versions`, { role: "admin" });
+
+    // Assert
+    expect(history.status).toBe(200);
+    expect(history.body.currentVersion).toBe(2);
+    expect(history.body.versions.map((v) => [v.version, v.status])).toEqual([
+      [1, "draft"],
+      [2, "running"],
+    ]);
+    expect(history.body.audit.map((a) => a.action)).toEqual(["experiment-created", "experiment-changed"]);
+    expect(history.body.audit[1]?.detail).toMatchObject({ from: 1, to: 2 });
+    expect(reviewer.status).toBe(403);
+    expect(producer.status).toBe(403);
+    expect(unknown.status).toBe(404);
+  });
 });
