@@ -20,6 +20,7 @@ import {
 import { benjaminiHochberg, holm, srm, wilson } from "../stats";
 import { type ArmData, armData, compareArms, num, range } from "./compare";
 import { recommend } from "./recommend";
+import { hourlyMetrics } from "./series";
 import { qualityOfArm, sumCounters } from "./sums";
 import {
   type ArmReport,
@@ -498,6 +499,7 @@ export function buildReport(input: ReportInput): ExperimentReport {
       },
     ],
     daily: daily(metrics.daily, confidence),
+    hourly: daily(hourlyMetrics(rows, read), confidence).map(({ day, ...row }) => ({ hour: day, ...row })),
     finance: finance(armIds, arms, rows, read, num(all.decisionQuality.estimate)),
   };
   const { recommendation, warnings } = recommend(report);

@@ -337,6 +337,12 @@ export interface DailyArmReport {
   cost: CostReport;
 }
 
+/** The same per arm, per UTC hour: the last `HOURLY_SERIES_HOURS` hours with data (young experiments read by hour). */
+export interface HourlyArmReport extends Omit<DailyArmReport, "day"> {
+  /** UTC hour, "2026-11-25T14". */
+  hour: string;
+}
+
 export interface FinanceArm {
   arm: string;
   decisions: number;
@@ -390,5 +396,6 @@ export interface ExperimentReport {
   /** Metrics compared without a test, and why. */
   notTested: { metric: string; reason: string }[];
   daily: DailyArmReport[];
+  hourly: HourlyArmReport[];
   finance: FinanceReport;
 }
