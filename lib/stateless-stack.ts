@@ -16,6 +16,7 @@ import { MetricsPipeline } from "./constructs/metrics-pipeline";
 import { Reports } from "./constructs/reports";
 import { ReviewStateMachine } from "./constructs/review-state-machine";
 import { RouterStateMachine } from "./constructs/router-state-machine";
+import { WebApp } from "./constructs/web-app";
 import type { StatefulStack } from "./stateful-stack";
 
 export interface StatelessStackProps extends StackProps {
@@ -259,6 +260,7 @@ export class StatelessStack extends Stack {
     route(HttpMethod.GET, "/v1/experiments/{id}/report", reports.fn, ["analyst", "admin"]);
 
     new ReviewerConsole(this, "Console", { api: this.api });
+    new WebApp(this, "App", { api: this.api });
 
     new MetricsPipeline(this, "Metrics", {
       metricsTable: data.metrics,

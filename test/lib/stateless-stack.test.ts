@@ -123,7 +123,7 @@ describe("the stateless stack", () => {
     expect(JSON.stringify(hold.Parameters)).toContain('"taskToken.$":"$$.Task.Token"');
   });
 
-  it("requires a JWT with the route's role scope on every route but the public console page", () => {
+  it("requires a JWT with the route's role scope on every route but the public console and app pages", () => {
     // Arrange
     const routes = Object.values(resources).filter((r) => r.Type === "AWS::ApiGatewayV2::Route");
 
@@ -132,13 +132,19 @@ describe("the stateless stack", () => {
 
     // Assert
     expect(routes.length).toBeGreaterThanOrEqual(7);
-    for (const route of routes.filter((r) => r.Properties.RouteKey !== "GET /console")) {
+    const pages = ["GET /console", "GET /app"];
+    for (const route of routes.filter((r) => !pages.includes(String(r.Properties.RouteKey)))) {
       expect(route.Properties.AuthorizationType).toBe("JWT");
       expect((route.Properties.AuthorizationScopes as string[]).length).toBeGreaterThan(0);
     }
     expect(byKey["POST /v1/decisions"]?.AuthorizationScopes).toEqual(["hitl/producer"]);
     expect(byKey["POST /v1/experiments"]?.AuthorizationScopes).toEqual(["hitl/admin"]);
     expect(byKey["GET /console"]?.AuthorizationType).toBe("NONE");
+    expect(byKey["GET /app"]?.AuthorizationType).toBe("NONE");
+    expect(byKey["GET /v1/experiments/{id}/versions"]?.AuthorizationScopes).toEqual([
+      "hitl/admin",
+      "hitl/analyst",
+    ]);
   });
 
   it("counts metrics from the decisions and reviews streams: filtered writes, one ordered batch per shard, with a failure destination", () => {

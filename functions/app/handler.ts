@@ -1,0 +1,15 @@
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { APP_PAGE } from "#app-page";
+import { edge } from "../shared/edge";
+import { appHeaders } from "./headers";
+
+const headers = appHeaders(APP_PAGE);
+
+/**
+ * GET /app: the web app for product, finance and ML teams, one self-contained page. Public, because
+ * the page holds no data; every call it makes to the API carries the signed-in user's bearer token.
+ */
+export const handler = edge(
+  async (): Promise<APIGatewayProxyStructuredResultV2> => ({ statusCode: 200, headers, body: APP_PAGE.html }),
+  { correlation: () => undefined },
+);
