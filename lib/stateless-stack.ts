@@ -6,6 +6,7 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
 import type { Role } from "../core/roles";
 import { Alarms } from "./constructs/alarms";
+import { ApiContract } from "./constructs/api-contract";
 import { ReviewerConsole } from "./constructs/console";
 import { Dashboard } from "./constructs/dashboard";
 import { FeedbackApi } from "./constructs/feedback-api";
@@ -261,6 +262,7 @@ export class StatelessStack extends Stack {
 
     new ReviewerConsole(this, "Console", { api: this.api });
     new WebApp(this, "App", { api: this.api });
+    new ApiContract(this, "Contract", { api: this.api });
 
     new MetricsPipeline(this, "Metrics", {
       metricsTable: data.metrics,

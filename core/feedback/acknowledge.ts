@@ -5,7 +5,7 @@ import { canonicalIso } from "./iso";
 import { type FeedbackFeed, MAX_ACKS_PER_WRITE } from "./ports";
 import type { FeedbackRecord, FeedbackStage } from "./record";
 
-const AckSchema = z.strictObject({
+export const AckSchema = z.strictObject({
   feedbackIds: z.array(z.string().min(1).max(400)).min(1).max(MAX_ACKS_PER_WRITE).optional(),
   until: z.string().optional(),
   modelVersion: z.string().min(1).max(128),

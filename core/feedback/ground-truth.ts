@@ -6,7 +6,7 @@ import type { AuditLog, Notifier, ReviewStore } from "../ports";
 import type { DecisionWithGroundTruth, GroundTruth, GroundTruthStore } from "./ports";
 import { type FeedbackRecord, feedbackIdFor } from "./record";
 
-const GroundTruthSchema = z.strictObject({
+export const GroundTruthSchema = z.strictObject({
   label: z.string().min(1).max(200),
   source: z.string().min(1).max(100),
 });

@@ -5,7 +5,7 @@ import { parseWithSchema } from "../experiments/validate";
 import type { ExperimentStore, PendingFilter } from "../ports";
 
 /** The claim route's query: `?experimentId=ID` keeps the claim to that experiment's items. */
-const ClaimQuerySchema = z.strictObject({ experimentId: ExperimentInputSchema.shape.id.optional() });
+export const ClaimQuerySchema = z.strictObject({ experimentId: ExperimentInputSchema.shape.id.optional() });
 
 /** The claim filter a query asks for; a malformed query is a 400, an unknown experiment a 404. */
 export async function claimFilter(

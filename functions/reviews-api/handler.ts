@@ -1,11 +1,9 @@
-import { z } from "zod";
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { DynamoReviewDesk } from "../../adapters/dynamodb/review-desk";
 import { sfnClient } from "../../adapters/sfn/client";
 import { SfnWorkflow } from "../../adapters/sfn/workflow";
 import { DomainError, validationFailed } from "../../core/errors";
 import { parseWithSchema } from "../../core/experiments/validate";
-import { FeedbackInputSchema } from "../../core/feedback/types/schema";
 import { claimFilter } from "../../core/review/claim-query";
 import {
   claimNext,
@@ -16,6 +14,7 @@ import {
   submitVerdict,
 } from "../../core/review/desk";
 import { parseQueuesClaim, type Reviewer } from "../../core/review/entitlement";
+import { VerdictSchema } from "../../core/review/verdict";
 import { deps } from "../shared/deps";
 import { type Caller, httpApi } from "../shared/http";
 
@@ -27,17 +26,6 @@ const desk = {
   audit: deps.audit(),
   now: deps.now,
 };
-
-// The typed parts are checked against the item's feedback schema in core/feedback/types/verdict.ts.
-const VerdictSchema = z.strictObject({
-  label: z.string().min(1).max(200).optional(),
-  correction: FeedbackInputSchema.correction.optional(),
-  rubric: FeedbackInputSchema.rubric.optional(),
-  pairwise: FeedbackInputSchema.pairwise.optional(),
-  approval: FeedbackInputSchema.approval.optional(),
-  notes: z.string().max(4000).optional(),
-  handlingSeconds: z.number().min(0).max(86_400).optional(),
-});
 
 const reviewerOf = (caller: Caller): Reviewer => ({
   id: caller.id,

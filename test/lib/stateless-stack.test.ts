@@ -123,7 +123,7 @@ describe("the stateless stack", () => {
     expect(JSON.stringify(hold.Parameters)).toContain('"taskToken.$":"$$.Task.Token"');
   });
 
-  it("requires a JWT with the route's role scope on every route but the public console and app pages", () => {
+  it("requires a JWT with the route's role scope on every route but the public console and app pages and the contract", () => {
     // Arrange
     const routes = Object.values(resources).filter((r) => r.Type === "AWS::ApiGatewayV2::Route");
 
@@ -132,8 +132,8 @@ describe("the stateless stack", () => {
 
     // Assert
     expect(routes.length).toBeGreaterThanOrEqual(7);
-    const pages = ["GET /console", "GET /app"];
-    for (const route of routes.filter((r) => !pages.includes(String(r.Properties.RouteKey)))) {
+    const publicRoutes = ["GET /console", "GET /app", "GET /v1/openapi.json"];
+    for (const route of routes.filter((r) => !publicRoutes.includes(String(r.Properties.RouteKey)))) {
       expect(route.Properties.AuthorizationType).toBe("JWT");
       expect((route.Properties.AuthorizationScopes as string[]).length).toBeGreaterThan(0);
     }
@@ -141,6 +141,7 @@ describe("the stateless stack", () => {
     expect(byKey["POST /v1/experiments"]?.AuthorizationScopes).toEqual(["hitl/admin"]);
     expect(byKey["GET /console"]?.AuthorizationType).toBe("NONE");
     expect(byKey["GET /app"]?.AuthorizationType).toBe("NONE");
+    expect(byKey["GET /v1/openapi.json"]?.AuthorizationType).toBe("NONE");
     expect(byKey["GET /v1/experiments/{id}/versions"]?.AuthorizationScopes).toEqual([
       "hitl/admin",
       "hitl/analyst",

@@ -1,0 +1,318 @@
+/**
+ * The HTTP API's routes as the contract describes them: method, path, roles, the schemas that
+ * validate the request (the same ones the use cases parse with) and the error codes each route can
+ * answer. The OpenAPI document is built from this list; test/lib/openapi-routes.test.ts checks it
+ * against the routes the CDK app synthesizes.
+ */
+import { z } from "zod";
+import { DecisionRequestSchema } from "../decisions/schema";
+import { ExperimentInputSchema } from "../experiments/schema";
+import { AckSchema } from "../feedback/acknowledge";
+import { GroundTruthSchema } from "../feedback/ground-truth";
+import { ReportQuerySchema } from "../report/get-report";
+import { ClaimQuerySchema } from "../review/claim-query";
+import { VerdictSchema } from "../review/verdict";
+import type { Role } from "../roles";
+import type { ApiErrorCode } from "./errors";
+import { DecisionResponseSchema, DecisionViewSchema, described, ExperimentSchema } from "./responses";
+
+export interface ApiRoute {
+  readonly method: "get" | "post" | "put";
+  /** OpenAPI path template, the same as the HTTP API's route path. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly tag: string;
+  /** The token needs one of these roles (scope `hitl/<role>`); `public`: no token at all. */
+  readonly roles: readonly Role[] | "public";
+  readonly body?: { schema: z.ZodType; required: boolean };
+  readonly query?: z.ZodObject;
+  readonly success: { status: 200 | 201; schema: z.ZodType; contentType?: string; description: string };
+  /** Codes the route's own code can answer, beyond what every route with a token or body answers. */
+  readonly errors: readonly ApiErrorCode[];
+  /** A retry after a 5xx or a lost connection cannot change the result twice. */
+  readonly idempotent: boolean;
+}
+
+const json = "application/json";
+const ok = (schema: z.ZodType, description: string) => ({ status: 200 as const, schema, description });
+
+const WithdrawRequestSchema = z
+  .object({ reason: z.string().optional().meta({ description: "kept in the audit trail" }) })
+  .meta({ id: "WithdrawRequest" });
+
+/** `GET /v1/feedback`'s query (parsed by core/feedback/export.ts). */
+const FeedbackQuerySchema = z.strictObject({
+  since: z.string().optional().meta({ description: "ISO 8601 date or date-time with a zone" }),
+  limit: z
+    .string()
+    .regex(/^\d{1,7}$/)
+    .optional()
+    .meta({ description: "1 to 1000 records (default 100)" }),
+  cursor: z.string().optional().meta({ description: "the previous page's `x-next-cursor`" }),
+});
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  {
+    method: "post",
+    path: "/v1/decisions",
+    operationId: "sendDecision",
+    summary: "Route a decision: automate it or hold it for a person",
+    tag: "decisions",
+    roles: ["producer"],
+    body: { schema: DecisionRequestSchema, required: true },
+    success: ok(
+      DecisionResponseSchema,
+      "The route. A retry with the same `decisionId` and body gets the first answer (header `x-hitl-replayed: true`).",
+    ),
+    errors: ["experiment_not_running", "decision_id_reused", "not_found"],
+    idempotent: true,
+  },
+  {
+    method: "get",
+    path: "/v1/decisions/{id}",
+    operationId: "getDecision",
+    summary: "A decision, its route, status and final outcome",
+    tag: "decisions",
+    roles: ["producer", "analyst", "reviewer", "admin"],
+    success: ok(DecisionViewSchema, "The decision"),
+    errors: ["not_found"],
+    idempotent: true,
+  },
+  {
+    method: "get",
+    path: "/v1/decisions/{id}/audit",
+    operationId: "getDecisionAudit",
+    summary: "The decision's append-only audit trail (and its review's)",
+    tag: "decisions",
+    roles: ["analyst", "admin"],
+    success: ok(described("AuditTrail", "`{ decisionId, entries: [...] }`, oldest first"), "The trail"),
+    errors: ["not_found"],
+    idempotent: true,
+  },
+  {
+    method: "post",
+    path: "/v1/decisions/{id}/withdraw",
+    operationId: "withdrawDecision",
+    summary: "Withdraw a held decision: its review execution stops",
+    tag: "decisions",
+    roles: ["producer", "admin"],
+    body: { schema: WithdrawRequestSchema, required: false },
+    success: ok(described("Withdrawal", "the withdrawn decision's id and status"), "Withdrawn"),
+    errors: ["not_found", "not_held"],
+    idempotent: false,
+  },
+  {
+    method: "post",
+    path: "/v1/decisions/{id}/ground-truth",
+    operationId: "attachGroundTruth",
+    summary: "Attach later ground truth (a chargeback, a complaint)",
+    tag: "feedback",
+    roles: ["producer", "ml"],
+    body: { schema: GroundTruthSchema, required: true },
+    success: ok(
+      described("GroundTruthResult", "whether the outcome and the model were right, and the correction"),
+      "Attached (the same label again answers as before, with `replayed: true`)",
+    ),
+    errors: ["not_found", "decision_not_settled", "ground_truth_conflict"],
+    idempotent: true,
+  },
+  {
+    method: "get",
+    path: "/v1/feedback",
+    operationId: "exportFeedback",
+    summary: "Corrections as JSON Lines, in a stable order; the next page's cursor in `x-next-cursor`",
+    tag: "feedback",
+    roles: ["ml"],
+    query: FeedbackQuerySchema,
+    success: {
+      status: 200,
+      schema: z.string(),
+      contentType: "application/x-ndjson",
+      description: "One feedback record per line",
+    },
+    errors: [],
+    idempotent: true,
+  },
+  {
+    method: "post",
+    path: "/v1/feedback/ack",
+    operationId: "acknowledgeFeedback",
+    summary: "A model version took corrections in (training, evaluation, deployed)",
+    tag: "feedback",
+    roles: ["ml"],
+    body: { schema: AckSchema, required: true },
+    success: ok(
+      described("AckResult", "`{ stage, modelVersion, at, acknowledged, feedbackIds }`"),
+      "Recorded",
+    ),
+    errors: ["feedback_not_found", "already_acknowledged"],
+    idempotent: false,
+  },
+  {
+    method: "get",
+    path: "/v1/queues",
+    operationId: "listQueues",
+    summary: "Depth, oldest age and items near or past their SLA, per queue the reviewer may see",
+    tag: "reviews",
+    roles: ["reviewer", "admin"],
+    success: ok(described("Queues", "`{ queues: [...] }`"), "The queues"),
+    errors: [],
+    idempotent: true,
+  },
+  {
+    method: "post",
+    path: "/v1/queues/{queue}/claim",
+    operationId: "claimNext",
+    summary: "Lease the queue's most urgent item (of one experiment, with `experimentId`)",
+    tag: "reviews",
+    roles: ["reviewer", "admin"],
+    query: ClaimQuerySchema,
+    success: ok(
+      described("ReviewHandoff", "the item's context handoff, or `{ review: null, message }` when empty"),
+      "The claimed item",
+    ),
+    errors: ["not_found", "queue_forbidden"],
+    idempotent: false,
+  },
+  {
+    method: "get",
+    path: "/v1/reviews/{id}",
+    operationId: "getReview",
+    summary: "A review's context handoff (never its task token)",
+    tag: "reviews",
+    roles: ["reviewer", "admin"],
+    success: ok(described("Review", "the context handoff"), "The review"),
+    errors: ["not_found", "queue_forbidden"],
+    idempotent: true,
+  },
+  {
+    method: "post",
+    path: "/v1/reviews/{id}/verdict",
+    operationId: "submitVerdict",
+    summary: "The lease holder's verdict; resumes the workflow",
+    tag: "reviews",
+    roles: ["reviewer", "admin"],
+    body: { schema: VerdictSchema, required: true },
+    success: ok(
+      described("VerdictResult", "`{ reviewId, status, verdict, replayed }`"),
+      "Recorded (the same label again answers `replayed: true`)",
+    ),
+    errors: [
+      "not_found",
+      "queue_forbidden",
+      "no_lease",
+      "held_by_another",
+      "lease_expired",
+      "verdict_exists",
+      "label_not_allowed",
+      "hold_closed",
+    ],
+    idempotent: true,
+  },
+  {
+    method: "post",
+    path: "/v1/reviews/{id}/release",
+    operationId: "releaseReview",
+    summary: "Hand the item back to its queue",
+    tag: "reviews",
+    roles: ["reviewer", "admin"],
+    success: ok(described("Released", '`{ reviewId, status: "pending" }`'), "Released"),
+    errors: ["not_found", "no_lease", "held_by_another", "lease_expired", "hold_closed"],
+    idempotent: false,
+  },
+  {
+    method: "post",
+    path: "/v1/reviews/{id}/heartbeat",
+    operationId: "extendLease",
+    summary: "Extend the lease",
+    tag: "reviews",
+    roles: ["reviewer", "admin"],
+    success: ok(described("Lease", "`{ leaseUntil }`"), "Extended"),
+    errors: ["not_found", "no_lease", "held_by_another", "lease_expired", "hold_closed"],
+    idempotent: true,
+  },
+  {
+    method: "get",
+    path: "/v1/experiments",
+    operationId: "listExperiments",
+    summary: "Every experiment's current version",
+    tag: "experiments",
+    roles: ["admin", "analyst"],
+    success: ok(z.object({ experiments: z.array(ExperimentSchema) }), "The experiments"),
+    errors: [],
+    idempotent: true,
+  },
+  {
+    method: "post",
+    path: "/v1/experiments",
+    operationId: "createExperiment",
+    summary: "Create an experiment (version 1)",
+    tag: "experiments",
+    roles: ["admin"],
+    body: { schema: ExperimentInputSchema, required: true },
+    success: { status: 201, schema: ExperimentSchema, description: "Created, defaults filled in" },
+    errors: ["experiment_exists"],
+    idempotent: false,
+  },
+  {
+    method: "get",
+    path: "/v1/experiments/{id}",
+    operationId: "getExperiment",
+    summary: "An experiment's current version",
+    tag: "experiments",
+    roles: ["admin", "analyst"],
+    success: ok(ExperimentSchema, "The experiment"),
+    errors: ["not_found"],
+    idempotent: true,
+  },
+  {
+    method: "put",
+    path: "/v1/experiments/{id}",
+    operationId: "updateExperiment",
+    summary: "Change an experiment: a new config version",
+    tag: "experiments",
+    roles: ["admin"],
+    body: { schema: ExperimentInputSchema, required: true },
+    success: ok(ExperimentSchema, "The new version"),
+    errors: ["not_found", "id_mismatch", "version_conflict"],
+    idempotent: false,
+  },
+  {
+    method: "get",
+    path: "/v1/experiments/{id}/report",
+    operationId: "getReport",
+    summary: "The experiment's report: every metric per arm, comparisons, recommendation (docs/report.md)",
+    tag: "experiments",
+    roles: ["analyst", "admin"],
+    query: ReportQuerySchema,
+    success: ok(described("Report", "the report's JSON contract is docs/report.md"), "The report"),
+    errors: ["not_found"],
+    idempotent: true,
+  },
+  {
+    method: "get",
+    path: "/console",
+    operationId: "getConsole",
+    summary: "The reviewer console page (holds no data)",
+    tag: "public",
+    roles: "public",
+    success: { status: 200, schema: z.string(), contentType: "text/html", description: "The page" },
+    errors: [],
+    idempotent: true,
+  },
+  {
+    method: "get",
+    path: "/v1/openapi.json",
+    operationId: "getOpenApi",
+    summary: "This document",
+    tag: "public",
+    roles: "public",
+    success: ok(described("OpenApiDocument", "OpenAPI 3.1"), "The document"),
+    errors: [],
+    idempotent: true,
+  },
+];
+
+/** Media type of a JSON body. */
+export const JSON_TYPE = json;
