@@ -27,6 +27,9 @@ const VIOLATIONS: Record<string, string> = {
   "functions/ingest/bad-sdk.ts": 'import { SQSClient } from "@aws-sdk/client-sqs";',
   "functions/ingest/bad-local.ts": 'import { startLocalCloud } from "../../local/cloud";',
   "adapters/sqs/bad-function.ts": 'import { deps } from "../../functions/shared/deps";',
+  "client/bad-sdk.ts": 'import { SFNClient } from "@aws-sdk/client-sfn";',
+  "client/bad-adapter.ts": 'import { withRetries } from "../adapters/dynamodb/retry";',
+  "client/bad-cli.ts": 'import { readDevConfig } from "../cli/dev-config";',
   "local/bad-core.ts": 'import { DomainError } from "../core/errors";',
   "local/stepfunctions/bad-type-only.ts": 'import type { Workflow } from "../../core/ports";',
   "local/stepfunctions/bad-lib.ts": 'import { buildApp } from "../../lib/app";',
@@ -56,6 +59,11 @@ const ALLOWED: Record<string, string> = {
     'import { SQSClient } from "@aws-sdk/client-sqs";',
     'import type { DeadLetter } from "../../core/ports";',
     'import { requireEnv } from "../dynamodb/client";',
+  ].join("\n"),
+  "client/good.ts": [
+    'import { API_ROUTES } from "../core/api/routes";',
+    'import { withRetries } from "../core/util/retry";',
+    'import { HitlApiError } from "./errors";',
   ].join("\n"),
   "local/stepfunctions/good.ts": [
     'import { SQSClient } from "@aws-sdk/client-sqs";',
@@ -115,7 +123,7 @@ describe("the module boundaries in lint", () => {
     expect(status).not.toBe(0);
   });
 
-  it("reports every fixture that crosses a boundary: core, functions, adapters and local", () => {
+  it("reports every fixture that crosses a boundary: core, functions, adapters, client and local", () => {
     // Arrange
     const expected = Object.keys(VIOLATIONS).sort();
 
@@ -144,6 +152,7 @@ describe("the module boundaries in lint", () => {
       functions: [2, 3],
       adapters: [1, 2],
       local: [1, 3],
+      client: [1, 1],
     };
 
     // Act

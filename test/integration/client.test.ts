@@ -1,0 +1,124 @@
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { describe, expect, it } from "vitest";
+import { HitlApiError, HitlClient } from "../../client";
+import { openApiDocument } from "../../core/api/openapi";
+import { call, cloud, createExperiment, dynamodb, eventually, nameOf, uid } from "./support";
+
+const as = (token: string, options: Partial<ConstructorParameters<typeof HitlClient>[0]> = {}) =>
+  new HitlClient({ baseUrl: cloud.apiUrl, token, ...options });
+const producer = as(cloud.tokens.producer);
+
+const decision = (experimentId: string, overrides: Record<string, unknown> = {}) => ({
+  experimentId,
+  unitId: uid("unit"),
+  item: { topic: "billing", amount: 100 },
+  prediction: { label: "approve", confidence: 0.99, modelVersion: "m-1" },
+  ...overrides,
+});
+
+describe("GET /v1/openapi.json on the local cloud", () => {
+  it("serves, without a token, exactly the document the build writes", async () => {
+    const answer = await call("GET", "/v1/openapi.json");
+
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toContain("application/json");
+    expect(answer.body).toEqual(openApiDocument());
+    expect(await producer.openApi()).toEqual(openApiDocument());
+  });
+});
+
+describe("the typed client (hitl-lab/client) on the local cloud", () => {
+  it("sends a decision and reads its outcome", async () => {
+    const experimentId = await createExperiment();
+
+    const answer = await producer.decisions.send(decision(experimentId));
+    const settled = await producer.decisions.outcome(answer.decisionId, { timeoutMs: 10_000 });
+
+    expect(answer).toMatchObject({ experimentId, route: "auto", outcome: "approve", replayed: false });
+    expect(answer.decisionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(settled).toMatchObject({ decisionId: answer.decisionId, status: "automated", outcome: "approve" });
+  });
+
+  it("retries a decision whose answer was lost with the same decisionId: the first answer comes back, and one record is stored", async () => {
+    const experimentId = await createExperiment();
+    let attempts = 0;
+    // The first attempt reaches the API and is routed; its answer is then lost, as on a dropped connection.
+    const losing = as(cloud.tokens.producer, {
+      fetch: (async (input: URL, init?: RequestInit) => {
+        attempts += 1;
+        const response = await fetch(input, init);
+        if (attempts === 1) {
+          await response.text();
+          throw new TypeError("fetch failed: socket hang up");
+        }
+        return response;
+      }) as typeof fetch,
+    });
+
+    const answer = await losing.decisions.send(decision(experimentId));
+
+    expect(attempts).toBe(2);
+    expect(answer).toMatchObject({ route: "auto", replayed: true });
+    const stored = await dynamodb.send(
+      new GetItemCommand({
+        TableName: nameOf("DecisionsTable"),
+        Key: { pk: { S: answer.decisionId }, sk: { S: "DECISION" } },
+      }),
+    );
+    expect(stored.Item?.decisionId?.S).toBe(answer.decisionId);
+  });
+
+  it("throws typed errors that name the API's code and message", async () => {
+    const experimentId = await createExperiment();
+
+    const invalid = await producer.decisions
+      .send(decision(experimentId, { prediction: { label: "approve", confidence: 2 } }))
+      .catch((e: unknown) => e);
+    const unknown = await producer.decisions.get(uid("missing")).catch((e: unknown) => e);
+    const reused = await (async () => {
+      const decisionId = uid("d");
+      await producer.decisions.send(decision(experimentId, { decisionId }));
+      return producer.decisions
+        .send(decision(experimentId, { decisionId, item: { topic: "other" } }))
+        .catch((e: unknown) => e);
+    })();
+    const unauthorized = await as("not-a-token")
+      .decisions.get("x")
+      .catch((e: unknown) => e);
+
+    expect(invalid).toBeInstanceOf(HitlApiError);
+    expect(invalid).toMatchObject({ status: 400, code: "validation_failed" });
+    expect((invalid as HitlApiError).apiMessage).toContain("prediction.confidence");
+    expect(unknown).toMatchObject({ status: 404, code: "not_found" });
+    expect(reused).toMatchObject({ status: 409, code: "decision_id_reused" });
+    expect(unauthorized).toMatchObject({ status: 401, code: "gateway", apiMessage: "Unauthorized" });
+  });
+
+  it("works a held decision through review to its outcome; a repeated verdict is answered as the first", async () => {
+    const queue = uid("client");
+    const experimentId = await createExperiment({}, queue);
+    const reviewer = as(cloud.identities.r3 ?? "");
+
+    const held = await producer.decisions.send(decision(experimentId, { item: { topic: "legal" } }));
+    const claimed = await eventually(
+      async () => (await reviewer.reviews.claim(queue, { experimentId })) ?? undefined,
+      30_000,
+      "the held item to be claimable",
+    );
+    const first = await reviewer.reviews.verdict(claimed.review.reviewId, {
+      label: "deny",
+      handlingSeconds: 5,
+    });
+    const again = await reviewer.reviews.verdict(claimed.review.reviewId, {
+      label: "deny",
+      handlingSeconds: 5,
+    });
+    const settled = await producer.decisions.outcome(held.decisionId, { timeoutMs: 60_000, pollMs: 500 });
+
+    expect(held).toMatchObject({ route: "human", replayed: false });
+    expect(claimed.review.decisionId).toBe(held.decisionId);
+    expect(first).toMatchObject({ status: "recorded", replayed: false });
+    expect(again).toMatchObject({ replayed: true });
+    expect(settled).toMatchObject({ outcome: "deny", outcomeSource: "reviewer" });
+  });
+});
