@@ -2,7 +2,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { LocalCloud } from "../local/cloud";
 import type { BenchOptions } from "./args";
-import type { BenchHttp } from "./http";
+import type { BenchApi } from "./http";
 import type { Recorder } from "./recorder";
 import type { AppInfo } from "./template";
 
@@ -13,8 +13,8 @@ export interface BenchContext {
   /** Counting lines, invocations and executions, by phase (`recorder.begin(name)`). */
   readonly recorder: Recorder;
   readonly app: AppInfo;
-  /** Counts the requests it makes: each is one API Gateway request. */
-  readonly http: BenchHttp;
+  /** The API clients, by token; `api.requests` counts every request (each is one API Gateway request). */
+  readonly api: BenchApi;
   /** The benchmark's own client (not counted) for set-up and for waiting on state. */
   readonly dynamodb: DynamoDBClient;
   /** Unique per run, for ids that must not collide. */

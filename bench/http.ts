@@ -1,33 +1,27 @@
-/** The benchmark's HTTP client: counts every request it makes (each is one API Gateway request). */
+/** The benchmark's API clients (`hitl-lab/client`), one per token, counting every request they make. */
+import { HitlClient } from "../client";
 
-export class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: string,
-    what: string,
-  ) {
-    super(`${what} → HTTP ${status}: ${body.slice(0, 200)}`);
-    this.name = "HttpFailure";
-  }
-}
-
-export class BenchHttp {
+export class BenchApi {
+  /** HTTP requests sent: each is one API Gateway request. */
   requests = 0;
+  private readonly clients = new Map<string, HitlClient>();
 
   constructor(private readonly baseUrl: string) {}
 
-  async call<T>(method: string, path: string, token: string, body?: unknown): Promise<T> {
-    this.requests += 1;
-    const response = await fetch(new URL(path, this.baseUrl), {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new HttpFailure(response.status, text, `${method} ${path}`);
-    return (text ? JSON.parse(text) : undefined) as T;
+  /** The client with this token. No retries: a failed request is a result to report, not to hide. */
+  as(token: string): HitlClient {
+    let client = this.clients.get(token);
+    if (!client) {
+      client = new HitlClient({
+        baseUrl: this.baseUrl,
+        token,
+        retry: { maxAttempts: 1 },
+        onAttempt: () => {
+          this.requests += 1;
+        },
+      });
+      this.clients.set(token, client);
+    }
+    return client;
   }
 }

@@ -12,7 +12,7 @@ import { ensureSynthesized } from "../cli/synth";
 import { onShutdown, startLocalCloud } from "../local/cloud";
 import { parseArgs, USAGE, UsageError } from "./args";
 import type { BenchContext } from "./context";
-import { BenchHttp } from "./http";
+import { BenchApi } from "./http";
 import { machine } from "./machine";
 import { Recorder } from "./recorder";
 import { markdown } from "./render";
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
     cloud,
     recorder,
     app: appInfo(cloud),
-    http: new BenchHttp(cloud.apiUrl),
+    api: new BenchApi(cloud.apiUrl),
     dynamodb,
     runId,
     progress,

@@ -1,6 +1,6 @@
+import { HitlApiError, type HitlClient } from "../client";
 import { LABELS, type SimulatedDecision, simulatedTraffic } from "../core/simulation/model";
 import { seededRandom } from "../core/simulation/random";
-import { type ApiClient, ApiError } from "./api-client";
 
 export interface TrafficStats {
   sent: number;
@@ -18,17 +18,12 @@ export function newTrafficStats(): TrafficStats {
   return { sent: 0, auto: 0, human: 0, audit: 0, errors: 0, reviewed: 0, latenciesMs: [] };
 }
 
-interface DecisionAnswer {
-  route: "auto" | "human";
-  audit: boolean;
-}
-
 /**
  * Sends simulated decisions at `rate` per second (Poisson arrivals) until `signal` aborts or
  * `limit` decisions were sent. Remembers each decision's true label for the simulated reviewers.
  */
 export async function driveTraffic(
-  producer: ApiClient,
+  producer: HitlClient,
   options: { experimentId: string; rate: number; limit?: number; seed?: number; signal: AbortSignal },
   stats: TrafficStats,
   truths: Map<string, string>,
@@ -39,8 +34,8 @@ export async function driveTraffic(
     const decision: SimulatedDecision = next();
     truths.set(decision.decisionId, decision.truth);
     const started = performance.now();
-    const call = producer
-      .post<DecisionAnswer>("/v1/decisions", {
+    const call = producer.decisions
+      .send({
         experimentId: options.experimentId,
         unitId: decision.unitId,
         decisionId: decision.decisionId,
@@ -55,7 +50,7 @@ export async function driveTraffic(
       })
       .catch((error: unknown) => {
         stats.errors += 1;
-        stats.lastError = error instanceof ApiError ? error.message : String(error);
+        stats.lastError = error instanceof HitlApiError ? error.message : String(error);
       })
       .finally(() => inFlight.delete(call));
     inFlight.add(call);
@@ -71,7 +66,7 @@ export async function driveTraffic(
  * true label (careful people are right about 95% of the time).
  */
 export async function simulateReviewer(
-  reviewer: ApiClient,
+  reviewer: HitlClient,
   options: {
     experimentId: string;
     queues: string[];
@@ -87,23 +82,21 @@ export async function simulateReviewer(
     let worked = false;
     for (const queue of options.queues) {
       try {
-        const claimed = await reviewer.post<{ review: { reviewId: string; decisionId: string } | null }>(
-          `/v1/queues/${encodeURIComponent(queue)}/claim?experimentId=${encodeURIComponent(options.experimentId)}`,
-        );
-        if (!claimed.review) continue;
+        const claimed = await reviewer.reviews.claim(queue, { experimentId: options.experimentId });
+        if (!claimed) continue;
         worked = true;
         const think = options.thinkSeconds * (0.5 + random());
         await sleep(think * 1000, options.signal);
         const truth = truths.get(claimed.review.decisionId) ?? LABELS[0];
         const label = random() < 0.95 ? truth : (LABELS[Math.floor(random() * LABELS.length)] as string);
-        await reviewer.post(`/v1/reviews/${claimed.review.reviewId}/verdict`, {
+        await reviewer.reviews.verdict(claimed.review.reviewId, {
           label,
           handlingSeconds: Math.round(think),
         });
         stats.reviewed += 1;
       } catch (error) {
         if (options.signal.aborted) return;
-        stats.lastError = error instanceof ApiError ? error.message : String(error);
+        stats.lastError = error instanceof HitlApiError ? error.message : String(error);
       }
     }
     if (!worked) await sleep(1000, options.signal);

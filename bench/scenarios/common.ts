@@ -1,5 +1,6 @@
 /** Helpers the scenarios share: experiments, decision bodies, execution histories, the ops table. */
 import { unitTotal } from "../../adapters/aws-operations";
+import type { ExperimentInput } from "../../client";
 import type { HistoryEvent } from "../../local/stepfunctions/service";
 import type { BenchContext } from "../context";
 import type { FunctionCount } from "../cost";
@@ -8,8 +9,10 @@ import type { PhaseRecord } from "../recorder";
 import { num, perItem } from "../render";
 import { summarize } from "../stats";
 
-export async function createExperiment(ctx: BenchContext, id: string, policy: Record<string, unknown>) {
-  await ctx.http.call("POST", "/v1/experiments", ctx.cloud.tokens.admin, {
+type Policy = ExperimentInput["arms"][number]["policy"];
+
+export async function createExperiment(ctx: BenchContext, id: string, policy: Policy) {
+  await ctx.api.as(ctx.cloud.tokens.admin).experiments.create({
     id,
     status: "running",
     control: "only",

@@ -177,7 +177,7 @@ export const report: Scenario = {
     for (let i = 0; i < samples; i++)
       for (const variant of VARIANTS) {
         const experimentId = `bench-report-${ctx.runId}-${variant}-${i}`;
-        await ctx.http.call("POST", "/v1/experiments", ctx.cloud.tokens.admin, {
+        await ctx.api.as(ctx.cloud.tokens.admin).experiments.create({
           id: experimentId,
           status: "running",
           control: "conservative",
@@ -208,17 +208,16 @@ export const report: Scenario = {
     // A fresh container first: a 404 starts the reports function (bundle, SDK, connections), so that
     // neither variant's first request pays for it.
     const startStart = performance.now();
-    await ctx.http
-      .call("GET", `/v1/experiments/bench-report-${ctx.runId}-none/report`, ctx.cloud.tokens.analyst)
-      .catch(() => undefined);
+    const analyst = ctx.api.as(ctx.cloud.tokens.analyst);
+    await analyst.experiments.report(`bench-report-${ctx.runId}-none`).catch(() => undefined);
     const containerStartMs = performance.now() - startStart;
     ctx.recorder.begin(PHASE);
     for (let i = 0; i < samples; i++)
       for (const variant of i % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
-        const path = `/v1/experiments/${ids[variant][i]}/report`;
+        const id = ids[variant][i] as string;
         for (let c = 0; c <= WARM_CALLS; c++) {
           const started = performance.now();
-          const body = await ctx.http.call<ExperimentReport>("GET", path, ctx.cloud.tokens.analyst);
+          const body = await analyst.experiments.report(id);
           (c === 0 ? times[variant].cold : times[variant].warm).push(performance.now() - started);
           bodies[variant] ??= body;
         }
@@ -241,11 +240,7 @@ export const report: Scenario = {
           rollupItems: store.reads.rollupItems - before.rollupItems,
         };
       }
-      const experiment = await ctx.http.call<Parameters<typeof buildReport>[0]["experiment"]>(
-        "GET",
-        `/v1/experiments/${experimentId}`,
-        ctx.cloud.tokens.admin,
-      );
+      const experiment = await ctx.api.as(ctx.cloud.tokens.admin).experiments.get(experimentId);
       const computeStart = performance.now();
       buildReport({ experiment, rows, now: new Date() });
       const computeMs = performance.now() - computeStart;

@@ -33,10 +33,6 @@ export const HANDLING_SECONDS = 60;
 export const humanCostPerItem = (hourlyRateUsd = HOURLY_RATE_USD, handlingSeconds = HANDLING_SECONDS) =>
   (hourlyRateUsd * handlingSeconds) / 3600;
 
-interface Claimed {
-  review: { reviewId: string } | null;
-}
-
 export const review: Scenario = {
   name: "review",
   title: "Held items: claim and verdict",
@@ -82,12 +78,7 @@ export const review: Scenario = {
         Math.min(options.concurrency, count),
         async (i) => {
           const body = decisionBody(experimentId, `${runId}-${label}-${i}`, i, 0.5);
-          const answer = await ctx.http.call<{ route: string; reviewId?: string }>(
-            "POST",
-            "/v1/decisions",
-            ctx.cloud.tokens.producer,
-            body,
-          );
+          const answer = await ctx.api.as(ctx.cloud.tokens.producer).decisions.send(body);
           if (answer.route !== "human" || !answer.reviewId)
             throw new Error(`decision ${body.decisionId} was not held`);
           reviewIds.add(answer.reviewId);
@@ -113,19 +104,19 @@ export const review: Scenario = {
       const cpu = cpuMeter();
       const started = performance.now();
       const reviewer = async (i: number) => {
-        const token = ctx.cloud.mintToken(`bench-reviewer-${runId}-${i}`, ["hitl/reviewer"]);
+        const api = ctx.api.as(ctx.cloud.mintToken(`bench-reviewer-${runId}-${i}`, ["hitl/reviewer"]));
         while (decided < count) {
           try {
             const t0 = performance.now();
-            const claimed = await ctx.http.call<Claimed>("POST", `/v1/queues/${queue}/claim`, token);
+            const claimed = await api.reviews.claim(queue);
             const t1 = performance.now();
-            if (!claimed.review) {
+            if (!claimed) {
               emptyClaims += 1;
               if ((await pendingCount()) === 0) return;
               continue;
             }
             claimMs.push(t1 - t0);
-            await ctx.http.call("POST", `/v1/reviews/${claimed.review.reviewId}/verdict`, token, {
+            await api.reviews.verdict(claimed.review.reviewId, {
               label: "approve",
               handlingSeconds: HANDLING_SECONDS,
             });
@@ -173,7 +164,7 @@ export const review: Scenario = {
     await round("held-warm", warmItems, Math.min(reviewers, warmItems), false);
     await recorder.settle();
 
-    const httpBefore = ctx.http.requests;
+    const httpBefore = ctx.api.requests;
     const since = Date.now();
     recorder.begin(PHASE);
     const {
@@ -189,7 +180,7 @@ export const review: Scenario = {
       reviewElapsed,
       busy,
     } = await round("held", m, reviewers, true);
-    const httpRequests = ctx.http.requests - httpBefore;
+    const httpRequests = ctx.api.requests - httpBefore;
     await recorder.settle();
     recorder.begin(undefined);
 

@@ -58,10 +58,10 @@ export const routing: Scenario = {
     const c = options.concurrency;
     const experimentId = `bench-auto-${runId}`;
     await createExperiment(ctx, experimentId, { autoAcceptAbove: 0, auditRate: 0 });
-    const producer = ctx.cloud.tokens.producer;
+    const producer = ctx.api.as(ctx.cloud.tokens.producer);
     const send = (prefix: string) => async (i: number) => {
       const body = decisionBody(experimentId, `${runId}-${prefix}-${i}`, i, 0.9);
-      const answer = await ctx.http.call<{ route: string }>("POST", "/v1/decisions", producer, body);
+      const answer = await producer.decisions.send(body);
       if (answer.route !== "auto") throw new Error(`decision ${body.decisionId} was not automated`);
     };
 
@@ -109,13 +109,13 @@ export const routing: Scenario = {
     try {
       before = await floor("before");
 
-      const httpBefore = ctx.http.requests;
+      const httpBefore = ctx.api.requests;
       const since = Date.now();
       recorder.begin(PHASE);
       const cpu = cpuMeter();
       const load = await closedLoop(n, c, send("run"), progressReporter("routing", n, ctx.progress));
       const busy = cpu();
-      const httpRequests = ctx.http.requests - httpBefore;
+      const httpRequests = ctx.api.requests - httpBefore;
       await recorder.settle();
       recorder.begin(undefined);
       if (load.errors > 0) ctx.progress(`routing: ${load.errors} errors, first: ${load.firstError}`);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { ApiClient } from "../api-client";
+import { clientFor } from "../api-client";
 import { guarded, printJson } from "../output";
 
 export function registerDecide(program: Command): void {
@@ -19,23 +19,33 @@ export function registerDecide(program: Command): void {
       "after",
       "\nExample:\n  hitl decide --experiment claims-triage --unit customer-7 --label approve --confidence 0.91 --topic billing",
     )
-    .action((o: Record<string, string>) =>
-      guarded(async () => {
-        const item = o.item ? (JSON.parse(readFileSync(o.item, "utf8")) as Record<string, unknown>) : {};
-        printJson(
-          await ApiClient.forRole("producer").post("/v1/decisions", {
-            experimentId: o.experiment,
-            unitId: o.unit,
-            ...(o.decisionId ? { decisionId: o.decisionId } : {}),
-            item: { ...item, ...(o.topic ? { topic: o.topic } : {}) },
-            prediction: {
-              label: o.label,
-              confidence: Number(o.confidence),
-              ...(o.modelVersion ? { modelVersion: o.modelVersion } : {}),
-            },
-          }),
-        );
-      }),
+    .action(
+      (o: {
+        experiment: string;
+        unit: string;
+        label: string;
+        confidence: string;
+        topic?: string;
+        item?: string;
+        decisionId?: string;
+        modelVersion?: string;
+      }) =>
+        guarded(async () => {
+          const item = o.item ? (JSON.parse(readFileSync(o.item, "utf8")) as Record<string, unknown>) : {};
+          printJson(
+            await clientFor("producer").decisions.send({
+              experimentId: o.experiment,
+              unitId: o.unit,
+              ...(o.decisionId ? { decisionId: o.decisionId } : {}),
+              item: { ...item, ...(o.topic ? { topic: o.topic } : {}) },
+              prediction: {
+                label: o.label,
+                confidence: Number(o.confidence),
+                ...(o.modelVersion ? { modelVersion: o.modelVersion } : {}),
+              },
+            }),
+          );
+        }),
     );
   program
     .command("decision <id>")
@@ -45,9 +55,9 @@ export function registerDecide(program: Command): void {
     .action((id: string, o: { audit?: boolean }) =>
       guarded(async () =>
         printJson(
-          await ApiClient.forRole(o.audit ? "analyst" : "producer").get(
-            `/v1/decisions/${encodeURIComponent(id)}${o.audit ? "/audit" : ""}`,
-          ),
+          o.audit
+            ? await clientFor("analyst").decisions.audit(id)
+            : await clientFor("producer").decisions.get(id),
         ),
       ),
     );

@@ -1,10 +1,10 @@
 import * as path from "node:path";
 import { type Command, Option } from "commander";
+import { HitlApiError, HitlClient } from "../../client";
 import { parseExperiment } from "../../core/experiments/validate";
 import { experimentQueues } from "../../core/review/queues";
 import { demoExperiment } from "../../core/simulation/model";
 import { DEFAULT_PORTS, type LocalCloud, onShutdown, startLocalCloud } from "../../local/cloud";
-import { ApiClient, ApiError } from "../api-client";
 import { DATA_DIR_ENV } from "../dev-config";
 import { type PortName, type PortOptions, portBaseOption, portOption, resolvePorts } from "../dev-options";
 import { driveTraffic, newTrafficStats, percentile, simulateReviewer } from "../simulate";
@@ -107,30 +107,30 @@ export function registerDev(program: Command): void {
       for (const line of tokensHelp(cloud, dataDir)) log(line);
       log("");
 
-      const admin = new ApiClient(cloud.apiUrl, cloud.tokens.admin);
+      const admin = new HitlClient({ baseUrl: cloud.apiUrl, token: cloud.tokens.admin });
       const experiment = demoExperiment();
       const parsedDemo = parseExperiment(experiment);
       if (!parsedDemo.ok)
         throw new Error(`the demo experiment is invalid: ${JSON.stringify(parsedDemo.errors)}`);
       try {
-        await admin.post("/v1/experiments", experiment);
+        await admin.experiments.create(experiment);
         log(`seeded the demo experiment "${experiment.id}" (arms: conservative ≥ 0.95, aggressive ≥ 0.80)`);
       } catch (error) {
-        if (!(error instanceof ApiError && error.status === 409)) throw error;
+        if (!(error instanceof HitlApiError && error.code === "experiment_exists")) throw error;
         log(`demo experiment "${experiment.id}" already exists (kept from the last run)`);
       }
       if (!options.traffic) return;
 
       const stats = newTrafficStats();
       const truths = new Map<string, string>();
-      const producer = new ApiClient(cloud.apiUrl, cloud.tokens.producer);
+      const producer = new HitlClient({ baseUrl: cloud.apiUrl, token: cloud.tokens.producer });
       const reviewers = Number(options.reviewers);
       // The demo's reviewers see every queue of the demo, and claim only the demo's items there.
       const queues = experimentQueues(parsedDemo.value.arms);
       for (let i = 1; i <= reviewers; i++) {
         const token = cloud.mintToken(`sim-reviewer-${i}`, ["hitl/reviewer"], { queues: queues.join(",") });
         void simulateReviewer(
-          new ApiClient(cloud.apiUrl, token),
+          new HitlClient({ baseUrl: cloud.apiUrl, token }),
           { experimentId: experiment.id, queues, thinkSeconds: 4, seed: i, signal: stopTraffic.signal },
           stats,
           truths,

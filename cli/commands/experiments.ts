@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import type { Experiment } from "../../core/experiments/schema";
-import { ApiClient } from "../api-client";
+import type { ExperimentInput } from "../../client";
+import { clientFor } from "../api-client";
 import { guarded, printJson, table } from "../output";
 
-const readJson = (file: string): unknown => JSON.parse(readFileSync(file, "utf8"));
+// The API validates the file and names what is wrong in it.
+const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8")) as ExperimentInput;
 
 export function registerExperiments(program: Command): void {
   const experiments = program
@@ -18,9 +19,7 @@ export function registerExperiments(program: Command): void {
     .command("create <file>")
     .description("create an experiment from a JSON file")
     .action((file: string) =>
-      guarded(async () =>
-        printJson(await ApiClient.forRole("admin").post<Experiment>("/v1/experiments", readJson(file))),
-      ),
+      guarded(async () => printJson(await clientFor("admin").experiments.create(readJson(file)))),
     );
   experiments
     .command("list")
@@ -28,9 +27,7 @@ export function registerExperiments(program: Command): void {
     .option("--json", "print JSON")
     .action((options: { json?: boolean }) =>
       guarded(async () => {
-        const { experiments: list } = await ApiClient.forRole("admin").get<{ experiments: Experiment[] }>(
-          "/v1/experiments",
-        );
+        const list = await clientFor("admin").experiments.list();
         if (options.json) return printJson(list);
         process.stdout.write(
           `${table(
@@ -49,19 +46,11 @@ export function registerExperiments(program: Command): void {
   experiments
     .command("get <id>")
     .description("print an experiment's current config")
-    .action((id: string) =>
-      guarded(async () =>
-        printJson(await ApiClient.forRole("admin").get(`/v1/experiments/${encodeURIComponent(id)}`)),
-      ),
-    );
+    .action((id: string) => guarded(async () => printJson(await clientFor("admin").experiments.get(id))));
   experiments
     .command("update <id> <file>")
     .description("replace an experiment's config (makes a new version)")
     .action((id: string, file: string) =>
-      guarded(async () =>
-        printJson(
-          await ApiClient.forRole("admin").put(`/v1/experiments/${encodeURIComponent(id)}`, readJson(file)),
-        ),
-      ),
+      guarded(async () => printJson(await clientFor("admin").experiments.update(id, readJson(file)))),
     );
 }

@@ -1,42 +1,8 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { Command } from "commander";
-import { ApiClient, ApiError } from "../api-client";
-import { readDevConfig } from "../dev-config";
+import type { AckRequest } from "../../client";
+import { clientFor } from "../api-client";
 import { guarded, printJson } from "../output";
-
-/** The API's URL and the ml token, found as ApiClient finds them (HITL_API_URL/HITL_TOKEN, else .hitl/dev.json). */
-function mlEndpoint(): { baseUrl: string; token: string } {
-  if (process.env.HITL_API_URL && process.env.HITL_TOKEN)
-    return { baseUrl: process.env.HITL_API_URL, token: process.env.HITL_TOKEN };
-  const dev = readDevConfig();
-  return { baseUrl: dev.apiUrl, token: dev.tokens.ml };
-}
-
-function parseOrText(text: string): unknown {
-  try {
-    return text ? JSON.parse(text) : undefined;
-  } catch {
-    return { message: text };
-  }
-}
-
-/** One page of the JSON Lines export: the raw text (written as is) and the next page's cursor. */
-async function fetchPage(
-  endpoint: { baseUrl: string; token: string },
-  query: Record<string, string>,
-): Promise<{ text: string; count: number; cursor?: string }> {
-  const url = new URL("/v1/feedback", endpoint.baseUrl);
-  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
-  const response = await fetch(url, { headers: { authorization: `Bearer ${endpoint.token}` } });
-  const text = await response.text();
-  if (!response.ok) throw new ApiError(response.status, parseOrText(text));
-  const cursor = response.headers.get("x-next-cursor");
-  return {
-    text,
-    count: text.split("\n").filter((line) => line !== "").length,
-    ...(cursor ? { cursor } : {}),
-  };
-}
 
 const write = (out: WriteStream | NodeJS.WriteStream, text: string) =>
   new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
@@ -47,22 +13,22 @@ export async function exportAll(options: {
   out?: string;
   pageSize?: string;
 }): Promise<number> {
-  const endpoint = mlEndpoint();
+  const ml = clientFor("ml");
   const out = options.out ? createWriteStream(options.out) : process.stdout;
   let total = 0;
   let pages = 0;
   let cursor: string | undefined;
   try {
     do {
-      const page = await fetchPage(endpoint, {
-        limit: options.pageSize ?? "1000",
+      const page = await ml.feedback.page({
+        limit: Number(options.pageSize ?? "1000"),
         ...(options.since ? { since: options.since } : {}),
         ...(cursor ? { cursor } : {}),
       });
       await write(out, page.text);
-      total += page.count;
+      total += page.records;
       pages += 1;
-      cursor = page.cursor;
+      cursor = page.nextCursor;
       process.stderr.write(`page ${pages}: ${total} correction(s)${cursor ? ", more to come" : ""}\n`);
     } while (cursor);
   } finally {
@@ -102,12 +68,14 @@ export function registerFeedback(program: Command): void {
       guarded(async () => {
         if (Boolean(o.until) === Boolean(o.ids)) throw new Error("give either --until or --ids");
         printJson(
-          await ApiClient.forRole("ml").post("/v1/feedback/ack", {
-            ...(o.until ? { until: o.until } : {}),
-            ...(o.ids ? { feedbackIds: o.ids.split(",").map((id) => id.trim()) } : {}),
+          // The API checks the stage and names the problem.
+          await clientFor("ml").feedback.ack({
+            ...(o.until
+              ? { until: o.until }
+              : { feedbackIds: (o.ids ?? "").split(",").map((id) => id.trim()) }),
             modelVersion: o.modelVersion,
             stage: o.stage,
-          }),
+          } as AckRequest),
         );
       }),
     );
@@ -123,13 +91,7 @@ export function registerFeedback(program: Command): void {
       guarded(async () => {
         if (o.role !== "producer" && o.role !== "ml") throw new Error("--role must be producer or ml");
         printJson(
-          await ApiClient.forRole(o.role).post(
-            `/v1/decisions/${encodeURIComponent(decisionId)}/ground-truth`,
-            {
-              label: o.label,
-              source: o.source,
-            },
-          ),
+          await clientFor(o.role).decisions.groundTruth(decisionId, { label: o.label, source: o.source }),
         );
       }),
     );

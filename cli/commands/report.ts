@@ -1,7 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import type { ReportQuery } from "../../client";
 import { CORRECTIONS, type Correction, type ExperimentReport } from "../../core/report";
-import { ApiClient } from "../api-client";
+import { clientFor } from "../api-client";
 import { renderReportHtml } from "../render/report-html";
 import {
   renderFinanceCsv,
@@ -27,7 +28,7 @@ interface ReportCliOptions {
 
 export interface ReportCommandDeps {
   /** Fetches the report; default: `GET /v1/experiments/{id}/report` with the analyst token. */
-  fetchReport?: (path: string) => Promise<ExperimentReport>;
+  fetchReport?: (id: string, query: ReportQuery) => Promise<ExperimentReport>;
   now?: () => Date;
 }
 
@@ -90,16 +91,16 @@ export function registerReport(program: Command, deps: ReportCommandDeps = {}): 
         process.exitCode = EXIT_FAILED;
         return;
       }
-      const query = new URLSearchParams({
+      const query: ReportQuery = {
         ...(options.correction ? { correction: options.correction } : {}),
         ...(options.alpha !== undefined ? { alpha: String(options.alpha) } : {}),
-      }).toString();
-      const path = `/v1/experiments/${encodeURIComponent(id)}/report${query ? `?${query}` : ""}`;
+      };
       let report: ExperimentReport;
       try {
         const fetchReport =
-          deps.fetchReport ?? ((p: string) => ApiClient.forRole("analyst").get<ExperimentReport>(p));
-        report = await fetchReport(path);
+          deps.fetchReport ??
+          ((name: string, q: ReportQuery) => clientFor("analyst").experiments.report(name, q));
+        report = await fetchReport(id, query);
       } catch (error) {
         writeErr(`report: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exitCode = EXIT_FAILED;

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ApiClient } from "../api-client";
+import { clientFor } from "../api-client";
 import { guarded, printJson, table } from "../output";
 
 export function registerReview(program: Command): void {
@@ -15,11 +15,12 @@ export function registerReview(program: Command): void {
     .description("depth, oldest item's age and items near or past their SLA, per queue you may see")
     .action(() =>
       guarded(async () => {
-        const { queues } = await ApiClient.forRole("reviewer").get<{ queues: Record<string, unknown>[] }>(
-          "/v1/queues",
-        );
+        const queues = await clientFor("reviewer").reviews.queues();
         process.stdout.write(
-          `${table(queues, ["queue", "depth", "oldestAgeSeconds", "nearSla", "pastSla"])}\n`,
+          `${table(
+            queues.map((q) => ({ ...q })),
+            ["queue", "depth", "oldestAgeSeconds", "nearSla", "pastSla"],
+          )}\n`,
         );
       }),
     );
@@ -30,18 +31,17 @@ export function registerReview(program: Command): void {
     .option("--experiment <id>", "only this experiment's items (queues such as audit are shared)")
     .action((o: { queue: string; experiment?: string }) =>
       guarded(async () => {
-        const only = o.experiment ? `?experimentId=${encodeURIComponent(o.experiment)}` : "";
-        printJson(
-          await ApiClient.forRole("reviewer").post(`/v1/queues/${encodeURIComponent(o.queue)}/claim${only}`),
-        );
+        const claimed = await clientFor("reviewer").reviews.claim(o.queue, {
+          ...(o.experiment ? { experimentId: o.experiment } : {}),
+        });
+        const of = o.experiment ? ` of experiment "${o.experiment}"` : "";
+        printJson(claimed ?? { review: null, message: `queue "${o.queue}" has nothing${of} to claim` });
       }),
     );
   review
     .command("show <id>")
     .description("print a review item's context handoff")
-    .action((id: string) =>
-      guarded(async () => printJson(await ApiClient.forRole("reviewer").get(`/v1/reviews/${id}`))),
-    );
+    .action((id: string) => guarded(async () => printJson(await clientFor("reviewer").reviews.get(id))));
   review
     .command("decide <id>")
     .description("give your verdict on a claimed item")
@@ -51,7 +51,7 @@ export function registerReview(program: Command): void {
     .action((id: string, o: { label: string; notes?: string; handlingSeconds?: string }) =>
       guarded(async () =>
         printJson(
-          await ApiClient.forRole("reviewer").post(`/v1/reviews/${id}/verdict`, {
+          await clientFor("reviewer").reviews.verdict(id, {
             label: o.label,
             ...(o.notes ? { notes: o.notes } : {}),
             ...(o.handlingSeconds ? { handlingSeconds: Number(o.handlingSeconds) } : {}),
@@ -62,7 +62,5 @@ export function registerReview(program: Command): void {
   review
     .command("release <id>")
     .description("hand a claimed item back to its queue")
-    .action((id: string) =>
-      guarded(async () => printJson(await ApiClient.forRole("reviewer").post(`/v1/reviews/${id}/release`))),
-    );
+    .action((id: string) => guarded(async () => printJson(await clientFor("reviewer").reviews.release(id))));
 }

@@ -1,3 +1,4 @@
+import type { ExperimentInput } from "../experiments/schema";
 import { beta, exponential, seededRandom } from "./random";
 
 /**
@@ -87,13 +88,13 @@ export function simulatedTraffic(options: SimulationOptions = {}): () => Simulat
 }
 
 /** A demo experiment: two automation levels on a claims-triage model. */
-export function demoExperiment() {
+export function demoExperiment(): ExperimentInput {
   const sla = {
     tiers: [
       { name: "tier-1", slaSeconds: 120, hourlyRateUsd: 32 },
       { name: "tier-2", slaSeconds: 300, hourlyRateUsd: 65 },
     ],
-    fallback: { action: "model" },
+    fallback: { action: "model" as const },
     heartbeatSeconds: 60,
   };
   const policy = (autoAcceptAbove: number) => ({
@@ -104,7 +105,7 @@ export function demoExperiment() {
     rules: [
       {
         field: "amount",
-        op: "gt",
+        op: "gt" as const,
         value: 5000,
         queue: "high-value",
         reason: "amounts above 5,000 need a person",

@@ -23,17 +23,17 @@ function twoDays(): ExperimentReport {
 }
 
 interface Run extends CliRun {
-  paths: string[];
+  paths: { id: string; query: Record<string, unknown> }[];
 }
 
 async function runReport(args: string[], deps: Partial<ReportCommandDeps> = {}): Promise<Run> {
-  const paths: string[] = [];
+  const paths: Run["paths"] = [];
   const report = twoDays();
   const run = await runCli(
     (program) =>
       registerReport(program, {
-        fetchReport: async (p) => {
-          paths.push(p);
+        fetchReport: async (id, query) => {
+          paths.push({ id, query });
           return report;
         },
         now: () => fixedDate("2026-11-03T00:00:00Z"),
@@ -51,7 +51,7 @@ describe("hitl report", () => {
 
     // Assert
     expect(run.exitCode).toBeUndefined();
-    expect(run.paths).toEqual(["/v1/experiments/claims/report"]);
+    expect(run.paths).toEqual([{ id: "claims", query: {} }]);
     expect(run.stdout).toMatch(
       new RegExp(
         `^Experiment claims · config v1 · running · ${fixed("2026-11-01T00:00")} → ${fixed("2026-11-02T09:59")} UTC \\(2 days\\)`,
@@ -68,7 +68,7 @@ describe("hitl report", () => {
     const run = await runReport(["claims", "--format", "json", "--correction", "none", "--alpha", "0.1"]);
 
     // Assert
-    expect(run.paths).toEqual(["/v1/experiments/claims/report?correction=none&alpha=0.1"]);
+    expect(run.paths).toEqual([{ id: "claims", query: { correction: "none", alpha: "0.1" } }]);
     expect(JSON.parse(run.stdout)).toEqual(twoDays());
   });
 

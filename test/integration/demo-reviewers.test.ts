@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApiClient } from "../../cli/api-client";
 import { newTrafficStats, simulateReviewer } from "../../cli/simulate";
+import { HitlClient } from "../../client";
 import { reviewIdFor } from "../../core/review/hold";
 import { LABELS } from "../../core/simulation/model";
 import { call, cloud, createExperiment, eventually, uid } from "./support";
@@ -68,7 +68,7 @@ describe("the demo's simulated reviewers", () => {
 
     // Act
     const working = simulateReviewer(
-      new ApiClient(cloud.apiUrl, cloud.identities.r8 ?? ""),
+      new HitlClient({ baseUrl: cloud.apiUrl, token: cloud.identities.r8 ?? "" }),
       { experimentId: demo, queues: ["default", "audit"], thinkSeconds: 0, seed: 8, signal: stop.signal },
       stats,
       new Map(),
