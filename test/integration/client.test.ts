@@ -2,6 +2,7 @@ import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
 import { HitlApiError, HitlClient } from "../../client";
 import { openApiDocument } from "../../core/api/openapi";
+import { triage } from "../../examples/product-integration";
 import { call, cloud, createExperiment, dynamodb, eventually, nameOf, uid } from "./support";
 
 const as = (token: string, options: Partial<ConstructorParameters<typeof HitlClient>[0]> = {}) =>
@@ -120,5 +121,25 @@ describe("the typed client (hitl-lab/client) on the local cloud", () => {
     expect(first).toMatchObject({ status: "recorded", replayed: false });
     expect(again).toMatchObject({ replayed: true });
     expect(settled).toMatchObject({ outcome: "deny", outcomeSource: "reviewer" });
+  });
+
+  it("runs the README's integration example: an automated claim settles at once, a held one when a person decides", async () => {
+    await createExperiment({ id: "claims-triage" }, "default");
+    const reviewer = as(cloud.identities.r4 ?? "");
+    const claim = (topic: string) => ({ id: uid("claim"), customerId: uid("customer"), topic, amount: 120 });
+
+    const automated = await triage(claim("billing"), { label: "approve", confidence: 0.99 }, producer);
+    const legal = claim("legal");
+    const held = triage(legal, { label: "approve", confidence: 0.99 }, producer);
+    const claimed = await eventually(
+      async () => (await reviewer.reviews.claim("default", { experimentId: "claims-triage" })) ?? undefined,
+      30_000,
+      "the legal claim to be claimable",
+    );
+    await reviewer.reviews.verdict(claimed.review.reviewId, { label: "deny" });
+
+    expect(automated).toBe("approve");
+    expect(claimed.review.decisionId).toBe(legal.id);
+    expect(await held).toBe("deny");
   });
 });
