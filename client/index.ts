@@ -87,6 +87,9 @@ export class HitlClient {
       for (;;) {
         const decision = await this.decisions.get(id);
         if (decision.outcome !== undefined) return decision as Decision & { outcome: string };
+        // A withdrawn decision never gets one: waiting on would only run out the time.
+        if (decision.status === "withdrawn")
+          throw new Error(`decision ${id} was withdrawn; it has no outcome`);
         if (Date.now() >= deadline) throw new Error(`decision ${id} has no outcome yet (${decision.status})`);
         await sleep(options.pollMs ?? 1000);
       }

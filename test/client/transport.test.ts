@@ -206,3 +206,24 @@ describe("the API client's errors and requests", () => {
     expect(sent[0]?.authorization).toBeUndefined();
   });
 });
+
+describe("waiting for a decision's outcome", () => {
+  const view = (status: string, outcome?: string) =>
+    json(200, { decisionId: "d-1", status, ...(outcome ? { outcome } : {}) });
+
+  it("polls until the held decision has its outcome", async () => {
+    const { api, sent } = client([view("held"), view("held"), view("decided", "deny")]);
+
+    const decided = await api.decisions.outcome("d-1", { pollMs: 0 });
+
+    expect(decided.outcome).toBe("deny");
+    expect(sent).toHaveLength(3);
+  });
+
+  it("stops at once when the decision was withdrawn, which never gets an outcome", async () => {
+    const { api, sent } = client([view("held"), view("withdrawn")]);
+
+    await expect(api.decisions.outcome("d-1", { pollMs: 0 })).rejects.toThrow("d-1 was withdrawn");
+    expect(sent).toHaveLength(2);
+  });
+});
