@@ -6,12 +6,13 @@
  * recorder (call `ctx.recorder.begin("<name>")` around what it measures) and returns Markdown + data.
  */
 import type { Scenario } from "../context";
+import { client } from "./client";
 import { edge } from "./edge";
 import { metrics } from "./metrics";
 import { report } from "./report";
 import { review } from "./review";
 import { routing } from "./routing";
 
-export const SCENARIOS: readonly Scenario[] = [routing, review, metrics, report, edge];
+export const SCENARIOS: readonly Scenario[] = [routing, review, metrics, report, edge, client];
 
 export const scenarioNames = (): string[] => SCENARIOS.map((s) => s.name);
