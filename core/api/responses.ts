@@ -7,6 +7,9 @@ import { z } from "zod";
 import type { DecisionRecord, DecisionStatus } from "../decisions/record";
 import { DecisionRequestSchema, type DecisionResponse, PredictionSchema } from "../decisions/schema";
 import { type Experiment, ExperimentInputSchema } from "../experiments/schema";
+import type { AckResult } from "../feedback/acknowledge";
+import type { GroundTruthResult } from "../feedback/ground-truth";
+import type { QueueStats } from "../review/desk";
 import { API_ERRORS } from "./errors";
 
 /** True when A and B are the same type; a `const x: Same<A, B> = true` fails to compile otherwise. */
@@ -62,6 +65,42 @@ export const ExperimentSchema = ExperimentInputSchema.extend({
   updatedAt: z.string(),
 }).meta({ id: "Experiment" });
 
+export const QueuesSchema = z
+  .object({
+    queues: z.array(
+      z.object({
+        queue: z.string(),
+        depth: z.number().int(),
+        oldestAgeSeconds: z.number(),
+        nearSla: z.number().int().meta({ description: "items in the last 20% of their tier's SLA" }),
+        pastSla: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: "Queues" });
+
+export const GroundTruthResultSchema = z
+  .object({
+    decisionId: z.string(),
+    groundTruth: z.looseObject({ label: z.string(), source: z.string(), at: z.string() }),
+    outcome: z.string().meta({ description: "the decision's final outcome, unchanged by ground truth" }),
+    outcomeCorrect: z.boolean(),
+    modelCorrect: z.boolean(),
+    feedbackId: z.string().optional().meta({ description: "the correction, when the model was wrong" }),
+    replayed: z.boolean(),
+  })
+  .meta({ id: "GroundTruthResult" });
+
+export const AckResultSchema = z
+  .object({
+    stage: z.enum(["training", "evaluation", "deployed"]),
+    modelVersion: z.string(),
+    at: z.string(),
+    acknowledged: z.number().int(),
+    feedbackIds: z.array(z.string()),
+  })
+  .meta({ id: "AckResult" });
+
 /** A response the document describes in words only (its type is exported by the client). */
 export const described = (id: string, description: string) => z.looseObject({}).meta({ id, description });
 
@@ -86,4 +125,7 @@ const _view: Same<
   Exclude<keyof DecisionRecord, "requestHash">
 > = true;
 const _experiment: Same<keyof z.infer<typeof ExperimentSchema>, keyof Experiment> = true;
-void [_response, _status, _view, _experiment];
+const _queues: Same<z.infer<typeof QueuesSchema>["queues"][number], QueueStats> = true;
+const _groundTruth: Same<keyof z.infer<typeof GroundTruthResultSchema>, keyof GroundTruthResult> = true;
+const _ack: Same<z.infer<typeof AckResultSchema>, AckResult> = true;
+void [_response, _status, _view, _experiment, _queues, _groundTruth, _ack];

@@ -14,7 +14,15 @@ import { ClaimQuerySchema } from "../review/claim-query";
 import { VerdictSchema } from "../review/verdict";
 import type { Role } from "../roles";
 import type { ApiErrorCode } from "./errors";
-import { DecisionResponseSchema, DecisionViewSchema, described, ExperimentSchema } from "./responses";
+import {
+  AckResultSchema,
+  DecisionResponseSchema,
+  DecisionViewSchema,
+  described,
+  ExperimentSchema,
+  GroundTruthResultSchema,
+  QueuesSchema,
+} from "./responses";
 
 export interface ApiRoute {
   readonly method: "get" | "post" | "put";
@@ -111,7 +119,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     roles: ["producer", "ml"],
     body: { schema: GroundTruthSchema, required: true },
     success: ok(
-      described("GroundTruthResult", "whether the outcome and the model were right, and the correction"),
+      GroundTruthResultSchema,
       "Attached (the same label again answers as before, with `replayed: true`)",
     ),
     errors: ["not_found", "decision_not_settled", "ground_truth_conflict"],
@@ -142,10 +150,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: "feedback",
     roles: ["ml"],
     body: { schema: AckSchema, required: true },
-    success: ok(
-      described("AckResult", "`{ stage, modelVersion, at, acknowledged, feedbackIds }`"),
-      "Recorded",
-    ),
+    success: ok(AckResultSchema, "Recorded"),
     errors: ["feedback_not_found", "already_acknowledged"],
     idempotent: false,
   },
@@ -156,7 +161,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "Depth, oldest age and items near or past their SLA, per queue the reviewer may see",
     tag: "reviews",
     roles: ["reviewer", "admin"],
-    success: ok(described("Queues", "`{ queues: [...] }`"), "The queues"),
+    success: ok(QueuesSchema, "The queues"),
     errors: [],
     idempotent: true,
   },
