@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { AuditEntry } from "../core/audit/entry";
 import type { DecisionRecord } from "../core/decisions/record";
 import type { DecisionRequest, DecisionResponse } from "../core/decisions/schema";
+import type { ExperimentHistory } from "../core/experiments/history";
 import type { Experiment, ExperimentInput } from "../core/experiments/schema";
 import type { AckRequest, AckResult } from "../core/feedback/acknowledge";
 import type { GroundTruthResult, GroundTruthSchema } from "../core/feedback/ground-truth";
@@ -28,6 +29,7 @@ export type {
   DecisionRequest,
   DecisionResponse,
   Experiment,
+  ExperimentHistory,
   ExperimentInput,
   ExperimentReport,
   GroundTruthResult,
@@ -111,6 +113,8 @@ export class HitlClient {
     get: (id: string) => this.body<Experiment>("getExperiment", { params: { id } }),
     update: (id: string, input: ExperimentInput) =>
       this.body<Experiment>("updateExperiment", { params: { id }, body: input }),
+    /** Every config version, oldest first, and the experiment's audit trail. */
+    versions: (id: string) => this.body<ExperimentHistory>("getExperimentVersions", { params: { id } }),
     report: (id: string, query: ReportQuery = {}) =>
       this.body<ExperimentReport>("getReport", { params: { id }, query }),
   };

@@ -285,6 +285,29 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: "get",
+    path: "/v1/experiments/{id}/versions",
+    operationId: "getExperimentVersions",
+    summary: "Every config version of an experiment and its audit trail",
+    tag: "experiments",
+    roles: ["admin", "analyst"],
+    success: ok(
+      z
+        .object({
+          experimentId: z.string(),
+          currentVersion: z.number().int(),
+          versions: z.array(ExperimentSchema),
+          audit: z
+            .array(z.looseObject({}))
+            .meta({ description: "creations, changes and pauses, oldest first" }),
+        })
+        .meta({ id: "ExperimentHistory" }),
+      "The versions, oldest first",
+    ),
+    errors: ["not_found"],
+    idempotent: true,
+  },
+  {
+    method: "get",
     path: "/v1/experiments/{id}/report",
     operationId: "getReport",
     summary: "The experiment's report: every metric per arm, comparisons, recommendation (docs/report.md)",
@@ -300,6 +323,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: "/console",
     operationId: "getConsole",
     summary: "The reviewer console page (holds no data)",
+    tag: "public",
+    roles: "public",
+    success: { status: 200, schema: z.string(), contentType: "text/html", description: "The page" },
+    errors: [],
+    idempotent: true,
+  },
+  {
+    method: "get",
+    path: "/app",
+    operationId: "getApp",
+    summary: "The web app page: experiments and their live reports (holds no data)",
     tag: "public",
     roles: "public",
     success: { status: 200, schema: z.string(), contentType: "text/html", description: "The page" },
