@@ -6,13 +6,27 @@ import { traced } from "../observability";
 let client: DynamoDBDocumentClient | undefined;
 
 /**
+ * Numbers are JavaScript numbers both ways. A product's item may hold any double DynamoDB can store
+ * (an amount of 1e20, say): the SDK's defaults refuse to write one above 2^53 and read it back as a
+ * BigInt (which JSON cannot serialize) or not at all. DynamoDB keeps 38 digits, so the double's own
+ * shortest form is stored exactly and reads back as the same double. Inputs are checked against
+ * DynamoDB's range first (core/storage/dynamodb-limits.ts).
+ */
+export const NUMBER_OPTIONS = {
+  marshallOptions: {
+    removeUndefinedValues: true,
+    convertClassInstanceToMap: false,
+    allowImpreciseNumbers: true,
+  },
+  unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },
+} as const;
+
+/**
  * One document client per process, reused across invocations. The endpoint comes from the SDK's
  * standard AWS_ENDPOINT_URL_DYNAMODB, so the same code runs on AWS, the local cloud or LocalStack.
  */
 export function documentClient(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(countOperations(traced(new DynamoDBClient({}))), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
+  client ??= DynamoDBDocumentClient.from(countOperations(traced(new DynamoDBClient({}))), NUMBER_OPTIONS);
   return client;
 }
 

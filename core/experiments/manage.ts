@@ -1,6 +1,7 @@
 import { experimentEntity } from "../audit/entry";
 import { DomainError, notFound, validationFailed } from "../errors";
 import type { AuditLog, ExperimentStore } from "../ports";
+import { BUDGETS, checkStorable } from "../storage/dynamodb-limits";
 import type { Experiment } from "./schema";
 import { applyChange, newExperiment, parseExperiment } from "./validate";
 
@@ -10,14 +11,21 @@ export interface ManageExperimentsDeps {
   now: () => Date;
 }
 
+/** The experiment as a user wrote it, checked by its schema, its cross-field rules and DynamoDB's limits. */
+function parseStoredExperiment(body: unknown) {
+  const parsed = parseExperiment(body);
+  if (!parsed.ok) throw validationFailed("experiment", parsed.errors);
+  const storable = checkStorable(parsed.value, BUDGETS.experiment, "experiment");
+  if (!storable.ok) throw validationFailed("experiment", storable.errors);
+  return storable.value;
+}
+
 export async function createExperiment(
   deps: ManageExperimentsDeps,
   body: unknown,
   actor: string,
 ): Promise<Experiment> {
-  const parsed = parseExperiment(body);
-  if (!parsed.ok) throw validationFailed("experiment", parsed.errors);
-  const experiment = newExperiment(parsed.value, deps.now().toISOString());
+  const experiment = newExperiment(parseStoredExperiment(body), deps.now().toISOString());
   await deps.experiments.save(experiment);
   await deps.audit.append([
     {
@@ -41,16 +49,11 @@ export async function changeExperiment(
   const existing = await deps.experiments.get(id);
   if (!existing) throw notFound("experiment", id);
   const candidate = body !== null && typeof body === "object" && !("id" in body) ? { ...body, id } : body;
-  const parsed = parseExperiment(candidate);
-  if (!parsed.ok) throw validationFailed("experiment", parsed.errors);
-  if (parsed.value.id !== id) {
-    throw new DomainError(
-      400,
-      "id_mismatch",
-      `body id "${parsed.value.id}" does not match the path id "${id}"`,
-    );
+  const parsed = parseStoredExperiment(candidate);
+  if (parsed.id !== id) {
+    throw new DomainError(400, "id_mismatch", `body id "${parsed.id}" does not match the path id "${id}"`);
   }
-  const changed = applyChange(existing, parsed.value, deps.now().toISOString());
+  const changed = applyChange(existing, parsed, deps.now().toISOString());
   await deps.experiments.save(changed);
   await deps.audit.append([
     {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DomainError, validationFailed } from "../errors";
-import { parseWithSchema } from "../experiments/validate";
+import { BUDGETS, parseStorable } from "../storage/dynamodb-limits";
 import { canonicalIso } from "./iso";
 import { type FeedbackFeed, MAX_ACKS_PER_WRITE } from "./ports";
 import type { FeedbackRecord, FeedbackStage } from "./record";
@@ -25,7 +25,7 @@ export function parseAckRequest(body: unknown): AckRequest {
       "missing_body",
       'request body is empty; send { "feedbackIds": [...] | "until": ISO, "modelVersion", "stage" }',
     );
-  const parsed = parseWithSchema(AckSchema, body, "request body");
+  const parsed = parseStorable(AckSchema, body, "request body", BUDGETS.acknowledgement);
   if (!parsed.ok) throw validationFailed("acknowledgement", parsed.errors);
   const { feedbackIds, until, modelVersion, stage } = parsed.value;
   if ((feedbackIds === undefined) === (until === undefined))

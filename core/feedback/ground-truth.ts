@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { type AuditEntry, decisionEntity } from "../audit/entry";
 import { DomainError, notFound, validationFailed } from "../errors";
-import { parseWithSchema } from "../experiments/validate";
 import type { AuditLog, Notifier, ReviewStore } from "../ports";
+import { BUDGETS, parseStorable } from "../storage/dynamodb-limits";
 import type { DecisionWithGroundTruth, GroundTruth, GroundTruthStore } from "./ports";
 import { type FeedbackRecord, feedbackIdFor } from "./record";
 
@@ -49,7 +49,7 @@ export async function attachGroundTruth(
 ): Promise<GroundTruthResult> {
   if (body === undefined)
     throw new DomainError(400, "missing_body", 'request body is empty; send { "label": ..., "source": ... }');
-  const parsed = parseWithSchema(GroundTruthSchema, body, "request body");
+  const parsed = parseStorable(GroundTruthSchema, body, "request body", BUDGETS.groundTruth);
   if (!parsed.ok) throw validationFailed("ground truth", parsed.errors);
   const { label, source } = parsed.value;
 

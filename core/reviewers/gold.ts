@@ -6,7 +6,7 @@
 
 import { z } from "zod";
 import { DecisionRequestSchema, type Prediction, PredictionSchema } from "../decisions/schema";
-import { parseWithSchema } from "../experiments/validate";
+import { BUDGETS, parseStorable } from "../storage/dynamodb-limits";
 import { fingerprint } from "../util/fingerprint";
 
 /** One line of a gold upload. */
@@ -72,7 +72,7 @@ function parseLine(text: string, line: number, options: GoldParseOptions): GoldI
   } catch {
     return [{ line, path: "", message: "is not valid JSON (one gold item per line)" }];
   }
-  const parsed = parseWithSchema(GoldLineSchema, json, "gold item");
+  const parsed = parseStorable(GoldLineSchema, json, "gold item", BUDGETS.decision);
   if (!parsed.ok)
     return parsed.errors.map((e) => ({
       line,

@@ -3,7 +3,6 @@ import { DynamoReviewDesk } from "../../adapters/dynamodb/review-desk";
 import { sfnClient } from "../../adapters/sfn/client";
 import { SfnWorkflow } from "../../adapters/sfn/workflow";
 import { DomainError, validationFailed } from "../../core/errors";
-import { parseWithSchema } from "../../core/experiments/validate";
 import { claimFilter } from "../../core/review/claim-query";
 import {
   claimNext,
@@ -15,6 +14,7 @@ import {
 } from "../../core/review/desk";
 import { parseQueuesClaim, type Reviewer } from "../../core/review/entitlement";
 import { VerdictSchema } from "../../core/review/verdict";
+import { BUDGETS, parseStorable } from "../../core/storage/dynamodb-limits";
 import { deps } from "../shared/deps";
 import { type Caller, httpApi } from "../shared/http";
 
@@ -62,7 +62,7 @@ export const handler = httpApi({
     async run({ caller, params, body }) {
       if (body === undefined)
         throw new DomainError(400, "missing_body", 'request body is empty; send { "label": ... }');
-      const parsed = parseWithSchema(VerdictSchema, body, "verdict");
+      const parsed = parseStorable(VerdictSchema, body, "verdict", BUDGETS.verdict);
       if (!parsed.ok) throw validationFailed("verdict", parsed.errors);
       return { body: await submitVerdict(desk, reviewerOf(caller), params.id ?? "", parsed.value) };
     },
