@@ -89,8 +89,9 @@ export class StatelessStack extends Stack {
       "ReviewIntake",
       "review-intake",
       "Stores held items (and their task tokens) for reviewers",
-      tables,
+      { ...tables, REVIEW_INTAKE_DLQ_URL: data.reviewIntakeQueue.dlq.queueUrl },
     );
+    data.reviewIntakeQueue.dlq.grantSendMessages(reviewIntake);
     data.reviews.grantReadWriteData(reviewIntake);
     data.decisions.grantReadData(reviewIntake);
     appendAudit(reviewIntake);

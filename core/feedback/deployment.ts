@@ -121,16 +121,27 @@ function deployedAt(record: FeedbackRecord, modelVersion: string, sightedAt: str
   return [sightedAt, ...taken].sort().at(-1) ?? sightedAt;
 }
 
-/** A sighting message from the confirmation queue; undefined when it is not one (dead-lettered). */
-export function parseSighting(body: string): DeploymentSighting | undefined {
+/** A sighting message read, or what is wrong with it (for the log line of a failed message). */
+export function readSighting(body: string): { sighting: DeploymentSighting } | { problem: string } {
+  let value: unknown;
   try {
-    const value = JSON.parse(body) as Partial<Record<keyof DeploymentSighting, unknown>> | null;
-    const { modelVersion, decisionId, at } = value ?? {};
-    if (typeof modelVersion !== "string" || modelVersion === "") return undefined;
-    if (typeof decisionId !== "string" || typeof at !== "string" || Number.isNaN(Date.parse(at)))
-      return undefined;
-    return { modelVersion, decisionId, at };
-  } catch {
-    return undefined;
+    value = JSON.parse(body);
+  } catch (error) {
+    return { problem: `body is not valid JSON: ${(error as Error).message}` };
   }
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    return { problem: "body is not a JSON object" };
+  const { modelVersion, decisionId, at } = value as Partial<Record<keyof DeploymentSighting, unknown>>;
+  if (typeof modelVersion !== "string" || modelVersion === "")
+    return { problem: "modelVersion must be non-empty text" };
+  if (typeof decisionId !== "string") return { problem: "decisionId must be text" };
+  if (typeof at !== "string" || Number.isNaN(Date.parse(at)))
+    return { problem: "at must be an ISO date-time" };
+  return { sighting: { modelVersion, decisionId, at } };
+}
+
+/** A sighting message, or undefined when it is not one. */
+export function parseSighting(body: string): DeploymentSighting | undefined {
+  const read = readSighting(body);
+  return "sighting" in read ? read.sighting : undefined;
 }

@@ -211,6 +211,20 @@ export function parseStorable<S extends z.ZodType>(
   return parsed.ok ? checkStorable(parsed.value, budget, rootName) : parsed;
 }
 
+/** Path parameters become (parts of) keys; DynamoDB caps sort keys at 1,024 bytes, ids here are far shorter. */
+export const MAX_PATH_PARAMETER_BYTES = 512;
+
+/** The problem with a path parameter used as a key, or undefined when there is none. */
+export function keyTextProblem(text: string): string | undefined {
+  if (text === "") return "must not be empty";
+  const bad = unpairedSurrogateAt(text);
+  if (bad >= 0) return `is not valid Unicode text: an unpaired surrogate at character ${bad}`;
+  const bytes = utf8Bytes(text);
+  if (bytes > MAX_PATH_PARAMETER_BYTES)
+    return `is ${thousands(bytes)} bytes long; at most ${MAX_PATH_PARAMETER_BYTES} (it is used in a DynamoDB key)`;
+  return undefined;
+}
+
 /** What each stored input may take; the rest of its record fits beside it (docs/limits.md). */
 export const BUDGETS = {
   /** A decision's request is stored in the decision and again as a review item's `context`. */

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { count, logger, METRIC } from "../../adapters/observability";
-import { DomainError } from "../../core/errors";
+import { DomainError, validationFailed } from "../../core/errors";
 import type { Role } from "../../core/roles";
+import { keyTextProblem } from "../../core/storage/dynamodb-limits";
 import { correlate, correlationKeys, pathKeys } from "./correlation";
 import { edge } from "./edge";
 
@@ -100,6 +101,11 @@ export function httpApi(routes: Record<string, RouteHandler>) {
         }
         const body = parseBody(event);
         const params = (event.pathParameters ?? {}) as Record<string, string>;
+        const problems = Object.entries(params).flatMap(([name, value]) => {
+          const problem = keyTextProblem(value);
+          return problem ? [{ path: name, message: problem }] : [];
+        });
+        if (problems.length > 0) throw validationFailed("path", problems);
         correlate({ ...correlationKeys(body), ...pathKeys(event.routeKey, params) });
         const result = await route.run({
           event,

@@ -24,6 +24,7 @@ beforeAll(async () => {
     DECISIONS_TABLE: nameOf("DecisionsTable"),
     REVIEWS_TABLE: nameOf("ReviewsTable"),
     AUDIT_TABLE: nameOf("AuditTable"),
+    REVIEW_INTAKE_DLQ_URL: nameOf("ReviewIntakeQueue/Dlq"),
     // As the function's template sets them (lib/constructs/hitl-function.ts).
     POWERTOOLS_SERVICE_NAME: "review-intake",
     POWERTOOLS_METRICS_NAMESPACE: "HitlLab",

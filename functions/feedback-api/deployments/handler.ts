@@ -3,7 +3,7 @@ import { documentClient, requireEnv } from "../../../adapters/dynamodb/client";
 import { DynamoFeedbackStore } from "../../../adapters/dynamodb/feedback-store";
 import { DynamoModelVersions } from "../../../adapters/dynamodb/model-versions";
 import { logger } from "../../../adapters/observability";
-import { type ConfirmDeps, confirmDeployment, parseSighting } from "../../../core/feedback/deployment";
+import { type ConfirmDeps, confirmDeployment, readSighting } from "../../../core/feedback/deployment";
 import type { DeploymentSighting } from "../../../core/feedback/ports";
 import { edge } from "../../shared/edge";
 
@@ -16,12 +16,14 @@ export async function processSightings(event: SQSEvent, confirm: ConfirmDeps): P
   const failures: string[] = [];
   const byVersion = new Map<string, { sighting: DeploymentSighting; messageIds: string[] }>();
   for (const record of event.Records) {
-    const sighting = parseSighting(record.body);
-    if (!sighting) {
-      logger.warn("malformed sighting", { messageId: record.messageId });
+    const read = readSighting(record.body);
+    if (!("sighting" in read)) {
+      // Retried, then moved to the dead-letter queue by its redrive policy; the line says why.
+      logger.warn("malformed sighting", { messageId: record.messageId, problem: read.problem });
       failures.push(record.messageId);
       continue;
     }
+    const { sighting } = read;
     const known = byVersion.get(sighting.modelVersion);
     if (!known) byVersion.set(sighting.modelVersion, { sighting, messageIds: [record.messageId] });
     else {
