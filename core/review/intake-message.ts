@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { formatErrors, parseWithSchema } from "../experiments/validate";
+import { formatErrors } from "../experiments/validate";
+import { DYNAMODB_LIMITS, parseStorable } from "../storage/dynamodb-limits";
 import type { IntakeMessage } from "./intake";
 
 const Text = z.string().min(1).max(1024);
@@ -48,7 +49,11 @@ export function readIntakeMessage(body: string): IntakeRead {
       problem: `message body is not valid JSON: ${(error as Error).message}`,
     };
   }
-  const parsed = parseWithSchema(IntakeMessageSchema, value, "message body");
+  // Its ids become keys and its fields a review item: DynamoDB's limits apply as to any input.
+  const parsed = parseStorable(IntakeMessageSchema, value, "message body", {
+    depthOffset: 0,
+    maxBytes: DYNAMODB_LIMITS.maxItemBytes,
+  });
   if (!parsed.ok)
     return {
       ok: false,
