@@ -1,3 +1,5 @@
+import { formatErrors } from "../experiments/validate";
+import { checkStorable } from "../storage/dynamodb-limits";
 import {
   type DeploymentSighting,
   type DeploymentSignal,
@@ -137,7 +139,14 @@ export function readSighting(body: string): { sighting: DeploymentSighting } | {
   if (typeof decisionId !== "string") return { problem: "decisionId must be text" };
   if (typeof at !== "string" || Number.isNaN(Date.parse(at)))
     return { problem: "at must be an ISO date-time" };
-  return { sighting: { modelVersion, decisionId, at } };
+  // Its version and decision ids become keys: DynamoDB's limits apply as to any input.
+  const checked = checkStorable(
+    { modelVersion, decisionId, at },
+    { depthOffset: 1, maxBytes: 4_000 },
+    "body",
+  );
+  if (!checked.ok) return { problem: formatErrors(checked.errors).replaceAll("\n", "; ") };
+  return { sighting: checked.value };
 }
 
 /** A sighting message, or undefined when it is not one. */

@@ -228,6 +228,14 @@ describe("generated bad queue messages", () => {
     );
   });
 
+  it("names a sighting whose model version cannot be a key, so it is not confirmed", () => {
+    const read = readSighting('{"modelVersion":"m\\ud800","decisionId":"d-1","at":"2026-11-25T12:00:00Z"}');
+
+    expect(read).toEqual({
+      problem: "modelVersion: is not valid Unicode text: an unpaired surrogate at character 1",
+    });
+  });
+
   it("refuse any text that is not a JSON message, for both the intake and the sightings", () => {
     fc.assert(
       fc.property(
