@@ -64,7 +64,7 @@ describe("generated bad bodies on the local cloud", () => {
     );
   });
 
-  it("refuses every generated bad experiment with 400 naming the field, writing nothing", async () => {
+  it("refuses every generated bad new or changed experiment with 400 naming the field, writing nothing", async () => {
     const valid = () => ({
       id: "fuzz-exp",
       control: "a",
@@ -77,6 +77,18 @@ describe("generated bad bodies on the local cloud", () => {
         },
       ],
     });
+    const fields: [Path, Kind][] = [
+      [["modelPriceUsd"], "map"],
+      [["arms", 0, "policy", "autoAcceptAbove"], "probability"],
+      [["arms", 0, "policy", "rules", 0, "value"], "free"],
+    ];
+    await refusesAll(
+      "PUT",
+      () => `/v1/experiments/${world.experimentId}`,
+      { role: "admin" },
+      () => ({ ...valid(), id: world.experimentId }),
+      fields,
+    );
     await refusesAll("POST", () => "/v1/experiments", { role: "admin" }, valid, [
       [["modelPriceUsd"], "map"],
       [["arms", 0, "policy", "autoAcceptAbove"], "probability"],
@@ -149,6 +161,25 @@ describe("generated bad paths and query strings on the local cloud", () => {
         expect(body.error.message.length).toBeGreaterThan(0);
       }),
       { numRuns: RUNS * 2 },
+    );
+    expect(await tablesAndQueues()).toEqual(baseline);
+  });
+
+  it("refuses every generated malformed experiment id filtering a claim with 400 naming it, writing nothing", async () => {
+    const id = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !/^[A-Za-z0-9_.-]+$/.test(s)),
+      fc.string({ unit: fc.constantFrom("a", "b", "1"), minLength: 65, maxLength: 100 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(id, async (experimentId) => {
+        const query = new URLSearchParams({ experimentId });
+        const answer = await call<ErrorBody>("POST", `/v1/queues/${world.queue}/claim?${query}`, {
+          token: world.token,
+        });
+        expect(answer.status).toBe(400);
+        expect(answer.body.error.message).toContain("experimentId");
+      }),
+      { numRuns: RUNS },
     );
     expect(await tablesAndQueues()).toEqual(baseline);
   });
