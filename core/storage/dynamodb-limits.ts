@@ -152,7 +152,13 @@ function visit(walk: Walk, value: unknown, path: PropertyKey[]): unknown {
       const checked = visit(walk, element, [...path, key]);
       if (checked !== element) {
         copy ??= { ...(value as Record<string, unknown>) };
-        copy[key] = checked;
+        // defineProperty, not assignment: JSON may hold an own "__proto__" key.
+        Object.defineProperty(copy, key, {
+          value: checked,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
     }
     return copy ?? value;

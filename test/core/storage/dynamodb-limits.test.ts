@@ -51,6 +51,12 @@ describe("checkStorable", () => {
     expect(checkStorable({ x: -1e-200 }, ITEM, "body")).toEqual({ ok: true, value: { x: 0 } });
   });
 
+  it("rounds a tiny number under a JSON key named __proto__ as under any other", () => {
+    const result = checkStorable(JSON.parse('{"__proto__": 1e-140, "a": 1}'), ITEM, "body");
+
+    expect(result.ok && JSON.stringify(result.value)).toBe('{"__proto__":0,"a":1}');
+  });
+
   it("keeps 1e-130, the smallest magnitude DynamoDB stores, exactly", () => {
     expect(checkStorable({ x: 1e-130, y: -1e-130 }, ITEM, "body")).toEqual({
       ok: true,
