@@ -1,7 +1,15 @@
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { broken, type Kind, namesField, type Path } from "../support/bad-values";
-import { bench, deadLettered, decision, type ErrorBody, sendTo, tablesAndQueues } from "./bad-input-world";
+import {
+  bench,
+  deadLettered,
+  decision,
+  type ErrorBody,
+  finish,
+  sendTo,
+  tablesAndQueues,
+} from "./bad-input-world";
 import { call, cloud, settledSnapshot, uid } from "./support";
 
 /**
@@ -18,6 +26,9 @@ const withoutDeadLetters = (state: Record<string, unknown>) =>
 beforeAll(async () => {
   world = await bench();
   baseline = await settledSnapshot();
+});
+afterAll(async () => {
+  if (world) await finish(world);
 });
 
 const RUNS = 12;

@@ -54,6 +54,32 @@ export async function bench() {
   return { experimentId, queue, token, reviewId, settledId: automated.decisionId };
 }
 
+/**
+ * Decides the bench's claimed item and waits until its decision settles, so no lease runs out
+ * (and changes the tables) while a later suite compares snapshots.
+ */
+export async function finish(world: Awaited<ReturnType<typeof bench>>): Promise<void> {
+  const answer = await call("POST", `/v1/reviews/${world.reviewId}/verdict`, {
+    token: world.token,
+    body: { label: "approve" },
+  });
+  expect(answer.status).toBe(200);
+  await eventually(
+    async () => {
+      const review = await call<{ review: { status: string } | null }>(
+        "GET",
+        `/v1/reviews/${world.reviewId}`,
+        {
+          role: "reviewer",
+        },
+      );
+      return review.body.review?.status === "decided" ? true : undefined;
+    },
+    30_000,
+    "the bench's review to settle",
+  );
+}
+
 /** Every table and queue, as `snapshot()` has them, without one queue's dead-letter count. */
 export async function tablesAndQueues(except?: string): Promise<Record<string, unknown>> {
   const state = await snapshot();

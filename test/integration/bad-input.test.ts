@@ -1,9 +1,10 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   bench,
   deadLettered,
   decision,
   type ErrorBody,
+  finish,
   nested,
   sendTo,
   tablesAndQueues,
@@ -21,6 +22,9 @@ let baseline: Record<string, unknown>;
 beforeAll(async () => {
   world = await bench();
   baseline = await settledSnapshot();
+});
+afterAll(async () => {
+  if (world) await finish(world);
 });
 
 type Request = { method: string; path: () => string; role?: keyof typeof cloud.tokens; reviewer?: boolean };
