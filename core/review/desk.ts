@@ -5,6 +5,7 @@ import { DEFAULT_FEEDBACK } from "../feedback/types/schema";
 import { checkFeedback, type FeedbackInput } from "../feedback/types/verdict";
 import type { AuditLog, ExperimentStore, PendingFilter, ReviewDesk, ReviewStore, Workflow } from "../ports";
 import { TaskClosedError } from "../ports";
+import { DYNAMODB_LIMITS, dynamoBytes, utf8Bytes } from "../storage/dynamodb-limits";
 import { canSee, type Reviewer } from "./entitlement";
 import { publicView, type ReviewItem, type Verdict } from "./item";
 import { priorityScore } from "./priority";
@@ -162,6 +163,30 @@ export interface VerdictResult {
  * SendTaskSuccess, which a task accepts once: a verdict that arrives after the item escalated or
  * timed out gets 409 and changes nothing. Repeating the same verdict returns the first answer.
  */
+/** Step Functions caps a task's output (every verdict of the item) at 256 KiB. */
+const MAX_TASK_OUTPUT_BYTES = 262_144;
+/** Room for the fields a verdict's write adds beside it (status, timestamps). */
+const ITEM_MARGIN_BYTES = 2_048;
+
+/**
+ * A verdict is refused (400, nothing written) when the review item would no longer fit DynamoDB
+ * with it, or all its verdicts no longer fit the workflow's task output: notes and corrections of
+ * several reviewers add up.
+ */
+function checkVerdictFits(item: ReviewItem, verdict: Verdict): void {
+  const all = [...item.verdicts, verdict];
+  const itemBytes = dynamoBytes({ ...item, verdicts: all });
+  const limit = DYNAMODB_LIMITS.maxItemBytes - ITEM_MARGIN_BYTES;
+  const outputBytes = utf8Bytes(JSON.stringify({ verdicts: all }));
+  const problem =
+    itemBytes > limit
+      ? `would make review ${item.reviewId} take ${itemBytes} bytes as DynamoDB counts them; at most ${limit} fit (DynamoDB's item limit is ${DYNAMODB_LIMITS.maxItemBytes} bytes): shorten the notes or the correction`
+      : outputBytes > MAX_TASK_OUTPUT_BYTES
+        ? `would make the verdicts of review ${item.reviewId} ${outputBytes} bytes of JSON; the workflow takes at most ${MAX_TASK_OUTPUT_BYTES} (Step Functions' 256 KiB): shorten the notes or the correction`
+        : undefined;
+  if (problem) throw validationFailed("verdict", [{ path: "verdict", message: problem }]);
+}
+
 export async function submitVerdict(
   deps: DeskDeps,
   reviewer: Reviewer,
@@ -222,6 +247,7 @@ export async function submitVerdict(
     claimedAt,
     price,
   };
+  checkVerdictFits(item, verdict);
   const verdicts = [...roundVerdicts(item), verdict];
   const complete = verdicts.length >= item.requiredVerdicts;
 

@@ -237,8 +237,8 @@ export const BUDGETS = {
   decision: { depthOffset: 1, maxBytes: 256_000 },
   /** An experiment is its item (current and version items), with a few server fields beside it. */
   experiment: { depthOffset: 0, maxBytes: 400_000 },
-  /** A verdict is an entry of the review item's `verdicts` list. */
-  verdict: { depthOffset: 2, maxBytes: 16_000 },
+  /** A verdict is an entry of the review item's `verdicts` list; the whole item is checked too (desk.ts). */
+  verdict: { depthOffset: 2, maxBytes: 200_000 },
   /** Ground truth is the decision's `groundTruth` map. */
   groundTruth: { depthOffset: 1, maxBytes: 4_000 },
   /** An acknowledgement lands in each acknowledged record's `acks` list. */

@@ -147,6 +147,43 @@ describe("verdicts", () => {
     expect(w.log.changes().added.filter((e) => e.type === "review.verdict")).toHaveLength(1);
   });
 
+  it("refuses a verdict that would push the review item past DynamoDB's 400 KB, changing nothing", async () => {
+    // Arrange: a large item that earlier rounds' long notes have filled up
+    const w = await reviewWorld();
+    const { hold } = await w.hold({
+      decisionId: "d-1",
+      item: { topic: "billing", blob: "x".repeat(250_000) },
+    });
+    await claimNext(w.desk, alice, "default");
+    const stored = w.reviews.items.get(hold.reviewId);
+    if (!stored) throw new Error("the held item is not stored");
+    const earlier = {
+      reviewer: "earlier",
+      label: "approve",
+      notes: "n".repeat(4000),
+      handlingSeconds: 1,
+      at: stored.enqueuedAt,
+      tier: stored.tier,
+      round: 0,
+      claimedAt: stored.enqueuedAt,
+      price: { hourlyRateUsd: 30 },
+    };
+    stored.verdicts = Array.from({ length: 40 }, (_, i) => ({ ...earlier, reviewer: `earlier-${i}` }));
+    const before = structuredClone(stored);
+
+    // Act
+    const attempt = submitVerdict(w.desk, alice, hold.reviewId, { label: "deny", notes: "one more" });
+
+    // Assert
+    await expect(attempt).rejects.toMatchObject({
+      status: 400,
+      code: "validation_failed",
+      message: expect.stringMatching(/take \d+ bytes as DynamoDB counts them; at most 407552 fit/),
+    });
+    expect(w.reviews.items.get(hold.reviewId)).toEqual(before);
+    expect(w.workflow.succeeded.size).toBe(0);
+  });
+
   it("refuses a verdict without a lease and changes nothing", async () => {
     // Arrange
     const w = await reviewWorld();
