@@ -38,7 +38,7 @@ const concrete = (path: string) =>
 
 describe("the role × route matrix over every route of the synthesized template", () => {
   it("reads every route of the HTTP API from the template", () => {
-    expect(routes.length).toBeGreaterThanOrEqual(19);
+    expect(routes.length).toBeGreaterThanOrEqual(21);
     expect(routes.map((r) => `${r.method} ${r.path}`)).toContain("POST /v1/decisions");
   });
 
