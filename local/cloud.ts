@@ -16,10 +16,15 @@ import {
 } from "./event-sources";
 import { apiSpecs, type HttpApiServer, startHttpApi } from "./http-api";
 import {
+  createFaults,
   createLambdaRuntime,
+  FAULT_ENV,
+  type FaultSpec,
+  type Faults,
   functionSpecs,
   type InvocationReport,
   type LambdaRuntime,
+  parseFaults,
   prettyFunctionLine,
 } from "./lambda";
 import { assertPortFree } from "./ports";
@@ -68,6 +73,11 @@ export interface LocalCloudOptions {
   readonly prettyLogs?: boolean;
   /** Called after every function invocation (the benchmark counts invocations and durations). */
   readonly onInvocation?: (report: InvocationReport) => void;
+  /**
+   * Faults armed from the start (drills, local/README.md "Fault injection"); default: those of
+   * the HITL_FAULT environment variable, e.g. `review-steps:after-write:2`.
+   */
+  readonly faults?: readonly FaultSpec[];
 }
 
 export interface ResourceInfo {
@@ -104,6 +114,8 @@ export interface LocalCloud {
   readonly stepFunctions: StepFunctionsService;
   /** The templates' rate schedules (EventBridge rules, Scheduler) on timers; `runNow()` on demand. */
   readonly schedules: LocalSchedules;
+  /** Crash a function after the Nth write of an invocation (drills); `serve()` for other processes. */
+  readonly faults: Faults;
   /** Stops everything it started, in reverse order; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -282,9 +294,14 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       AWS_ENDPOINT_URL_SFN: sfnListener.endpoint,
     };
     const { specs, skipped } = functionSpecs(resolver, assembly, reserved);
+    const faults = createFaults(log, opts.faults ?? parseFaults(process.env[FAULT_ENV]));
+    teardown.add("fault control", () => faults.stop());
+    for (const fault of faults.list())
+      log(`fault armed: ${fault.spec.fn} after write ${fault.spec.afterWrite}, kill ${fault.spec.kill}`);
     const lambda = createLambdaRuntime(specs, {
       log: opts.prettyLogs ? (line) => log(prettyFunctionLine(line)) : log,
       ...(opts.onInvocation ? { onInvocation: opts.onInvocation } : {}),
+      faults,
     });
     runtime = lambda;
     markReady(lambda);
@@ -428,6 +445,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       mintToken: (sub, scopes, claims) => tokens.mintToken(sub, scopes, claims),
       stepFunctions,
       schedules,
+      faults,
       stop: () => {
         // Requests in flight finish before anything they need goes away.
         stopping ??= Promise.all(servers.map((server) => server.stop())).then(() => teardown.run());

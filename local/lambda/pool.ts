@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { Worker } from "node:worker_threads";
+import type { FaultPlan, Faults } from "./faults";
 import { type FunctionSpec, type InvocationReport, lambdaError } from "./spec";
 import type { FromWorker, ToWorker, WorkerInit } from "./worker";
 
@@ -46,7 +47,14 @@ interface Slot {
   readonly worker: Worker;
   readonly ready: Promise<void>;
   busy: boolean;
-  current?: { id: number; pending: Pending; timer: NodeJS.Timeout; started: number; queuedMs: number };
+  current?: {
+    id: number;
+    pending: Pending;
+    timer: NodeJS.Timeout;
+    started: number;
+    queuedMs: number;
+    fault?: FaultPlan;
+  };
   retired: boolean;
 }
 
@@ -68,15 +76,18 @@ export class FunctionPool {
   readonly spec: FunctionSpec;
   private readonly log: (line: string) => void;
   private readonly onInvocation: ((report: InvocationReport) => void) | undefined;
+  private readonly faults: Faults | undefined;
 
   constructor(
     spec: FunctionSpec,
     log: (line: string) => void,
     onInvocation?: (report: InvocationReport) => void,
+    faults?: Faults,
   ) {
     this.spec = spec;
     this.log = log;
     this.onInvocation = onInvocation;
+    this.faults = faults;
   }
 
   invoke(event: unknown): Promise<unknown> {
@@ -123,13 +134,22 @@ export class FunctionPool {
         const timeoutMs = this.spec.timeoutSeconds * 1000;
         const timer = setTimeout(() => this.timedOut(slot), timeoutMs);
         const started = performance.now();
-        slot.current = { id, pending: queued.pending, timer, started, queuedMs: started - queued.at };
+        const fault = this.faults?.planFor(this.spec.name, queued.event);
+        slot.current = {
+          id,
+          pending: queued.pending,
+          timer,
+          started,
+          queuedMs: started - queued.at,
+          ...(fault ? { fault } : {}),
+        };
         const message: ToWorker = {
           type: "invoke",
           id,
           requestId: randomUUID(),
           event: queued.event,
           deadline: Date.now() + timeoutMs,
+          ...(fault ? { fault: { afterWrite: fault.afterWrite, kill: fault.kill } } : {}),
         };
         slot.worker.postMessage(message);
       },
@@ -182,6 +202,10 @@ export class FunctionPool {
       } else if (message.type === "init-error") {
         clearTimeout(initTimer);
         settleReady?.reject(lambdaError(message.error.name, message.error.message, message.error.stack));
+      } else if (message.type === "fault") {
+        // The worker exits on its own now (or waits for the whole cloud to be killed).
+        const plan = slot.current?.id === message.id ? slot.current.fault : undefined;
+        if (plan) this.faults?.tripped(plan, message.operation);
       } else {
         this.finish(slot, message);
       }
@@ -209,6 +233,7 @@ export class FunctionPool {
     clearTimeout(current.timer);
     slot.current = undefined;
     slot.busy = false;
+    if (current.fault) this.faults?.finished(current.fault, message.writes);
     this.report(current, message.ok);
     if (message.ok) current.pending.resolve(message.value);
     else current.pending.reject(lambdaError(message.error.name, message.error.message, message.error.stack));
@@ -235,6 +260,7 @@ export class FunctionPool {
     slot.current = undefined;
     if (current) {
       clearTimeout(current.timer);
+      if (current.fault) this.faults?.finished(current.fault);
       this.report(current, false);
       current.pending.reject(error);
     }
@@ -251,6 +277,7 @@ export class FunctionPool {
     if (index >= 0) this.slots.splice(index, 1);
     if (slot.current) {
       clearTimeout(slot.current.timer);
+      if (slot.current.fault) this.faults?.finished(slot.current.fault);
       slot.current.pending.reject(lambdaError("ServiceException", `${this.spec.name}: ${reason}`));
       slot.current = undefined;
     }

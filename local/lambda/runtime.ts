@@ -1,3 +1,4 @@
+import type { Faults } from "./faults";
 import { FunctionPool } from "./pool";
 import { type FunctionSpec, functionNameOf, type InvocationReport, lambdaError } from "./spec";
 
@@ -12,10 +13,17 @@ export interface LambdaRuntime {
 /** The local Lambda service: one pool of worker threads per function. */
 export function createLambdaRuntime(
   functions: readonly FunctionSpec[],
-  opts: { log?: (line: string) => void; onInvocation?: (report: InvocationReport) => void } = {},
+  opts: {
+    log?: (line: string) => void;
+    onInvocation?: (report: InvocationReport) => void;
+    /** Drills' faults (faults.ts): crash a function after the Nth write of an invocation. */
+    faults?: Faults;
+  } = {},
 ): LambdaRuntime {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const pools = new Map(functions.map((spec) => [spec.name, new FunctionPool(spec, log, opts.onInvocation)]));
+  const pools = new Map(
+    functions.map((spec) => [spec.name, new FunctionPool(spec, log, opts.onInvocation, opts.faults)]),
+  );
   return {
     functions,
     invoke(functionNameOrArn, event) {

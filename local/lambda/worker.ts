@@ -4,7 +4,8 @@
 
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { registerHooks } from "node:module";
+import http from "node:http";
+import { registerHooks, syncBuiltinESMExports } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
@@ -33,13 +34,28 @@ export type ToWorker = {
   readonly requestId: string;
   readonly event: unknown;
   readonly deadline: number;
+  /** A drill's fault (local/lambda/faults.ts): crash right after this invocation's Nth write. */
+  readonly fault?: { readonly afterWrite: number; readonly kill: "worker" | "cloud" };
 };
 
 export type FromWorker =
   | { readonly type: "ready" }
   | { readonly type: "init-error"; readonly error: SerializedError }
-  | { readonly type: "result"; readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly type: "result"; readonly id: number; readonly ok: false; readonly error: SerializedError };
+  | { readonly type: "fault"; readonly id: number; readonly operation: string }
+  | {
+      readonly type: "result";
+      readonly id: number;
+      readonly ok: true;
+      readonly value: unknown;
+      readonly writes?: number;
+    }
+  | {
+      readonly type: "result";
+      readonly id: number;
+      readonly ok: false;
+      readonly error: SerializedError;
+      readonly writes?: number;
+    };
 
 type Handler = (
   event: unknown,
@@ -138,9 +154,66 @@ function call(handler: Handler, event: unknown, ctx: unknown): Promise<unknown> 
   });
 }
 
+/** Calls that change state, by the JSON protocols' X-Amz-Target (service prefix . operation). */
+const WRITES =
+  /^(DynamoDB_20120810\.(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems)|AmazonSQS\.(SendMessage|SendMessageBatch|DeleteMessage|DeleteMessageBatch)|AWSStepFunctions\.(StartExecution|StartSyncExecution|SendTaskSuccess|SendTaskFailure|SendTaskHeartbeat))$/;
+const SERVICE_NAMES: Record<string, string> = {
+  DynamoDB_20120810: "DynamoDB",
+  AmazonSQS: "SQS",
+  AWSStepFunctions: "StepFunctions",
+};
+
+interface Counting {
+  readonly id: number;
+  readonly fault: NonNullable<ToWorker["fault"]>;
+  writes: number;
+}
+let counting: Counting | undefined;
+
+function targetOf(args: unknown[]): string | undefined {
+  for (const arg of args) {
+    if (!arg || typeof arg !== "object" || arg instanceof URL) continue;
+    const headers = (arg as { headers?: Record<string, unknown> }).headers ?? {};
+    for (const [name, value] of Object.entries(headers))
+      if (name.toLowerCase() === "x-amz-target") return String(value);
+  }
+  return undefined;
+}
+
+/**
+ * Counts the writes of an invocation that carries a fault, from the SDK's HTTP requests (the
+ * endpoints are local, plain HTTP): a write counts once its 2xx response arrives, so it has
+ * committed. At the fault's write the thread stops before the SDK sees the answer.
+ */
+function countWrites(port: NonNullable<typeof parentPort>): void {
+  const original = http.request;
+  const patched = function (this: unknown, ...args: unknown[]) {
+    const req = (original as (...a: unknown[]) => http.ClientRequest).apply(this, args);
+    const target = counting ? targetOf(args) : undefined;
+    const invocation = counting;
+    if (!invocation || !target || !WRITES.test(target)) return req;
+    req.prependListener("response", (res: http.IncomingMessage) => {
+      if ((res.statusCode ?? 500) >= 300 || counting !== invocation) return;
+      invocation.writes++;
+      if (invocation.writes !== invocation.fault.afterWrite) return;
+      const [service = "", operation = ""] = target.split(".");
+      const name = `${SERVICE_NAMES[service] ?? service}.${operation}`;
+      port.postMessage({ type: "fault", id: invocation.id, operation: name } satisfies FromWorker);
+      // Nothing after the write runs: a worker ends here; for the whole cloud, the parent kills it.
+      if (invocation.fault.kill === "cloud")
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+      process.exit(1);
+    });
+    return req;
+  };
+  http.request = patched as typeof http.request;
+  syncBuiltinESMExports();
+}
+
 async function main(port: NonNullable<typeof parentPort>, init: WorkerInit): Promise<void> {
   if (init.enableSourceMaps) process.setSourceMapsEnabled(true);
   resolveExternalsFromHere();
+  countWrites(port);
   let handler: Handler;
   try {
     handler = await loadHandler(init);
@@ -154,13 +227,18 @@ async function main(port: NonNullable<typeof parentPort>, init: WorkerInit): Pro
   port.on("message", async (message: ToWorker) => {
     let reply: FromWorker;
     process.env._X_AMZN_TRACE_ID = unsampledTraceHeader();
+    const invocation = message.fault ? { id: message.id, fault: message.fault, writes: 0 } : undefined;
+    counting = invocation;
     try {
       const value = await call(handler, message.event, context(init, message));
       // Lambda hands results back as JSON.
-      reply = { type: "result", id: message.id, ok: true, value: JSON.parse(JSON.stringify(value ?? null)) };
+      const json = JSON.parse(JSON.stringify(value ?? null));
+      reply = { type: "result", id: message.id, ok: true, value: json };
     } catch (error) {
       reply = { type: "result", id: message.id, ok: false, error: serialize(error) };
     }
+    if (invocation) reply = { ...reply, writes: invocation.writes };
+    counting = undefined;
     port.postMessage(reply);
   });
   port.postMessage({ type: "ready" } satisfies FromWorker);

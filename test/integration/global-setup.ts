@@ -19,6 +19,8 @@ declare module "vitest" {
     cloud: CloudContext;
     /** The local cloud's schedule control endpoint, to run scheduled functions on demand. */
     schedulesUrl: string;
+    /** The local cloud's fault control endpoint (local/README.md "Fault injection"), for the drills. */
+    faultsUrl: string;
   }
 }
 
@@ -52,6 +54,7 @@ export async function setup(project: TestProject): Promise<void> {
   });
   // The guardrail suite runs the scheduled check on demand instead of waiting for its rate.
   project.provide("schedulesUrl", await cloud.schedules.serve());
+  project.provide("faultsUrl", await cloud.faults.serve());
 }
 
 export async function teardown(): Promise<void> {
