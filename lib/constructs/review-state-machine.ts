@@ -12,6 +12,18 @@ export interface ReviewStateMachineProps {
 }
 
 /**
+ * A step whose function died (timed out, ran out of memory, its process exited) is run again: the
+ * steps find what a crashed attempt wrote and write the same records (docs/metrics.md). Without
+ * this a crash between two writes failed the execution and left the decision held for good.
+ */
+export const CRASH_RETRY: sfn.RetryProps = {
+  errors: ["Lambda.Unknown", "Runtime.ExitError", "Sandbox.Timedout"],
+  interval: Duration.seconds(2),
+  maxAttempts: 6,
+  backoffRate: 2,
+};
+
+/**
  * Holds one item for people (Standard: `.waitForTaskToken` needs it). The hold is a loop so any
  * number of SLA tiers works with one Task state:
  *
@@ -35,7 +47,7 @@ export class ReviewStateMachine extends Construct {
         payload: sfn.TaskInput.fromObject({ action, "state.$": "$" }),
         payloadResponseOnly: true,
         retryOnServiceExceptions: true,
-      });
+      }).addRetry(CRASH_RETRY);
 
     const hold = new tasks.SqsSendMessage(this, "Hold", {
       queue: props.intakeQueue,

@@ -4,6 +4,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import { Construct } from "constructs";
+import { CRASH_RETRY } from "./review-state-machine";
 
 export interface RouterStateMachineProps {
   readonly routeFunction: lambda.IFunction;
@@ -23,7 +24,8 @@ export class RouterStateMachine extends Construct {
       lambdaFunction: props.routeFunction,
       payloadResponseOnly: true,
       retryOnServiceExceptions: true,
-    });
+      // Recording a decision is idempotent; within the Express execution's 30 s, one quick retry.
+    }).addRetry({ ...CRASH_RETRY, interval: Duration.seconds(1), maxAttempts: 2 });
     const respond = new sfn.Pass(this, "Respond", { outputPath: "$.result" });
     // The review id is the execution name, so a retried decision never starts a second hold.
     const startReview = new tasks.StepFunctionsStartExecution(this, "StartReview", {

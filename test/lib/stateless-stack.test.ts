@@ -105,6 +105,29 @@ describe("the stateless stack", () => {
     expect(starters.map(([name]) => name)).toEqual(["StartReview"]);
   });
 
+  it("runs a step or the router's function again when it crashed (exit, timeout, out of memory)", () => {
+    // Arrange
+    const review = definitionOf("ReviewStateMachine").States;
+    const router = definitionOf("RouterStateMachine").States;
+
+    // Act
+    const crashRetries = (state: unknown) =>
+      ((state as { Retry?: { ErrorEquals: string[]; MaxAttempts: number }[] }).Retry ?? []).filter((r) =>
+        r.ErrorEquals.includes("Runtime.ExitError"),
+      );
+
+    // Assert
+    for (const name of ["Settle", "Escalate", "LeaseExpired", "Fallback", "RouteDecision"]) {
+      const retries = crashRetries(review[name] ?? router[name]);
+      expect(retries, name).toHaveLength(1);
+      expect(retries[0]?.ErrorEquals, name).toEqual([
+        "Lambda.Unknown",
+        "Runtime.ExitError",
+        "Sandbox.Timedout",
+      ]);
+    }
+  });
+
   it("holds review items with a task token whose timeout is the tier's SLA", () => {
     // Arrange
     const { States } = definitionOf("ReviewStateMachine");
