@@ -79,6 +79,8 @@ export interface Faults {
   /** Arms a fault; it fires once, in the first matching invocation that makes enough writes. */
   arm(spec: FaultSpec): string;
   list(): FaultReport[];
+  /** Forgets one fault (a probe that has seen its invocation, say). */
+  disarm(id: string): void;
   /** Forgets every fault, armed or fired. */
   clear(): void;
   /** The plan for one invocation of `functionName`, or undefined when no armed fault matches. */
@@ -87,7 +89,7 @@ export interface Faults {
   tripped(plan: FaultPlan, operation: string): "worker" | "cloud";
   /** The invocation carrying the plan ended without tripping it, after `writes` writes (if known). */
   finished(plan: FaultPlan, writes?: number): void;
-  /** An HTTP control endpoint on 127.0.0.1 (GET / lists, POST /arm arms, DELETE / clears). */
+  /** An HTTP control endpoint on 127.0.0.1 (GET / lists, POST /arm arms, DELETE /ID disarms, DELETE / clears). */
   serve(port?: number): Promise<string>;
   stop(): Promise<void>;
 }
@@ -120,6 +122,9 @@ export function createFaults(log: (line: string) => void, initial: readonly Faul
       return id;
     },
     list: () => [...armed.values()].map(report),
+    disarm: (id) => {
+      armed.delete(id);
+    },
     clear: () => armed.clear(),
     planFor(functionName, event) {
       let text: string | undefined;
@@ -172,6 +177,10 @@ export function createFaults(log: (line: string) => void, initial: readonly Faul
             if (req.method === "DELETE" && req.url === "/") {
               faults.clear();
               return reply(200, []);
+            }
+            if (req.method === "DELETE" && req.url?.startsWith("/")) {
+              faults.disarm(decodeURIComponent(req.url.slice(1)));
+              return reply(200, faults.list());
             }
             if (req.method === "POST" && req.url === "/arm") {
               const spec = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as FaultSpec;

@@ -167,7 +167,8 @@ describe("fault injection in the local Lambda runtime", () => {
       body: JSON.stringify({ fn: "review-steps", afterWrite: 0 }),
     });
     const crashed = await invoke("h").catch((error: Error) => error.name);
-    const listed = (await (await fetch(url)).json()) as { state: string }[];
+    const listed = (await (await fetch(url)).json()) as { id: string; state: string }[];
+    const disarmed = await fetch(new URL(`/${listed[0]?.id}`, url), { method: "DELETE" });
 
     // Assert
     expect(armed.status).toBe(201);
@@ -175,6 +176,7 @@ describe("fault injection in the local Lambda runtime", () => {
     expect(await refused.text()).toContain("after-write:N");
     expect(crashed).toBe("Runtime.ExitError");
     expect(listed).toMatchObject([{ state: "fired" }]);
+    expect(await disarmed.json()).toEqual([]);
   });
 });
 
