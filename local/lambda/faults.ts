@@ -38,6 +38,11 @@ export interface FaultPlan {
   readonly faultId: string;
   readonly afterWrite: number;
   readonly kill: "worker" | "cloud";
+  /**
+   * Shared by every invocation carrying the fault (SQS may deliver a message twice at once):
+   * the worker that swaps it from 0 to 1 crashes, the others go on.
+   */
+  readonly tripped: Int32Array;
 }
 
 /** `fn:after-write:N[:cloud|:worker]`, several joined by `;`. */
@@ -67,8 +72,7 @@ interface Armed {
   readonly id: string;
   readonly spec: FaultSpec;
   state: "armed" | "fired";
-  /** One invocation at a time carries the plan, so a fault fires once. */
-  inFlight: boolean;
+  readonly tripped: Int32Array;
   functionName?: string;
   operation?: string;
   firedAt?: string;
@@ -76,7 +80,7 @@ interface Armed {
 }
 
 export interface Faults {
-  /** Arms a fault; it fires once, in the first matching invocation that makes enough writes. */
+  /** Arms a fault; it fires once, in the first matching invocation to make enough writes. */
   arm(spec: FaultSpec): string;
   list(): FaultReport[];
   /** Forgets one fault (a probe that has seen its invocation, say). */
@@ -116,7 +120,7 @@ export function createFaults(log: (line: string) => void, initial: readonly Faul
         id,
         spec: { ...valid, ...(spec.match?.length ? { match: [...spec.match] } : {}) } as FaultSpec,
         state: "armed",
-        inFlight: false,
+        tripped: new Int32Array(new SharedArrayBuffer(4)),
         completedWrites: [],
       });
       return id;
@@ -129,14 +133,18 @@ export function createFaults(log: (line: string) => void, initial: readonly Faul
     planFor(functionName, event) {
       let text: string | undefined;
       for (const a of armed.values()) {
-        if (a.state !== "armed" || a.inFlight || !loose(functionName).includes(loose(a.spec.fn))) continue;
+        if (a.state !== "armed" || !loose(functionName).includes(loose(a.spec.fn))) continue;
         if (a.spec.match?.length) {
           text ??= JSON.stringify(event);
           if (!a.spec.match.every((part) => (text as string).includes(part))) continue;
         }
-        a.inFlight = true;
         a.functionName = functionName;
-        return { faultId: a.id, afterWrite: a.spec.afterWrite, kill: a.spec.kill ?? "worker" };
+        return {
+          faultId: a.id,
+          afterWrite: a.spec.afterWrite,
+          kill: a.spec.kill ?? "worker",
+          tripped: a.tripped,
+        };
       }
       return undefined;
     },
@@ -145,7 +153,6 @@ export function createFaults(log: (line: string) => void, initial: readonly Faul
       const kill = a?.spec.kill ?? "worker";
       if (a) {
         a.state = "fired";
-        a.inFlight = false;
         a.operation = operation;
         a.firedAt = new Date().toISOString();
       }
@@ -158,7 +165,6 @@ export function createFaults(log: (line: string) => void, initial: readonly Faul
     finished(plan, writes) {
       const a = armed.get(plan.faultId);
       if (a?.state !== "armed") return;
-      a.inFlight = false;
       if (writes !== undefined) a.completedWrites.push(writes);
     },
     async serve(port = 0) {

@@ -149,7 +149,9 @@ export class FunctionPool {
           requestId: randomUUID(),
           event: queued.event,
           deadline: Date.now() + timeoutMs,
-          ...(fault ? { fault: { afterWrite: fault.afterWrite, kill: fault.kill } } : {}),
+          ...(fault
+            ? { fault: { afterWrite: fault.afterWrite, kill: fault.kill, tripped: fault.tripped } }
+            : {}),
         };
         slot.worker.postMessage(message);
       },

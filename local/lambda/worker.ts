@@ -35,7 +35,12 @@ export type ToWorker = {
   readonly event: unknown;
   readonly deadline: number;
   /** A drill's fault (local/lambda/faults.ts): crash right after this invocation's Nth write. */
-  readonly fault?: { readonly afterWrite: number; readonly kill: "worker" | "cloud" };
+  readonly fault?: {
+    readonly afterWrite: number;
+    readonly kill: "worker" | "cloud";
+    /** Shared with every worker carrying the same fault: the one that sets it crashes. */
+    readonly tripped: Int32Array;
+  };
 };
 
 export type FromWorker =
@@ -196,6 +201,7 @@ function countWrites(port: NonNullable<typeof parentPort>): void {
       if ((res.statusCode ?? 500) >= 300 || counting !== invocation) return;
       invocation.writes++;
       if (invocation.writes !== invocation.fault.afterWrite) return;
+      if (Atomics.compareExchange(invocation.fault.tripped, 0, 0, 1) !== 0) return;
       const [service = "", operation = ""] = target.split(".");
       const name = `${SERVICE_NAMES[service] ?? service}.${operation}`;
       port.postMessage({ type: "fault", id: invocation.id, operation: name } satisfies FromWorker);

@@ -307,12 +307,15 @@ const DRILLS: Record<string, Drill> = {
     queue: "default",
     policy: {
       sla: {
+        // Not shorter than the heartbeat: a hold's heartbeat is capped by its SLA and the next
+        // tier inherits the cap (core/review/steps.ts nextRound), so a 2 s tier-1 left tier 2
+        // with a 2 s lease that ran out, unclaimed, every 2 s.
         tiers: [
-          { name: "tier-1", slaSeconds: 2 },
+          { name: "tier-1", slaSeconds: 10 },
           { name: "tier-2", slaSeconds: 3600 },
         ],
         fallback: { action: "model" },
-        heartbeatSeconds: 30,
+        heartbeatSeconds: 10,
       },
     },
     prepare: (s) => route(s),

@@ -73,7 +73,7 @@ beforeAll(async () => {
     },
     timeoutSeconds: 10,
     memoryMb: 128,
-    concurrency: 1,
+    concurrency: 2,
   };
   faults = createFaults(() => undefined);
   runtime = createLambdaRuntime([spec], { log: () => undefined, faults });
@@ -139,6 +139,20 @@ describe("fault injection in the local Lambda runtime", () => {
     expect(other).toBe("done");
     expect(target).toBe("Runtime.ExitError");
     expect(seen.filter((line) => line.startsWith("PutItem target"))).toEqual(["PutItem target-1"]);
+  });
+
+  it("crashes one of two invocations carrying the same fault at once, as for a message SQS delivered twice", async () => {
+    // Arrange
+    faults.arm({ fn: "review-steps", afterWrite: 1, match: ['"id":"twice"'] });
+
+    // Act
+    const outcomes = await Promise.all(
+      [invoke("twice"), invoke("twice")].map((p) => p.then(String, (error: Error) => error.name)),
+    );
+
+    // Assert
+    expect(outcomes.sort()).toEqual(["Runtime.ExitError", "done"]);
+    expect(faults.list()).toMatchObject([{ state: "fired" }]);
   });
 
   it("leaves other functions alone", async () => {
