@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -192,6 +193,47 @@ describe("fault injection in the local Lambda runtime", () => {
     expect(listed).toMatchObject([{ state: "fired" }]);
     expect(await disarmed.json()).toEqual([]);
   });
+});
+
+describe("a fault that kills the whole cloud", () => {
+  it("SIGKILLs the process holding the runtime right after the write, with nothing after it sent", async () => {
+    // Arrange: a process of its own holds the runtime, with HITL_FAULT's cloud kill
+    const runtimeUrl = new URL("../../../local/lambda/index.ts", import.meta.url).href;
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const script = `
+      const { createFaults, createLambdaRuntime, parseFaults } = await import(${JSON.stringify(runtimeUrl)});
+      const faults = createFaults(() => undefined, parseFaults("review-steps:after-write:2:cloud"));
+      const runtime = createLambdaRuntime([{
+        logicalId: "ReviewStepsFn", name: "ReviewStepsFn", arn: "arn:aws:lambda:us-east-1:0:function:ReviewStepsFn",
+        taskRoot: ${JSON.stringify(dir)}, handler: "index.writeThree", timeoutSeconds: 10, memoryMb: 128, concurrency: 1,
+        env: { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local",
+               AWS_ENDPOINT_URL_DYNAMODB: ${JSON.stringify(endpoint)} },
+      }], { log: () => undefined, faults });
+      await runtime.invoke("ReviewStepsFn", { id: "k" });
+      console.log("survived");
+    `;
+
+    // Act
+    const file = path.join(dir, "holder.mjs");
+    writeFileSync(file, script);
+    const child = spawn(process.execPath, ["--import", "tsx", file], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once("exit", (_, sig) => resolve(sig)),
+    );
+
+    // Assert
+    expect(signal).toBe("SIGKILL");
+    expect(out).not.toContain("survived");
+    expect(
+      seen.filter((line) => line.endsWith(" k-1") || line.endsWith(" k-2") || line.endsWith(" k-3")),
+    ).toEqual(["PutItem k-1", "PutItem k-2"]);
+  }, 60_000);
 });
 
 describe("HITL_FAULT", () => {
