@@ -24,6 +24,9 @@ export default defineConfig({
           // so each suite can prove what it changed and what it did not.
           globalSetup: ["test/integration/global-setup.ts"],
           fileParallelism: false,
+          // The drills run their paths concurrently; three at a time keeps a loaded machine's
+          // leases and queues' visibility timeouts from running out under them.
+          maxConcurrency: 3,
         },
       },
     ],
