@@ -13,6 +13,7 @@ import {
   drillDecision,
   drillExperiment,
   freePorts,
+  hitl,
   recordedChildren,
   sendDecisions,
   startDev,
@@ -60,7 +61,7 @@ const same = (answer: DecisionAnswer) => ({
 });
 
 describe("the local cloud killed with SIGKILL", () => {
-  it("comes back on the same ports with every decision and held item, and settles them, after crashes mid-traffic and mid-review", async () => {
+  it("comes back on the same ports with every decision and held item, settles them and counts each once (rebuild = live), after crashes mid-traffic and mid-review with every decision sent three times at once", async () => {
     // Arrange
     let cloud = await restart();
     const experimentId = "crash-drill";
@@ -198,7 +199,30 @@ describe("the local cloud killed with SIGKILL", () => {
       "reviewer",
     );
     expect(queues.queues.find((q) => q.queue === queue)).toBeUndefined();
-  }, 480_000);
+
+    // Assert 3: nothing lost or doubled in the counts: live = rebuild, one count per decision and verdict
+    const rebuilt = await eventually(
+      async () => {
+        const answer = await hitl(cloud, "metrics", "rebuild", "--experiment", experimentId);
+        return answer.code === 0 ? answer : undefined;
+      },
+      60_000,
+      "live counters equal to the rebuild",
+    );
+    const shown = await hitl(cloud, "metrics", "show", "--experiment", experimentId, "--json");
+    const arms = (
+      JSON.parse(shown.stdout) as {
+        arms: { decisions: number; human: number; counters: Record<string, number> }[];
+      }
+    ).arms;
+    const total = (of: (arm: (typeof arms)[number]) => number | undefined) =>
+      arms.reduce((n, arm) => n + (of(arm) ?? 0), 0);
+    expect(rebuilt.stdout).toContain("no differences");
+    expect(total((a) => a.decisions)).toBe(60);
+    expect(total((a) => a.human)).toBe(heldIds.size);
+    expect(total((a) => a.counters.verdicts)).toBe(heldIds.size);
+    expect(total((a) => a.counters.humanOutcomes)).toBe(heldIds.size);
+  }, 540_000);
 
   it("stops the JVM a crash left behind (the Node process and its watchdog killed) and comes back with the data", async () => {
     // Arrange

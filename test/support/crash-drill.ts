@@ -4,7 +4,7 @@
  * its HTTP API. test/integration/crash-restart.test.ts composes them; other suites can add their own
  * checks after the same steps (e.g. that rebuilt counters equal the live ones).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { DevConfig } from "../../cli/dev-config";
@@ -14,6 +14,21 @@ import type { ProcessIdentity } from "../../local/processes";
 import { RUN_RECORD } from "../../local/run-record";
 
 const READY_TIMEOUT_MS = 180_000;
+
+/** Runs the real `hitl` CLI against the run (its dev.json); resolves with its exit code and output. */
+export function hitl(run: DevRun, ...args: string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["bin/hitl.mjs", ...args, "--dev-file", path.join(run.dataDir, "dev.json")],
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+          stdout: `${stdout}${stderr}`,
+        }),
+    );
+  });
+}
 
 export interface DevRun {
   /** The `hitl dev` Node process; it leads its own process group, as a terminal's job does. */
