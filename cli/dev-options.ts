@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "commander";
 import { DEFAULT_PORTS } from "../local/cloud";
+import { parseEndpoint } from "../local/data-services";
 
 export type PortName = keyof typeof DEFAULT_PORTS;
 export type Ports = Record<PortName, number>;
@@ -45,4 +46,32 @@ export function resolvePorts(options: PortOptions): Ports {
     used.set(port, name);
   }
   return ports;
+}
+
+/** commander's parser for `--dynamodb-endpoint` / `--sqs-endpoint`: an http(s) URL. */
+export function endpointOption(value: string): string {
+  try {
+    return parseEndpoint(value, "the");
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The endpoint options of `hitl dev`, as commander names them. */
+export interface EndpointOptions {
+  dynamodbEndpoint?: string;
+  sqsEndpoint?: string;
+}
+
+/**
+ * DynamoDB and SQS services to use instead of starting the stand-ins: each option, else the SDK's
+ * own variable for that service (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_SQS`).
+ */
+export function externalEndpoints(
+  options: EndpointOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): { dynamodb?: string; sqs?: string } {
+  const dynamodb = options.dynamodbEndpoint ?? (env.AWS_ENDPOINT_URL_DYNAMODB || undefined);
+  const sqs = options.sqsEndpoint ?? (env.AWS_ENDPOINT_URL_SQS || undefined);
+  return { ...(dynamodb ? { dynamodb } : {}), ...(sqs ? { sqs } : {}) };
 }

@@ -6,7 +6,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { openTokenStore } from "./auth";
-import { startDynamoDbLocal } from "./dynamodb";
+import { type ExternalEndpoints, startDataServices } from "./data-services";
 import {
   type DynamoDbStreamPoller,
   eventSourceMappings,
@@ -30,15 +30,14 @@ import {
 import { assertPortFree } from "./ports";
 import { claimDataDir } from "./run-record";
 import { type LocalSchedules, schedulesFromTemplates } from "./schedules";
-import { startSqs } from "./sqs";
 import { createStepFunctionsService, type StepFunctionsService } from "./stepfunctions/service";
+import { resourceInventory, Teardown } from "./teardown";
 import {
   formatTable,
   loadCloudAssembly,
   notEmulated,
   provisionQueues,
   provisionTables,
-  resourcesOf,
   type SummaryRow,
   stateMachineSpecs,
   TemplateResolver,
@@ -78,6 +77,11 @@ export interface LocalCloudOptions {
    * the HITL_FAULT environment variable, e.g. `review-steps:after-write:2`.
    */
   readonly faults?: readonly FaultSpec[];
+  /**
+   * DynamoDB and SQS already running elsewhere (moto, LocalStack): the tables, streams and queues
+   * are created there, and DynamoDB Local / the SQS stand-in are not started. See local/README.md.
+   */
+  readonly endpoints?: ExternalEndpoints;
 }
 
 export interface ResourceInfo {
@@ -120,58 +124,6 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
-/** Cleanups run last-in first-out; a failing one does not keep the others from running. */
-class Teardown {
-  private readonly steps: Array<{ name: string; run: () => Promise<void> | void }> = [];
-  private readonly log: (line: string) => void;
-
-  constructor(log: (line: string) => void) {
-    this.log = log;
-  }
-
-  add(name: string, run: () => Promise<void> | void): void {
-    this.steps.push({ name, run });
-  }
-
-  async run(): Promise<void> {
-    for (const step of this.steps.splice(0).reverse()) {
-      try {
-        await step.run();
-      } catch (error) {
-        this.log(`stopping ${step.name} failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  }
-}
-
-function resourceInventory(resolver: TemplateResolver, assembly: ReturnType<typeof loadCloudAssembly>) {
-  const byLogicalId: Record<string, ResourceInfo> = {};
-  for (const ref of resourcesOf(assembly)) {
-    if (!resolver.isActive(ref)) continue;
-    try {
-      const value = resolver.ref(ref.stack, ref.logicalId);
-      let arn: string | undefined;
-      try {
-        arn = String(resolver.getAtt(ref.stack, ref.logicalId, "Arn"));
-      } catch {
-        arn = undefined;
-      }
-      const cdkPath = ref.resource.Metadata?.["aws:cdk:path"];
-      byLogicalId[ref.logicalId] = {
-        type: ref.resource.Type,
-        stackName: ref.stack.stackName,
-        ...(typeof cdkPath === "string" ? { path: cdkPath } : {}),
-        ref: String(value),
-        name: resolver.physicalName(ref.stack, ref.logicalId),
-        ...(arn ? { arn } : {}),
-      };
-    } catch {
-      // Resources whose names cannot be resolved locally are simply not listed.
-    }
-  }
-  return byLogicalId;
-}
-
 /** Starts the local cloud from a synthesized CDK app; see LocalCloudOptions for the defaults. */
 export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
   const log = opts.log ?? ((line: string) => console.log(line));
@@ -191,30 +143,28 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const claim = dataDir ? await claimDataDir(dataDir, log) : undefined;
   teardown.add("run record", () => claim?.release());
   try {
+    const external = opts.endpoints ?? {};
     const services = {
       api: "the HTTP API",
-      dynamodb: "DynamoDB Local",
-      sqs: "SQS",
+      ...(external.dynamodb ? {} : { dynamodb: "DynamoDB Local" }),
+      ...(external.sqs ? {} : { sqs: "SQS" }),
       stepfunctions: "Step Functions",
     };
     for (const [name, service] of Object.entries(services)) {
       const wanted = port(name as keyof typeof DEFAULT_PORTS);
       if (wanted !== 0) await assertPortFree(wanted, service);
     }
-    const [dynamodb, sqs] = await Promise.all([
-      startDynamoDbLocal({
-        port: port("dynamodb"),
-        dataDir: under("dynamodb"),
-        onStarted: (processes) => claim?.addChild("DynamoDB Local", processes),
-      }).then((server) => {
-        teardown.add("DynamoDB Local", () => server.stop());
-        return server;
-      }),
-      startSqs({ port: port("sqs"), dataDir: under("sqs"), region, accountId }).then((server) => {
-        teardown.add("SQS", () => server.stop());
-        return server;
-      }),
-    ]);
+    const { dynamodb, sqs } = await startDataServices({
+      external,
+      ports: { dynamodb: port("dynamodb"), sqs: port("sqs") },
+      dataDir: under,
+      region,
+      accountId,
+      onDynamoDbStarted: (processes) => claim?.addChild("DynamoDB Local", processes),
+      onStop: (name, stop) => teardown.add(name, stop),
+    });
+    for (const [service, info] of Object.entries({ DynamoDB: dynamodb, SQS: sqs }))
+      if (info.external) log(`${service}: using ${info.endpoint} (not started here)`);
     // The SDK annotates the credentials object it is given: each client gets its own copy.
     const clientConfig = () => ({ region, credentials: { ...credentials }, maxAttempts: 3 });
     const dynamodbClient = new DynamoDBClient({ ...clientConfig(), endpoint: dynamodb.endpoint });
@@ -393,7 +343,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
 
     const endpoints = { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, stepfunctions: sfnListener.endpoint };
     if (dataDir) {
-      const devJson = { apiUrl, tokens: roleTokens, endpoints, region, credentials };
+      // `resources` names the tables (and queues) for the CLI, which may not guess them on an external service.
+      const resources = Object.fromEntries([
+        ...tables.map((table) => [table.ref.logicalId, table.name]),
+        ...queues.map((queue) => [queue.ref.logicalId, queue.url]),
+      ]);
+      const devJson = { apiUrl, tokens: roleTokens, endpoints, region, credentials, resources };
       writeWhole(path.join(dataDir, "dev.json"), `${JSON.stringify(devJson, null, 2)}\n`, 0o600);
     }
 

@@ -6,11 +6,20 @@ import { experimentQueues } from "../../core/review/queues";
 import { demoExperiment } from "../../core/simulation/model";
 import { DEFAULT_PORTS, type LocalCloud, onShutdown, startLocalCloud } from "../../local/cloud";
 import { DATA_DIR_ENV } from "../dev-config";
-import { type PortName, type PortOptions, portBaseOption, portOption, resolvePorts } from "../dev-options";
+import {
+  type EndpointOptions,
+  endpointOption,
+  externalEndpoints,
+  type PortName,
+  type PortOptions,
+  portBaseOption,
+  portOption,
+  resolvePorts,
+} from "../dev-options";
 import { driveTraffic, newTrafficStats, percentile, simulateReviewer } from "../simulate";
 import { ensureSynthesized } from "../synth";
 
-interface DevOptions extends PortOptions {
+interface DevOptions extends PortOptions, EndpointOptions {
   rate: string;
   reviewers: string;
   traffic: boolean;
@@ -71,10 +80,21 @@ export function registerDev(program: Command): void {
     );
   }
   command
+    .option(
+      "--dynamodb-endpoint <url>",
+      "use this DynamoDB (e.g. moto, LocalStack) instead of starting DynamoDB Local (default: $AWS_ENDPOINT_URL_DYNAMODB)",
+      endpointOption,
+    )
+    .option(
+      "--sqs-endpoint <url>",
+      "use this SQS instead of starting the SQS stand-in (default: $AWS_ENDPOINT_URL_SQS)",
+      endpointOption,
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  hitl dev --rate 10 --reviewers 4\n  npm start -- --no-traffic\n" +
-        "  npm start -- --data-dir .hitl-b --port-base 4000   a second local cloud beside the first",
+        "  npm start -- --data-dir .hitl-b --port-base 4000   a second local cloud beside the first\n" +
+        "  moto_server -p 5000 & npm start -- --dynamodb-endpoint http://127.0.0.1:5000 --sqs-endpoint http://127.0.0.1:5000",
     )
     .action(async (options: DevOptions) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -86,12 +106,18 @@ export function registerDev(program: Command): void {
       let cloud: LocalCloud;
       try {
         const ports = resolvePorts(options);
+        const endpoints = externalEndpoints(options);
         await ensureSynthesized(log);
-        log("starting the local cloud (DynamoDB Local takes a few seconds)...");
+        log(
+          endpoints.dynamodb
+            ? "starting the local cloud..."
+            : "starting the local cloud (DynamoDB Local takes a few seconds)...",
+        );
         cloud = await startLocalCloud({
           log: cloudLog,
           prettyLogs: true,
           ports,
+          endpoints,
           ...(dataDir ? { dataDir } : { inMemory: true }),
         });
       } catch (error) {

@@ -52,6 +52,14 @@ function deadLetterTarget(attributes: Record<string, string>): string | undefine
     : undefined;
 }
 
+function withRedriveTarget(attributes: Record<string, string>, arn: string): Record<string, string> {
+  const policy: unknown = JSON.parse(attributes.RedrivePolicy ?? "{}");
+  return {
+    ...attributes,
+    RedrivePolicy: JSON.stringify({ ...(isRecord(policy) ? policy : {}), deadLetterTargetArn: arn }),
+  };
+}
+
 async function existingUrl(client: SQSClient, name: string): Promise<string | undefined> {
   try {
     return (await client.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
@@ -112,7 +120,10 @@ export async function provisionQueues(
     await Promise.all(
       ready.map(async (queue) => {
         const name = resolver.physicalName(queue.ref.stack, queue.ref.logicalId);
-        const url = await ensureQueue(client, name, queue.attributes);
+        // The target's ARN as the service made it: an external SQS (moto) has its own account id.
+        const target = queue.target ? (done.get(queue.target)?.arn ?? queue.target) : undefined;
+        const attributes = target ? withRedriveTarget(queue.attributes, target) : queue.attributes;
+        const url = await ensureQueue(client, name, attributes);
         const attrs = await client.send(
           new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }),
         );
@@ -121,7 +132,7 @@ export async function provisionQueues(
           ref: url,
           attrs: { QueueUrl: url, Arn: arn },
         });
-        done.set(queue.arn, { ref: queue.ref, name, url, arn, deadLetterTargetArn: queue.target });
+        done.set(queue.arn, { ref: queue.ref, name, url, arn, deadLetterTargetArn: target });
       }),
     );
   }

@@ -1,6 +1,12 @@
 import { InvalidArgumentError } from "commander";
 import { describe, expect, it } from "vitest";
-import { portBaseOption, portOption, resolvePorts } from "../../cli/dev-options";
+import {
+  endpointOption,
+  externalEndpoints,
+  portBaseOption,
+  portOption,
+  resolvePorts,
+} from "../../cli/dev-options";
 import { DEFAULT_PORTS } from "../../local/cloud";
 
 describe("the local cloud's ports in hitl dev", () => {
@@ -40,5 +46,46 @@ describe("the local cloud's ports in hitl dev", () => {
     expect(portOption("0")).toBe(0);
     expect(portOption("65535")).toBe(65_535);
     expect(portBaseOption("65532")).toBe(65_532);
+  });
+});
+
+describe("external DynamoDB and SQS endpoints in hitl dev", () => {
+  it("starts its own stand-ins when neither an option nor the SDK's variable names one", () => {
+    expect(externalEndpoints({}, {})).toEqual({});
+    expect(externalEndpoints({}, { AWS_ENDPOINT_URL_DYNAMODB: "", AWS_ENDPOINT_URL_SQS: "" })).toEqual({});
+  });
+
+  it("takes the SDK's AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_SQS, and an option wins over its variable", () => {
+    const env = {
+      AWS_ENDPOINT_URL_DYNAMODB: "http://127.0.0.1:5000",
+      AWS_ENDPOINT_URL_SQS: "http://127.0.0.1:5001",
+    };
+    expect(externalEndpoints({}, env)).toEqual({
+      dynamodb: "http://127.0.0.1:5000",
+      sqs: "http://127.0.0.1:5001",
+    });
+    expect(externalEndpoints({ sqsEndpoint: "http://127.0.0.1:4566" }, env)).toEqual({
+      dynamodb: "http://127.0.0.1:5000",
+      sqs: "http://127.0.0.1:4566",
+    });
+    expect(externalEndpoints({ dynamodbEndpoint: "http://127.0.0.1:4566" }, {})).toEqual({
+      dynamodb: "http://127.0.0.1:4566",
+    });
+  });
+
+  it("reads an endpoint option as a URL without its trailing slash", () => {
+    expect(endpointOption("http://127.0.0.1:5000/")).toBe("http://127.0.0.1:5000");
+    expect(endpointOption("https://dynamodb.eu-west-1.amazonaws.com")).toBe(
+      "https://dynamodb.eu-west-1.amazonaws.com",
+    );
+  });
+
+  it.each([
+    ["127.0.0.1:5000", "is not a URL (e.g. http://127.0.0.1:5000)"],
+    ["moto", "is not a URL"],
+    ["ftp://127.0.0.1:5000", "must start with http:// or https://"],
+  ])("refuses the endpoint %j, saying why", (value, why) => {
+    expect(() => endpointOption(value)).toThrow(InvalidArgumentError);
+    expect(() => endpointOption(value)).toThrow(why);
   });
 });
