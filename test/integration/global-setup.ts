@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { ensureSynthesized } from "../../cli/synth";
 import { type LocalCloud, startLocalCloud } from "../../local/cloud";
+import { type MotoServer, startMotoServer } from "../support/moto-server";
 
 export interface CloudContext {
   apiUrl: string;
@@ -25,6 +26,15 @@ declare module "vitest" {
 }
 
 let cloud: LocalCloud | undefined;
+let moto: MotoServer | undefined;
+
+/** `HITL_EMULATOR=moto`: DynamoDB and SQS on moto's server instead of DynamoDB Local and fauxqs. */
+function emulator(): "default" | "moto" {
+  const wanted = process.env.HITL_EMULATOR ?? "default";
+  if (wanted !== "default" && wanted !== "moto")
+    throw new Error(`HITL_EMULATOR=${wanted}: use "moto", or leave it unset for DynamoDB Local and fauxqs`);
+  return wanted;
+}
 
 /** Synthesizes the real CDK app (offline) and starts the local cloud from it, once for all suites. */
 export async function setup(project: TestProject): Promise<void> {
@@ -32,9 +42,14 @@ export async function setup(project: TestProject): Promise<void> {
     if (process.env.HITL_TEST_LOG) process.stderr.write(`${line}\n`);
   };
   await ensureSynthesized((line) => process.stderr.write(`[integration] ${line}\n`));
+  if (emulator() === "moto") {
+    moto = await startMotoServer();
+    process.stderr.write(`[integration] DynamoDB and SQS on moto at ${moto.endpoint}\n`);
+  }
   cloud = await startLocalCloud({
     inMemory: true,
     ports: { api: 0, dynamodb: 0, sqs: 0, stepfunctions: 0 },
+    ...(moto ? { endpoints: { dynamodb: moto.endpoint, sqs: moto.endpoint } } : {}),
     log,
   });
   const identities: Record<string, string> = {};
@@ -59,4 +74,5 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   await cloud?.stop();
+  await moto?.stop();
 }
