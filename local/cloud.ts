@@ -163,8 +163,10 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       onDynamoDbStarted: (processes) => claim?.addChild("DynamoDB Local", processes),
       onStop: (name, stop) => teardown.add(name, stop),
     });
-    for (const [service, info] of Object.entries({ DynamoDB: dynamodb, SQS: sqs }))
-      if (info.external) log(`${service}: using ${info.endpoint} (not started here)`);
+    if (dynamodb.upstream)
+      log(`DynamoDB: moto at ${dynamodb.upstream}, each transaction run alone through ${dynamodb.endpoint}`);
+    else if (dynamodb.external) log(`DynamoDB: using ${dynamodb.endpoint} (not started here)`);
+    if (sqs.external) log(`SQS: using ${sqs.endpoint} (not started here)`);
     // The SDK annotates the credentials object it is given: each client gets its own copy.
     const clientConfig = () => ({ region, credentials: { ...credentials }, maxAttempts: 3 });
     const dynamodbClient = new DynamoDBClient({ ...clientConfig(), endpoint: dynamodb.endpoint });

@@ -3,6 +3,7 @@
 // only sees two endpoints.
 import { startDynamoDbLocal } from "./dynamodb";
 import type { ProcessIdentity } from "./processes";
+import { isMoto, startRequestGate } from "./request-gate";
 import { startSqs } from "./sqs";
 
 export interface ExternalEndpoints {
@@ -24,7 +25,8 @@ export interface DataServicesOptions {
 }
 
 export interface DataServices {
-  readonly dynamodb: { readonly endpoint: string; readonly external: boolean };
+  /** `endpoint` is what clients use: for moto, the transaction gate in front of `upstream`. */
+  readonly dynamodb: { readonly endpoint: string; readonly external: boolean; readonly upstream?: string };
   readonly sqs: { readonly endpoint: string; readonly external: boolean };
 }
 
@@ -42,11 +44,22 @@ export function parseEndpoint(value: string, what: string): string {
   return value.replace(/\/+$/, "");
 }
 
+/** moto's DynamoDB is used through a gate that runs each transaction alone (see request-gate.ts). */
+async function externalDynamoDb(
+  endpoint: string,
+  opts: DataServicesOptions,
+): Promise<DataServices["dynamodb"]> {
+  if (!(await isMoto(endpoint))) return { endpoint, external: true };
+  const gate = await startRequestGate(endpoint);
+  opts.onStop("the DynamoDB request gate", () => gate.stop());
+  return { endpoint: gate.endpoint, external: true, upstream: endpoint };
+}
+
 export async function startDataServices(opts: DataServicesOptions): Promise<DataServices> {
   const external = opts.external ?? {};
   const [dynamodb, sqs] = await Promise.all([
     external.dynamodb
-      ? { endpoint: parseEndpoint(external.dynamodb, "DynamoDB"), external: true }
+      ? externalDynamoDb(parseEndpoint(external.dynamodb, "DynamoDB"), opts)
       : startDynamoDbLocal({
           port: opts.ports.dynamodb,
           dataDir: opts.dataDir("dynamodb"),
