@@ -271,7 +271,14 @@ describe("the local cloud with a data folder", () => {
       endpoints: first.endpoints,
       region: "us-east-1",
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      // Every table's name and queue's URL by logical id, for the CLI (on an external service too).
+      resources: Object.fromEntries(
+        Object.entries(first.resources.byLogicalId)
+          .filter(([, info]) => info.type === "AWS::DynamoDB::Table" || info.type === "AWS::SQS::Queue")
+          .map(([logicalId, info]) => [logicalId, info.type === "AWS::SQS::Queue" ? info.ref : info.name]),
+      ),
     });
+    expect(Object.values(devJson.resources)).toContain(table?.name);
     expect(Object.keys(first.tokens).sort()).toEqual(["admin", "analyst", "ml", "producer", "reviewer"]);
     expect(second.tokens).toEqual(first.tokens);
     expect(kept.Item?.note).toEqual({ S: "across restarts" });
