@@ -51,6 +51,8 @@ export type Role = (typeof ROLES)[number];
 export const LOCAL_ACCOUNT_ID = "000000000000";
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
 export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, sqs: 9324, stepfunctions: 8083 } as const;
+/** How much longer a function may run when DynamoDB is moto's server. */
+export const MOTO_TIMEOUT_SCALE = 3;
 
 export interface LocalCloudOptions {
   /** The synthesized app; default "cdk.out". */
@@ -245,7 +247,16 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnListener.endpoint,
     };
-    const { specs, skipped } = functionSpecs(resolver, assembly, reserved);
+    // moto's queries sort the whole table and its transactions copy it: calls get slower as
+    // tables grow, so functions get more time there (local/README.md).
+    const timeoutScale = dynamodb.moto ? MOTO_TIMEOUT_SCALE : 1;
+    if (timeoutScale !== 1) log(`functions: timeouts ×${timeoutScale} on moto`);
+    const fromTemplates = functionSpecs(resolver, assembly, reserved);
+    const specs = fromTemplates.specs.map((spec) => ({
+      ...spec,
+      timeoutSeconds: spec.timeoutSeconds * timeoutScale,
+    }));
+    const skipped = fromTemplates.skipped;
     const faults = createFaults(log, opts.faults ?? parseFaults(process.env[FAULT_ENV]));
     teardown.add("fault control", () => faults.stop());
     for (const fault of faults.list())

@@ -26,7 +26,13 @@ export interface DataServicesOptions {
 
 export interface DataServices {
   /** `endpoint` is what clients use: for moto, the transaction gate in front of `upstream`. */
-  readonly dynamodb: { readonly endpoint: string; readonly external: boolean; readonly upstream?: string };
+  readonly dynamodb: {
+    readonly endpoint: string;
+    readonly external: boolean;
+    readonly upstream?: string;
+    /** moto's server: slower per call on big tables (see local/README.md). */
+    readonly moto?: boolean;
+  };
   readonly sqs: { readonly endpoint: string; readonly external: boolean };
 }
 
@@ -52,7 +58,7 @@ async function externalDynamoDb(
   if (!(await isMoto(endpoint))) return { endpoint, external: true };
   const gate = await startRequestGate(endpoint);
   opts.onStop("the DynamoDB request gate", () => gate.stop());
-  return { endpoint: gate.endpoint, external: true, upstream: endpoint };
+  return { endpoint: gate.endpoint, external: true, upstream: endpoint, moto: true };
 }
 
 export async function startDataServices(opts: DataServicesOptions): Promise<DataServices> {
