@@ -1,21 +1,59 @@
-// An HTTP gate in front of an external DynamoDB endpoint (moto) that runs each TransactWriteItems
-// alone. moto's server answers each request on its own thread with no locking: a TransactWriteItems
-// deep-copies every table it touches first and, when cancelled, puts those copies back, dropping
-// whatever other threads wrote meanwhile (stream records included); a copy taken while another
-// thread writes can also fail with "dictionary changed size during iteration". So a transaction
-// waits for the requests in flight to finish and holds the others back until it is answered; every
-// other request runs side by side as before. See local/README.md.
+// An HTTP gate in front of an external DynamoDB endpoint (moto) that keeps writes away from a table
+// while a TransactWriteItems on it runs. moto's server answers each request on its own thread with
+// no locking: a TransactWriteItems deep-copies every table it touches first and, when cancelled,
+// puts those copies back, dropping whatever other threads wrote to them meanwhile (stream records
+// included); a copy taken while another thread writes can also fail with "dictionary changed size
+// during iteration". So a transaction waits for the writes in flight to its tables and holds later
+// ones back until it is answered; reads, and writes to other tables, pass as before. Locking whole
+// requests rather than the whole server matters: a transaction on a big table takes seconds on moto.
+// See local/README.md.
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 
-/** The requests that must run alone. */
-export const EXCLUSIVE_TARGETS: ReadonlySet<string> = new Set(["DynamoDB_20120810.TransactWriteItems"]);
+const PREFIX = "DynamoDB_20120810.";
+/** Single-table writes: they change the table a transaction may be copying. */
+const WRITES = new Set(["PutItem", "UpdateItem", "DeleteItem"]);
+
+export interface Locks {
+  /** Tables the request writes, sorted (locks are taken in this order, so two never deadlock). */
+  readonly tables: readonly string[];
+  /** A transaction: alone on each of its tables. Other writes share them. */
+  readonly exclusive: boolean;
+}
+
+/** Which tables a DynamoDB request must lock, from its target and body; reads lock nothing. */
+export function locksOf(target: string, body: string): Locks | undefined {
+  if (!target.startsWith(PREFIX)) return undefined;
+  const operation = target.slice(PREFIX.length);
+  const isTransaction = operation === "TransactWriteItems";
+  if (!isTransaction && !WRITES.has(operation) && operation !== "BatchWriteItem") return undefined;
+  let input: Record<string, unknown>;
+  try {
+    input = JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    return undefined; // moto answers a malformed body with an error; nothing is written.
+  }
+  const tables = new Set<string>();
+  if (typeof input.TableName === "string") tables.add(input.TableName);
+  if (operation === "BatchWriteItem" && typeof input.RequestItems === "object" && input.RequestItems)
+    for (const name of Object.keys(input.RequestItems)) tables.add(name);
+  if (isTransaction && Array.isArray(input.TransactItems))
+    for (const item of input.TransactItems as unknown[])
+      for (const action of Object.values(typeof item === "object" && item ? item : {}))
+        if (
+          typeof action === "object" &&
+          action &&
+          typeof (action as { TableName?: unknown }).TableName === "string"
+        )
+          tables.add((action as { TableName: string }).TableName);
+  return { tables: [...tables].sort(), exclusive: isTransaction };
+}
 
 /**
- * A readers-writer lock granted in arrival order: shared turns run together, an exclusive turn
- * runs alone, and no shared turn overtakes an exclusive one that waits.
+ * A readers-writer lock granted in arrival order: shared holders run together, an exclusive one
+ * runs alone, and no shared request overtakes an exclusive one that waits.
  */
 export function createTurnstile() {
-  const waiting: Array<{ exclusive: boolean; start: () => void }> = [];
+  const waiting: Array<{ exclusive: boolean; grant: () => void }> = [];
   let shared = 0;
   let exclusive = false;
   const admit = () => {
@@ -25,27 +63,36 @@ export function createTurnstile() {
       waiting.shift();
       if (next.exclusive) exclusive = true;
       else shared++;
-      next.start();
+      next.grant();
     }
   };
-  return {
-    /** Runs `work` in its turn; resolves with its result. */
-    run<T>(isExclusive: boolean, work: () => Promise<T>): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        waiting.push({
-          exclusive: isExclusive,
-          start: () => {
-            work()
-              .then(resolve, reject)
-              .finally(() => {
-                if (isExclusive) exclusive = false;
-                else shared--;
-                admit();
-              });
-          },
-        });
-        admit();
+  const acquire = (isExclusive: boolean): Promise<() => void> =>
+    new Promise((resolve) => {
+      waiting.push({
+        exclusive: isExclusive,
+        grant: () => {
+          let released = false;
+          resolve(() => {
+            if (released) return;
+            released = true;
+            if (isExclusive) exclusive = false;
+            else shared--;
+            admit();
+          });
+        },
       });
+      admit();
+    });
+  return {
+    acquire,
+    /** Runs `work` in its turn; resolves with its result. */
+    async run<T>(isExclusive: boolean, work: () => Promise<T>): Promise<T> {
+      const release = await acquire(isExclusive);
+      try {
+        return await work();
+      } finally {
+        release();
+      }
     },
     get state() {
       return { shared, exclusive, waiting: waiting.length };
@@ -82,7 +129,27 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 export async function startRequestGate(target: string): Promise<RequestGate> {
   const url = new URL(target);
   const agent = new Agent({ keepAlive: true });
-  const turnstile = createTurnstile();
+  const turnstiles = new Map<string, ReturnType<typeof createTurnstile>>();
+  const turnstileOf = (table: string) => {
+    let turnstile = turnstiles.get(table);
+    if (!turnstile) {
+      turnstile = createTurnstile();
+      turnstiles.set(table, turnstile);
+    }
+    return turnstile;
+  };
+  /** Takes the request's table locks in order, forwards it, then lets them go. */
+  const gated = async (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
+    const locks = locksOf(String(req.headers["x-amz-target"] ?? ""), body.toString("utf8"));
+    const releases: Array<() => void> = [];
+    try {
+      for (const table of locks?.tables ?? [])
+        releases.push(await turnstileOf(table).acquire(locks?.exclusive ?? false));
+      await forward(req, body, res);
+    } finally {
+      for (const release of releases.reverse()) release();
+    }
+  };
 
   const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> =>
     new Promise((done) => {
@@ -113,10 +180,7 @@ export async function startRequestGate(target: string): Promise<RequestGate> {
 
   const server = createServer((req, res) => {
     void readBody(req).then(
-      (body) => {
-        const exclusive = EXCLUSIVE_TARGETS.has(String(req.headers["x-amz-target"] ?? ""));
-        void turnstile.run(exclusive, () => forward(req, body, res));
-      },
+      (body) => void gated(req, body, res),
       () => res.destroy(),
     );
   });

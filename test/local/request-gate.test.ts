@@ -1,6 +1,12 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTurnstile, isMoto, type RequestGate, startRequestGate } from "../../local/request-gate";
+import {
+  createTurnstile,
+  isMoto,
+  locksOf,
+  type RequestGate,
+  startRequestGate,
+} from "../../local/request-gate";
 
 /** A turn that records when it ran, and finishes when told. */
 function turn(log: string[], name: string) {
@@ -65,25 +71,63 @@ describe("the turnstile that runs a transaction alone", () => {
   });
 });
 
+describe("the tables a DynamoDB request locks", () => {
+  const target = (operation: string) => `DynamoDB_20120810.${operation}`;
+
+  it("locks every table of a transaction alone, in sorted order", () => {
+    const body = JSON.stringify({
+      TransactItems: [
+        { Put: { TableName: "metrics", Item: {} } },
+        { ConditionCheck: { TableName: "decisions", Key: {} } },
+        { Update: { TableName: "metrics", Key: {} } },
+      ],
+    });
+    expect(locksOf(target("TransactWriteItems"), body)).toEqual({
+      tables: ["decisions", "metrics"],
+      exclusive: true,
+    });
+  });
+
+  it("shares the table of a single write and every table of a batch write", () => {
+    expect(locksOf(target("PutItem"), '{"TableName":"reviews"}')).toEqual({
+      tables: ["reviews"],
+      exclusive: false,
+    });
+    expect(locksOf(target("BatchWriteItem"), '{"RequestItems":{"b":[],"a":[]}}')).toEqual({
+      tables: ["a", "b"],
+      exclusive: false,
+    });
+  });
+
+  it("locks nothing for reads, stream reads, other services and bodies that are not JSON", () => {
+    expect(locksOf(target("Query"), '{"TableName":"reviews"}')).toBeUndefined();
+    expect(locksOf("DynamoDBStreams_20120810.GetRecords", "{}")).toBeUndefined();
+    expect(locksOf("AmazonSQS.SendMessage", '{"QueueUrl":"q"}')).toBeUndefined();
+    expect(locksOf(target("PutItem"), "not json")).toBeUndefined();
+  });
+});
+
 describe("the request gate in front of an HTTP service", () => {
   let upstream: Server;
   let gate: RequestGate;
-  let inFlight = 0;
-  const seen: Array<{ target: string; concurrent: number; body: string }> = [];
+  const inFlight = new Set<string>();
+  /** Each request's tag, and the tags of the requests upstream was answering when it arrived. */
+  const seen: Array<{ tag: string; beside: string[] }> = [];
 
   beforeAll(async () => {
     upstream = createServer((req, res) => {
-      inFlight++;
       let body = "";
       req.on("data", (chunk: Buffer) => {
         body += chunk.toString();
       });
       req.on("end", () => {
-        seen.push({ target: String(req.headers["x-amz-target"]), concurrent: inFlight, body });
+        const tag = body ? String((JSON.parse(body) as { tag?: string }).tag) : String(req.url);
+        seen.push({ tag, beside: [...inFlight] });
+        inFlight.add(tag);
         setTimeout(() => {
-          inFlight--;
+          inFlight.delete(tag);
           res.writeHead(req.url === "/moto-api/data.json" ? 200 : 201, { "x-upstream": "yes" });
-          res.end(`echo ${body}`);
+          res.end(`echo ${tag}`);
         }, 200);
       });
     });
@@ -99,36 +143,40 @@ describe("the request gate in front of an HTTP service", () => {
     await new Promise((resolve) => upstream.close(resolve));
   });
 
-  const send = (target: string, body: string) =>
-    fetch(gate.endpoint, { method: "POST", headers: { "x-amz-target": target }, body });
+  const send = (operation: string, body: Record<string, unknown>) =>
+    fetch(gate.endpoint, {
+      method: "POST",
+      headers: { "x-amz-target": `DynamoDB_20120810.${operation}` },
+      body: JSON.stringify(body),
+    });
 
-  it("passes requests and answers through unchanged, runs others side by side, and never a transaction beside another request", async () => {
+  it("passes requests and answers through unchanged, and keeps every write to its table away from a transaction", async () => {
     // Act
     const answers = await Promise.all([
-      send("DynamoDB_20120810.PutItem", "p1"),
-      send("DynamoDB_20120810.GetItem", "g1"),
-      send("DynamoDB_20120810.TransactWriteItems", "t1"),
-      send("DynamoDB_20120810.PutItem", "p2"),
+      send("PutItem", { TableName: "t", tag: "put-t-1" }),
+      send("GetItem", { TableName: "t", tag: "get-t" }),
+      send("TransactWriteItems", { TransactItems: [{ Put: { TableName: "t" } }], tag: "tx-t" }),
+      send("PutItem", { TableName: "t", tag: "put-t-2" }),
+      send("PutItem", { TableName: "u", tag: "put-u" }),
     ]);
 
     // Assert
-    expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201, 201]);
+    expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201, 201, 201]);
     expect(answers.every((answer) => answer.headers.get("x-upstream") === "yes")).toBe(true);
     expect(await Promise.all(answers.map((answer) => answer.text()))).toEqual([
-      "echo p1",
-      "echo g1",
-      "echo t1",
-      "echo p2",
+      "echo put-t-1",
+      "echo get-t",
+      "echo tx-t",
+      "echo put-t-2",
+      "echo put-u",
     ]);
-    const transaction = seen.find((request) => request.body === "t1");
-    expect(transaction?.concurrent).toBe(1);
-    expect(
-      Math.max(
-        ...seen
-          .filter((request) => request.body.startsWith("p1") || request.body === "g1")
-          .map((r) => r.concurrent),
-      ),
-    ).toBeGreaterThanOrEqual(2);
+    const writesToT = (tags: string[]) => tags.filter((tag) => tag.startsWith("put-t"));
+    const transaction = seen.find((request) => request.tag === "tx-t");
+    expect(writesToT(transaction?.beside ?? [])).toEqual([]);
+    for (const write of seen.filter((request) => request.tag.startsWith("put-t")))
+      expect(write.beside).not.toContain("tx-t");
+    // Reads and other tables' writes are not held back: some request ran beside another.
+    expect(seen.some((request) => request.beside.length > 0)).toBe(true);
   });
 
   it("tells moto's server (its /moto-api/ answers) from a service without one", async () => {
