@@ -1,7 +1,7 @@
 // moto's server (`moto_server`, Python) as a second emulator for DynamoDB and SQS: started on a free
 // port of 127.0.0.1 for one test run, stopped at its end (and with the test process, however it ends).
-import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { spawnWatched } from "../../local/watched-process";
 
 export interface MotoServer {
   readonly endpoint: string;
@@ -36,40 +36,25 @@ export async function startMotoServer(
 ): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(command, ["-H", "127.0.0.1", "-p", String(port)], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let output = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  let failed: Error | undefined;
-  child.once("error", (error) => {
-    failed = new Error(
-      `${command} could not start (${error.message}); moto 5 provides it: pip install "moto[server]"`,
+  // Under the local cloud's watchdog: moto goes when this process goes, even by SIGKILL.
+  const server = await spawnWatched(command, ["-H", "127.0.0.1", "-p", String(port)], {
+    graceMs: 2_000,
+  }).catch((error: unknown) => {
+    throw new Error(
+      `${command} could not start (${error instanceof Error ? error.message : String(error)}); moto 5 provides it: pip install "moto[server]"`,
     );
   });
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  const stop = async () => {
-    process.off("exit", killOnExit);
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      await exited;
-    }
-  };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!(await answers(endpoint))) {
-    if (failed) throw failed;
-    if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}: ${output}`);
+    const ended = server.ended();
+    if (ended) throw new Error(`${command} ended (${ended}): ${server.output()}`);
     if (Date.now() > deadline) {
-      await stop();
+      await server.stop();
       throw new Error(
-        `${command} did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000} s: ${output}`,
+        `${command} did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000} s: ${server.output()}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { endpoint, stop };
+  return { endpoint, stop: () => server.stop() };
 }
