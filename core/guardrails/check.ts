@@ -129,9 +129,11 @@ export function checkGuardrails(
       arms.push(result("insufficient-data", `the sequential test cannot run (${test.reason})`));
       continue;
     }
-    const ci = test.ci;
+    // A difference of two qualities lies in [−1, 1]: the sequence cut there keeps its coverage.
+    const bounded = test.ci[0] < -1 || test.ci[1] > 1;
+    const ci: [number, number] = [Math.max(-1, test.ci[0]), Math.min(1, test.ci[1])];
     const level = `${Math.round((1 - alpha) * 100)}%`;
-    const words = `decision-time quality ${pct(base.treatment)} vs control ${pct(base.control)} (${pp(base.difference)}; ${level} confidence sequence ${pp(ci[0])} to ${pp(ci[1])})`;
+    const words = `decision-time quality ${pct(base.treatment)} vs control ${pct(base.control)} (${pp(base.difference)}; ${level} confidence sequence ${pp(ci[0])} to ${pp(ci[1])}${bounded ? ", cut at ±100 pp" : ""})`;
     arms.push(
       ci[1] < -margin
         ? result(

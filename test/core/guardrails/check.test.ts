@@ -93,3 +93,22 @@ describe("the quality guardrail decision", () => {
     expect(check.arms[0]?.ci[1]).toBeCloseTo(expected.ci[1], 9);
   });
 });
+
+describe("the guardrail's interval", () => {
+  it("stays inside ±100 pp on a handful of audits and says it was cut (it printed −854.74 to +798.87 pp)", () => {
+    // Arrange: 2 and 3 audits per arm pass a minimum of 2 audits.
+    const few = (id: string, audits: number, correct: number) =>
+      armMetrics(id, "run", hourCounters({ decisions: 30, auto: 25, audits, auditsCorrect: correct }, 0));
+
+    // Act
+    const check = checkGuardrails(experiment(), [few("conservative", 2, 2), few("aggressive", 3, 2)], {
+      minAudits: 2,
+    });
+
+    // Assert
+    const [aggressive] = check.arms;
+    expect(aggressive?.ci[0]).toBeGreaterThanOrEqual(-1);
+    expect(aggressive?.ci[1]).toBeLessThanOrEqual(1);
+    expect(aggressive?.reason).toMatch(/confidence sequence −100\.00 pp to \+100\.00 pp, cut at ±100 pp\)/);
+  });
+});
