@@ -60,7 +60,7 @@ export function armTable(report: ExperimentReport): Table {
     [
       "automated accuracy (audits)",
       (a) =>
-        `${rateWithInterval(a.decisionQuality.automatedAccuracy)} of ${count(a.decisionQuality.automatedAccuracy.audits)}`,
+        `${rateWithInterval(a.decisionQuality.automatedAccuracy)} of ${count(a.decisionQuality.automatedAccuracy.audits)}${a.decisionQuality.automatedAccuracy.estimator === "ratio" ? "" : ` (${a.decisionQuality.automatedAccuracy.estimator})`}`,
     ],
     ["override rate", (a) => rateWithInterval(a.overrideRate)],
     ["escalation rate", (a) => rateWithInterval(a.escalationRate)],

@@ -13,6 +13,8 @@ export interface DecisionRecord {
   enrolled: boolean;
   route: Route;
   audit: boolean;
+  /** Automated decisions: the probability π they had of being audited (uniform: auditRate). */
+  auditInclusionProbability?: number;
   reason: string;
   status: DecisionStatus;
   queue?: string;

@@ -52,12 +52,29 @@ export const RuleSchema = z.strictObject({
   reason: z.string().max(200).optional(),
 });
 
+/**
+ * Uncertainty-weighted audits of automated decisions (instead of the uniform `auditRate`): audit
+ * probability π = min(cap, max(floor, scale · uncertainty)), recorded on the decision so quality is
+ * estimated with weights 1/π (core/assignment/uncertainty-audit.ts, docs/statistics.md).
+ */
+export const AuditPolicySchema = z.strictObject({
+  kind: z.literal("uncertainty"),
+  /** Smallest audit probability, for the most certain decisions: > 0, so every decision can be audited. */
+  floor: z.number().gt(0).max(1),
+  /** π = scale · uncertainty before the floor and the cap (`scaleForBudget` finds it for a budget). */
+  scale: z.number().min(0).max(1e6),
+  /** Largest audit probability; default 1. */
+  cap: Probability.optional(),
+});
+
 export const PolicySchema = z.strictObject({
   /** Automate when confidence ≥ this and no rule or topic sends the item to a person. */
   autoAcceptAbove: Probability,
   alwaysHumanTopics: z.array(z.string().min(1)).default([]),
   /** Share of automated decisions also sent to a person for an audit (does not delay the answer). */
   auditRate: Probability.default(0),
+  /** Uncertainty-weighted audits; when set it replaces `auditRate` (which must then be 0). */
+  auditPolicy: AuditPolicySchema.optional(),
   /** Share of held decisions reviewed independently by two reviewers. */
   doubleReviewRate: Probability.default(0),
   /** Independent, blind reviews of each item in the `doubleReviewRate` share. */

@@ -318,6 +318,17 @@ function reviewQueuesOf(experiment: ParsedExperiment): string[] {
 function reviewQualityErrors(experiment: ParsedExperiment): ValidationError[] {
   const errors: ValidationError[] = [];
   experiment.arms.forEach(({ policy }, i) => {
+    const audit = policy.auditPolicy;
+    if (audit && audit.cap !== undefined && audit.cap < audit.floor)
+      errors.push({
+        path: `arms[${i}].policy.auditPolicy.cap`,
+        message: `must be at least the floor (${audit.floor}), got ${audit.cap}`,
+      });
+    if (audit && policy.auditRate > 0)
+      errors.push({
+        path: `arms[${i}].policy.auditRate`,
+        message: `must be 0 when auditPolicy is set (the policy decides every audit), got ${policy.auditRate}`,
+      });
     if (policy.maxReviewsPerItem !== undefined && policy.maxReviewsPerItem < policy.reviewsPerItem) {
       errors.push({
         path: `arms[${i}].policy.maxReviewsPerItem`,

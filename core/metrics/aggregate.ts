@@ -1,6 +1,7 @@
 import { fnv1a32 } from "../assignment/hash";
 import { reviewCostUsd } from "../cost/human";
 import { typedFeedbackCounters } from "../feedback/types/counters";
+import { outcomeAuditCounters, routedAuditCounters } from "./audit-counters";
 import {
   C,
   type Counters,
@@ -89,6 +90,7 @@ export function countersOf(event: MetricEvent, options: AggregateOptions = {}): 
         add(`${P.unpriced}${encodePart(event.modelVersion)}`);
       if (event.route === "auto" && event.latencyMs !== undefined)
         add(bucketCounter(P.autoLatency, event.latencyMs));
+      routedAuditCounters(event, add);
       break;
     case "review.enqueued":
       add(event.kind === "audit" ? C.auditEnqueued : C.enqueued);
@@ -139,6 +141,7 @@ export function countersOf(event: MetricEvent, options: AggregateOptions = {}): 
         if (event.correct) add(C.fallbackModelCorrect);
         add(bucketCounter(P.humanLatency, event.latencyMs));
       } else add(C.modelOutcomes);
+      outcomeAuditCounters(event, add);
       if (event.pair) {
         const [a, b] = event.pair;
         add(C.pairTotal);

@@ -20,6 +20,9 @@ export interface DecisionRoutedEvent extends EventBase {
   modelVersion?: string;
   /** Milliseconds from request to answer, for automated decisions. */
   latencyMs?: number;
+  /** The model's confidence and, under uncertainty-weighted audits, the audit probability π. */
+  confidence?: number;
+  inclusionProbability?: number;
 }
 
 /** A held item entered a queue (first hold, escalation, adjudication or re-hold after a lease expired). */
@@ -81,6 +84,10 @@ export interface DecisionOutcomeEvent extends EventBase {
   audited?: boolean;
   /** Two reviewers' labels on a double-reviewed item, for agreement statistics. */
   pair?: [string, string];
+  /** The model's confidence in its answer (calibration counters of the live certificate). */
+  confidence?: number;
+  /** Audits under an uncertainty-weighted policy: the decision's audit probability π. */
+  inclusionProbability?: number;
 }
 
 export interface FeedbackProducedEvent extends EventBase {

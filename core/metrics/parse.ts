@@ -10,6 +10,9 @@ const Id = z.string().min(1).max(1024);
 const Time = z.iso.datetime({ offset: true });
 const Label = z.string().min(1).max(1024);
 const Seconds = z.number().min(0).max(1e9);
+const Confidence = z.number().min(0).max(1);
+/** An audit probability: > 0, or its weight 1/π would be infinite. */
+const InclusionProbability = z.number().gt(0).max(1);
 
 const base = {
   id: Id,
@@ -32,6 +35,8 @@ const Schemas = [
     modelCostUsd: z.number().min(0),
     modelVersion: Label.optional(),
     latencyMs: Seconds.optional(),
+    confidence: Confidence.optional(),
+    inclusionProbability: InclusionProbability.optional(),
   }),
   z.object({
     ...base,
@@ -84,6 +89,8 @@ const Schemas = [
     latencyMs: Seconds,
     audited: z.boolean().optional(),
     pair: z.tuple([Label, Label]).optional(),
+    confidence: Confidence.optional(),
+    inclusionProbability: InclusionProbability.optional(),
   }),
   z.object({
     ...base,

@@ -1,3 +1,9 @@
+import {
+  type AuditSums,
+  automatedQuality,
+  type QualityEstimator,
+  qualityInterval,
+} from "../stats/audit-estimators";
 import { wilson } from "../stats/proportions";
 import { C, type Counters, type GroundTruthClass, GT_CLASSES, P } from "./counters";
 import { LogHistogram } from "./histogram";
@@ -25,7 +31,7 @@ export interface QualityMetrics {
   /** Outcomes whose correctness is estimated at the automated accuracy (w = estimated / outcomes). */
   estimated: number;
   /** Accuracy of automated decisions, estimated from the audit sample. */
-  automated: { audited: number; correct: number; estimate: number; interval: [number, number] };
+  automated: AutomatedAccuracy;
   /** Share of human verdicts on held items that agreed with the model (model accuracy on held items). */
   modelAccuracyOnHeld: number;
   groundTruth: Record<GroundTruthClass, { attached: number; correct: number }>;
@@ -34,6 +40,55 @@ export interface QualityMetrics {
 }
 
 export type QualityKind = "final" | "decision";
+
+/** The automated path's accuracy p, from the audits: the plain ratio, or a weighted estimator. */
+export interface AutomatedAccuracy {
+  audited: number;
+  correct: number;
+  estimate: number;
+  interval: [number, number];
+  /** "ratio" (uniform audits: correct / audited, Wilson) or the weighted estimator the chooser took. */
+  estimator: "ratio" | QualityEstimator;
+  /** Why this estimator, in words (weighted audits only). */
+  reason?: string;
+  /** Weighted audits: the estimate's variance and the sums it came from. */
+  variance?: number;
+  sums?: AuditSums;
+}
+
+/** p's interval at another confidence (the score interval of a comparison). */
+export function automatedInterval(a: AutomatedAccuracy, confidence: number): [number, number] {
+  if (a.sums && a.variance !== undefined) return qualityInterval(a.estimate, a.variance, a.sums, confidence);
+  return wilson(a.correct, a.audited, confidence);
+}
+
+function accuracyOf(
+  audited: number,
+  correct: number,
+  sums: AuditSums | undefined,
+  confidence: number,
+): AutomatedAccuracy {
+  if (!sums) {
+    return {
+      audited,
+      correct,
+      estimate: ratio(correct, audited),
+      interval: wilson(correct, audited, confidence),
+      estimator: "ratio",
+    };
+  }
+  const chosen = automatedQuality(sums, confidence);
+  return {
+    audited,
+    correct,
+    estimate: chosen.estimate,
+    interval: chosen.interval,
+    estimator: chosen.estimator,
+    reason: chosen.reason,
+    variance: chosen.variance,
+    sums,
+  };
+}
 
 /** What the audits corrected: automated answers that were wrong when given and replaced afterwards. */
 export interface CorrectionMetrics {
@@ -59,11 +114,13 @@ export function qualityOf(
   c: (name: string) => number,
   kind: QualityKind,
   confidence: number,
+  auditSums?: AuditSums,
 ): QualityMetrics {
   const audited = c(C.auditedCount);
   const auditedCorrect = c(C.auditedCorrect);
-  const p = ratio(auditedCorrect, audited);
-  const [pLow, pHigh] = wilson(auditedCorrect, audited, confidence);
+  const automated = accuracyOf(audited, auditedCorrect, auditSums, confidence);
+  const p = automated.estimate;
+  const [pLow, pHigh] = automated.interval;
   const gt = Object.fromEntries(
     GT_CLASSES.map((cls) => [cls, { attached: c(`${P.gt}${cls}`), correct: c(`${P.gtCorrect}${cls}`) }]),
   ) as Record<GroundTruthClass, { attached: number; correct: number }>;
@@ -76,7 +133,15 @@ export function qualityOf(
   // known: outcomes counted correct; estimated: outcomes whose correctness is p.
   let known: number;
   let estimated: number;
-  if (kind === "final") {
+  if (kind === "final" && auditSums) {
+    // Weighted audits over-represent uncertain decisions, so p (over every automated decision) is
+    // not the accuracy of the unaudited ones: correct after corrections = p·N − (audited answers
+    // that were right) + (every audited outcome, now the reviewer's).
+    const nonGt = audited > 0 ? (audited - gtAudited) / audited : 0;
+    known = gt.fallback.correct + gt.auto.correct + gt.audited.correct + (audited - gtAudited) + humanKnown;
+    known -= auditedCorrect * nonGt;
+    estimated = autoUnaudited - gtAuto + audited - gtAudited;
+  } else if (kind === "final") {
     // A reviewer's verdict is the reference: audited and held outcomes are correct unless ground
     // truth says otherwise; unaudited automated ones are estimated at the audit accuracy.
     known = gt.fallback.correct + gt.auto.correct + gt.audited.correct + (audited - gtAudited) + humanKnown;
@@ -96,7 +161,7 @@ export function qualityOf(
     interval: [at(unknown ? 0 : pLow), at(unknown ? 1 : pHigh)],
     outcomes,
     estimated,
-    automated: { audited, correct: auditedCorrect, estimate: p, interval: [pLow, pHigh] },
+    automated,
     modelAccuracyOnHeld: ratio(c(C.humanModelCorrect), human),
     groundTruth: gt,
     unverifiedFallbacks: Math.max(0, c(C.fallbackOutcomes) - gt.fallback.attached),

@@ -2,6 +2,7 @@ import { type CostBreakdown, infrastructureCost } from "../cost/model";
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from "../cost/operations";
 import { DEFAULT_PRICES, type Prices } from "../cost/prices";
 import { cohenKappa } from "../stats/agreement";
+import { auditSumsOf } from "./audit-counters";
 import {
   addCounters,
   C,
@@ -15,7 +16,7 @@ import type { FeedbackStage } from "./events";
 import { LogHistogram } from "./histogram";
 import { type CorrectionMetrics, correctionsOf, type QualityMetrics, qualityOf } from "./quality";
 
-export type { CorrectionMetrics, QualityKind, QualityMetrics } from "./quality";
+export type { AutomatedAccuracy, CorrectionMetrics, QualityKind, QualityMetrics } from "./quality";
 
 /**
  * Counters of one arm in one hour, summed over shards (what the metrics store returns). Sealed days
@@ -192,8 +193,9 @@ export function armMetrics(
   const decisions = c(C.decisions);
   const cost = costOf(counters, options);
   const confidence = options.confidence ?? 0.95;
-  const quality = qualityOf(c, "final", confidence);
-  const decisionQuality = qualityOf(c, "decision", confidence);
+  const sums = auditSumsOf(counters, c(C.auditedCount));
+  const quality = qualityOf(c, "final", confidence, sums);
+  const decisionQuality = qualityOf(c, "decision", confidence, sums);
   const stages = Object.fromEntries(
     FEEDBACK_STAGES.map((stage) => {
       const acked = c(`${P.feedbackAcked}${stage}`);

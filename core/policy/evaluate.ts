@@ -1,4 +1,5 @@
 import { isAuditSample, isDoubleReviewSample } from "../assignment/audit";
+import { uncertaintyAuditDraw } from "../assignment/uncertainty-audit";
 import type { Policy, Rule } from "../experiments/schema";
 import { formatPair, showValue } from "./format";
 
@@ -8,7 +9,7 @@ export const AUDIT_QUEUE = "audit";
 export interface PolicyRequest {
   decisionId: string;
   item: Record<string, unknown>;
-  prediction: { confidence: number };
+  prediction: { confidence: number; alternatives?: readonly { confidence: number }[] };
 }
 
 export interface PolicyResult {
@@ -19,6 +20,8 @@ export interface PolicyResult {
   queue?: string;
   /** Automated, and also sent to a person for audit (does not delay the answer). */
   audit: boolean;
+  /** Automated under `auditPolicy`: the probability it had of being audited (the estimators weigh it 1/π). */
+  auditInclusionProbability?: number;
   /** Index in `policy.rules` of the rule that sent the item to a person. */
   matchedRule?: number;
   /** Held, and reviewed independently by two reviewers. */
@@ -160,7 +163,8 @@ function held(policy: Policy, request: PolicyRequest, reason: string, queue: str
  * 2. `alwaysHumanTopics`: the item is held (topic queue, else policy queue);
  * 3. threshold: confidence ≥ `autoAcceptAbove` is automated, below is held.
  *
- * Automated decisions are sampled for audit by `auditRate` (queue {@link AUDIT_QUEUE}); held ones for
+ * Automated decisions are sampled for audit by `auditRate`, or by `auditPolicy` with a probability that
+ * grows with uncertainty (queue {@link AUDIT_QUEUE}), and carry that probability; held ones for
  * double review by `doubleReviewRate`. Both samples are deterministic in the decision id, so a retried
  * decision gets the same answer.
  */
@@ -185,12 +189,17 @@ export function evaluatePolicy(policy: Policy, request: PolicyRequest): PolicyRe
 
   const [confidence, threshold] = formatPair(prediction.confidence, policy.autoAcceptAbove);
   if (prediction.confidence >= policy.autoAcceptAbove) {
-    const audit = isAuditSample(request.decisionId, policy.auditRate);
+    // Uniform audits need no weights (every π is auditRate); uncertainty-weighted ones record π.
+    const draw = policy.auditPolicy
+      ? uncertaintyAuditDraw(request.decisionId, prediction, policy.autoAcceptAbove, policy.auditPolicy)
+      : undefined;
+    const audit = draw ? draw.audit : isAuditSample(request.decisionId, policy.auditRate);
     const result: PolicyResult = {
       route: "auto",
       reason: `confidence ${confidence} ≥ ${threshold}`,
       audit,
       doubleReview: false,
+      ...(draw ? { auditInclusionProbability: draw.inclusionProbability } : {}),
     };
     if (audit) result.queue = AUDIT_QUEUE;
     return result;

@@ -88,6 +88,12 @@ function costReport(m: Pick<ArmMetrics, "cost">): CostReport {
   };
 }
 
+const ESTIMATOR_WORDS = {
+  hajek: "Hájek estimator over uncertainty-weighted audits",
+  "prediction-powered": "prediction-powered estimator over uncertainty-weighted audits",
+  "horvitz-thompson": "Horvitz–Thompson estimator over uncertainty-weighted audits",
+} as const;
+
 /** The two qualities in words: the report, docs/metrics.md and docs/report.md say the same. */
 export const QUALITY_DEFINITIONS: Readonly<Record<QualityKind, string>> = {
   decision:
@@ -111,7 +117,7 @@ function qualityReport(m: ArmMetrics, kind: QualityKind): QualityReport {
     source === "none"
       ? "no outcomes yet"
       : source === "audit-sample"
-        ? `${count(estimated)} automated outcomes estimated at the accuracy of ${count(q.automated.audited)} audits (${pct(q.automated.estimate)})${counted.length ? `; counted: ${counted.join(", ")}` : ""}`
+        ? `${count(estimated)} automated outcomes estimated at the accuracy of ${count(q.automated.audited)} audits (${pct(q.automated.estimate)}${q.automated.estimator === "ratio" ? "" : `, ${ESTIMATOR_WORDS[q.automated.estimator]}`})${counted.length ? `; counted: ${counted.join(", ")}` : ""}`
         : `counted: ${counted.join(", ") || "nothing estimated"}`;
   return {
     value: num(q.estimate),
@@ -132,6 +138,8 @@ function qualityReport(m: ArmMetrics, kind: QualityKind): QualityReport {
       interval: range(q.automated.interval),
       audits: q.automated.audited,
       correct: q.automated.correct,
+      estimator: q.automated.estimator,
+      ...(q.automated.reason ? { estimatorReason: q.automated.reason } : {}),
     },
   };
 }

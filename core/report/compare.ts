@@ -4,6 +4,7 @@
  */
 
 import type { ArmGuardrail } from "../guardrails/check";
+import { automatedInterval } from "../metrics/quality";
 import type { ArmMetrics, CounterRow, ReadOptions } from "../metrics/read";
 import {
   bayesianTest,
@@ -16,7 +17,6 @@ import {
   type ScoreArm,
   scoreDifferenceTest,
   sequentialTest,
-  wilson,
   wilsonArm,
 } from "../stats";
 import {
@@ -197,11 +197,11 @@ function qualityArm(m: ArmMetrics): ScoreArm {
   if (estimated === 0 || q.automated.audited === 0)
     return { estimate: q.estimate, interval: () => [q.estimate, q.estimate] };
   const w = estimated / q.outcomes;
-  const c = q.estimate - w * (q.automated.correct / q.automated.audited);
+  const c = q.estimate - w * q.automated.estimate;
   return {
     estimate: q.estimate,
     interval: (confidence) => {
-      const [lo, hi] = wilson(q.automated.correct, q.automated.audited, confidence);
+      const [lo, hi] = automatedInterval(q.automated, confidence);
       return [c + w * lo, c + w * hi];
     },
   };

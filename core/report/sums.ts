@@ -64,7 +64,12 @@ export function qualitySums(arm: ArmMetrics, kind: QualityKind = "decision"): Su
     };
   const w = estimated / q.outcomes;
   const smoothed = (q.automated.correct + 0.5) / (audits + 1);
-  const variance = w * w * smoothed * (1 - smoothed);
+  // Weighted audits: the estimator's own variance of p, as n audits' per-audit variance.
+  const perAudit =
+    q.automated.variance !== undefined && q.automated.variance > 0
+      ? audits * q.automated.variance
+      : smoothed * (1 - smoothed);
+  const variance = w * w * perAudit;
   // Sums whose sample mean is q and sample variance is `variance`.
   return {
     ok: true,

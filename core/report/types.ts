@@ -101,8 +101,15 @@ export interface QualityReport extends Estimate {
     /** Fallback outcomes nobody verified: left out of the estimate. */
     unverifiedFallbacks: number;
   };
-  /** Accuracy of the automated path, from the audit sample (Wilson interval). */
-  automatedAccuracy: Estimate & { audits: number; correct: number };
+  /** Accuracy of the automated path, from the audit sample (Wilson interval, or the weighted estimator's). */
+  automatedAccuracy: Estimate & {
+    audits: number;
+    correct: number;
+    /** "ratio" (uniform audits) or the estimator of uncertainty-weighted audits: "hajek", "prediction-powered", "horvitz-thompson". */
+    estimator: "ratio" | "hajek" | "prediction-powered" | "horvitz-thompson";
+    /** Why that estimator, in words (weighted audits). */
+    estimatorReason?: string;
+  };
 }
 
 export interface CorrectionsReport {

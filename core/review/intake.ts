@@ -82,6 +82,9 @@ export async function storeHeldItem(deps: IntakeDeps, message: IntakeMessage): P
     ...(existing?.breach ? { breach: existing.breach } : {}),
     enrolled: decision.enrolled,
     decisionCreatedAt: decision.createdAt,
+    ...(decision.auditInclusionProbability !== undefined && hold.kind === "audit"
+      ? { auditInclusionProbability: decision.auditInclusionProbability }
+      : {}),
     createdAt: existing?.createdAt ?? at,
     updatedAt: at,
   };

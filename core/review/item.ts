@@ -117,6 +117,8 @@ export interface ReviewItem {
   /** Copied from the decision at intake, so no event of the item needs a second read. */
   enrolled: boolean;
   decisionCreatedAt: string;
+  /** Audit items: the decision's audit probability π (its weight in quality estimates is 1/π). */
+  auditInclusionProbability?: number;
   createdAt: string;
   updatedAt: string;
 }

@@ -181,6 +181,9 @@ function decide(
     enrolled: assignment.enrolled,
     route: policy.route,
     audit: policy.audit,
+    ...(policy.auditInclusionProbability !== undefined
+      ? { auditInclusionProbability: policy.auditInclusionProbability }
+      : {}),
     reason: assignment.pausedArm ? `${policy.reason} (arm ${assignment.pausedArm} is paused)` : policy.reason,
     status: held ? "held" : "automated",
     ...(policy.queue ? { queue: policy.queue } : {}),

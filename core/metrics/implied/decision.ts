@@ -33,6 +33,9 @@ export function routedEvent(record: DecisionRecord): DecisionRoutedEvent {
     modelCostUsd: record.prediction.costUsd ?? 0,
     ...(record.prediction.modelVersion ? { modelVersion: record.prediction.modelVersion } : {}),
     ...(latencyMs !== undefined && Number.isFinite(latencyMs) ? { latencyMs } : {}),
+    ...(record.auditInclusionProbability !== undefined
+      ? { confidence: record.prediction.confidence, inclusionProbability: record.auditInclusionProbability }
+      : {}),
   };
 }
 

@@ -127,6 +127,12 @@ function outcomeEvent(item: ReviewItem, outcome: ItemOutcome): DecisionOutcomeEv
     latencyMs: Math.max(0, Date.parse(outcome.at) - created) || 0,
     ...(audited ? { audited } : {}),
     ...(pair ? { pair } : {}),
+    ...(outcome.source === "reviewer" && Number.isFinite(item.context.prediction.confidence)
+      ? { confidence: item.context.prediction.confidence }
+      : {}),
+    ...(audited && item.auditInclusionProbability !== undefined
+      ? { inclusionProbability: item.auditInclusionProbability }
+      : {}),
   };
 }
 
