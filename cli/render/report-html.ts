@@ -7,7 +7,7 @@ import type { ExperimentReport } from "../../core/report";
 import { typedFeedbackSvg, typedFeedbackTables } from "./feedback-types";
 import { BASE_STYLE } from "./html-style";
 import { reportSvgCharts } from "./report-charts";
-import { qualityDefinitions } from "./report-quality";
+import { certificateLines, qualityDefinitions } from "./report-quality";
 import {
   agreementLine,
   armTable,
@@ -118,6 +118,7 @@ ${qualityDefinitions(report)
   .join("\n")}
 ${comparisons}
 ${typedFeedbackHtml(report)}
+${certificateLines(report).length > 0 ? `<h2>Live certificates</h2>\n${list(certificateLines(report))}` : ""}
 <h2>Checks</h2>
 ${list([`Sample ratio: ${srmLine(report)}`, `Reviewer agreement: ${agreementLine(report)}`])}
 <h2>Finance</h2>

@@ -67,3 +67,16 @@ export function qualityCsvRows(
 }
 
 export type { Cell };
+
+/** One line per arm with a live certificate: does its threshold hold, and what is certified below it. */
+export function certificateLines(report: ExperimentReport): string[] {
+  return report.arms.flatMap((a) => {
+    const c = a.certificate;
+    if (!c) return [];
+    const status = c.holds ? "holds" : c.broken ? "NO LONGER HOLDS" : "not certified yet";
+    const next = c.next !== null ? `; certified down to ${c.next} (proposed next level)` : "";
+    return [
+      `${a.arm}: threshold ${c.threshold} ${status} at ${pct(c.targetError, 1)} error, ${pct(c.confidence, 0)} confidence: ${c.own.summary}${next}`,
+    ];
+  });
+}

@@ -16,7 +16,7 @@ import type {
 import { count, marginPp, pp, ppInterval, pValue, relPct, usd } from "../../core/report/words";
 import { typedFeedbackTables } from "./feedback-types";
 import { MISSING } from "./format";
-import { QUALITY_ROWS, qualityCsvRows, qualityDefinitions } from "./report-quality";
+import { certificateLines, QUALITY_ROWS, qualityCsvRows, qualityDefinitions } from "./report-quality";
 import { renderCsv, renderMarkdownTable, renderTextTable, type Table } from "./table";
 
 const finite = (x: Num | undefined): x is number => typeof x === "number" && Number.isFinite(x);
@@ -223,6 +223,8 @@ export function renderReportText(report: ExperimentReport): string {
     );
   }
   for (const { title, table } of typedFeedbackTables(report)) lines.push("", title, renderTextTable(table));
+  const certificates = certificateLines(report);
+  if (certificates.length > 0) lines.push("", "Live certificates", ...certificates.map((l) => `  ${l}`));
   lines.push("", `Sample ratio: ${srmLine(report)}`, `Reviewer agreement: ${agreementLine(report)}`);
   if (report.warnings.length > 0)
     lines.push("", "Warnings", ...report.warnings.map((w) => `  ! ${w.message}`));
@@ -262,6 +264,9 @@ export function renderReportMarkdown(report: ExperimentReport): string {
   }
   for (const { title, table } of typedFeedbackTables(report))
     lines.push("", `## ${title}`, "", renderMarkdownTable(table));
+  const certificates = certificateLines(report);
+  if (certificates.length > 0)
+    lines.push("", "## Live certificates", "", ...certificates.map((l) => `- ${l}`));
   lines.push(
     "",
     "## Checks",

@@ -161,6 +161,18 @@ export const ExperimentInputSchema = z.strictObject({
   queues: z.record(z.string(), QueueSettingsSchema).default({}),
   /** Quality guardrail: a treatment's quality may not fall below control by more than this (absolute). */
   qualityMargin: Probability.default(0.01),
+  /**
+   * Certified automation: each arm's live certificate (Learn-Then-Test on its audits) at this
+   * target error among automated decisions; the guardrail flags an arm whose certificate no longer
+   * holds at its own threshold, and pauses it when `pauseWhenBroken`.
+   */
+  certification: z
+    .strictObject({
+      targetError: z.number().gt(0).lt(1),
+      confidence: z.number().gt(0).lt(1).default(0.95),
+      pauseWhenBroken: z.boolean().default(false),
+    })
+    .optional(),
   /** Model price per decision by model version, when predictions do not carry `costUsd`. */
   modelPriceUsd: z.record(z.string(), z.number().min(0)).default({}),
   arms: z.array(ArmSchema).min(1).max(20),

@@ -7,6 +7,7 @@
 
 import type { Experiment } from "../experiments/schema";
 import type { ArmMetrics } from "../metrics/read";
+import { armCertificate, certificationTarget } from "../report/certificate";
 import { qualityIsCounted, qualitySums } from "../report/sums";
 import type { GuardrailAction } from "../report/types";
 import { sequentialTest } from "../stats";
@@ -35,6 +36,8 @@ export interface ArmGuardrail {
   margin: number;
   /** Why, in words (goes into the audit trail and the announcement). */
   reason: string;
+  /** The arm's live certificate at its own threshold, when the experiment certifies. */
+  certificate?: { holds: boolean; broken: boolean; summary: string };
 }
 
 export interface GuardrailCheck {
@@ -54,10 +57,13 @@ const pp = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(2)
  * lies below −qualityMargin. Control is never paused and a paused arm stays paused (the check is
  * idempotent: run twice on the same data, it asks for the same pauses once). Arms without enough
  * data get "insufficient-data"; arms with quality counted rather than estimated on both sides are
- * compared exactly.
+ * compared exactly. When the experiment certifies (`certification`), each treatment's live
+ * certificate is checked too: one that no longer holds at the arm's threshold (its audits' error
+ * rate at or above the target, so more audits cannot restore it) is flagged in the reason, and the
+ * arm is paused when `certification.pauseWhenBroken`.
  */
 export function checkGuardrails(
-  experiment: Pick<Experiment, "id" | "version" | "control" | "qualityMargin" | "arms">,
+  experiment: Pick<Experiment, "id" | "version" | "control" | "qualityMargin" | "arms" | "certification">,
   metrics: readonly ArmMetrics[],
   options: GuardrailOptions = {},
 ): GuardrailCheck {
@@ -147,6 +153,27 @@ export function checkGuardrails(
             ci,
           ),
     );
+  }
+  const target = certificationTarget(experiment, undefined);
+  if (target) {
+    const pause = experiment.certification?.pauseWhenBroken === true;
+    arms.forEach((guard, i) => {
+      const arm = experiment.arms.find((a) => a.id === guard.arm);
+      const treatment = byArm.get(guard.arm);
+      const cert = treatment && arm ? armCertificate(treatment, arm, target) : undefined;
+      if (!cert) return;
+      const certificate = { holds: cert.holds, broken: cert.broken, summary: cert.own.summary };
+      const flagged = cert.broken && guard.action !== "paused";
+      const words = `the live certificate no longer holds at arm ${guard.arm}'s threshold ${cert.threshold}: ${cert.own.summary}`;
+      arms[i] =
+        flagged && pause && guard.action !== "pause"
+          ? { ...guard, certificate, action: "pause", reason: words }
+          : {
+              ...guard,
+              certificate,
+              ...(flagged && guard.action !== "pause" ? { reason: `${guard.reason}; ${words}` } : {}),
+            };
+    });
   }
   return {
     experimentId: experiment.id,

@@ -18,6 +18,12 @@ import {
   type ReadOptions,
 } from "../metrics/read";
 import { benjaminiHochberg, holm, srm, wilson } from "../stats";
+import {
+  type ArmCertificate,
+  armCertificate,
+  armCertificateReport,
+  certificationTarget,
+} from "./certificate";
 import { type ArmData, armData, compareArms, num, range } from "./compare";
 import { recommend } from "./recommend";
 import { hourlyMetrics } from "./series";
@@ -63,6 +69,8 @@ export function reportOptions(partial: Partial<ReportOptions> = {}): ReportOptio
   if (!(options.minAudits >= 0 && options.minDecisions >= 0)) throw new RangeError("minimums must be ≥ 0");
   if (!(options.kappaThreshold > -1 && options.kappaThreshold <= 1))
     throw new RangeError("kappaThreshold must be in (−1, 1]");
+  if (options.targetError !== undefined && !(options.targetError > 0 && options.targetError < 1))
+    throw new RangeError("targetError must be in (0, 1)");
   return options;
 }
 
@@ -183,6 +191,7 @@ function armReport(
   m: ArmMetrics,
   config: { control: boolean; paused: boolean; weight: number },
   confidence: number,
+  certificate: ArmCertificate | undefined,
 ): ArmReport {
   const c = (name: string) => m.counters[name] ?? 0;
   return {
@@ -198,6 +207,7 @@ function armReport(
     quality: qualityReport(m, "final"),
     decisionQuality: qualityReport(m, "decision"),
     corrections: correctionsReport(m),
+    certificate: armCertificateReport(certificate),
     overrideRate: {
       value: num(m.overrideRate),
       interval: wilsonRange(c("overrides"), c("verdicts"), confidence),
@@ -419,6 +429,10 @@ export function buildReport(input: ReportInput): ExperimentReport {
   }
   const runOf = new Map(metrics.arms.map((m) => [m.arm, m]));
   const run = armIds.map((id) => runOf.get(id) ?? armMetrics(id, "run", {}, read));
+  const target = certificationTarget(experiment, options.targetError);
+  const certificates = new Map(
+    run.map((m) => [m.arm, target ? armCertificate(m, configured.get(m.arm), target) : undefined]),
+  );
   const arms = run.map((m) =>
     armReport(
       m,
@@ -428,6 +442,7 @@ export function buildReport(input: ReportInput): ExperimentReport {
         weight: configured.get(m.arm)?.weight ?? 0,
       },
       confidence,
+      certificates.get(m.arm),
     ),
   );
 
@@ -438,6 +453,7 @@ export function buildReport(input: ReportInput): ExperimentReport {
     });
   }
 
+  // What the scheduled check does: the experiment's own certification target, not the report's option.
   const check = checkGuardrails(experiment, run, { alpha: options.alpha, tuning: options.tuning });
   const data = (m: ArmMetrics): ArmData => armData(m, rowsByArm.get(m.arm) ?? [], read);
   const control = run.find((m) => m.arm === experiment.control);

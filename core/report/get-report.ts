@@ -33,18 +33,21 @@ export const ReportQuerySchema = z.strictObject({
   correction: z.enum(CORRECTIONS as [Correction, ...Correction[]]).optional(),
   tuning: numberParam(0, 1e12).optional(),
   minAudits: numberParam(-1, 1e9).optional(),
+  /** Certify each arm at this error among automated decisions (default: the experiment's certification). */
+  targetError: numberParam(0, 1).optional(),
 });
 
 /** Options from a query string, or a 400 naming the parameter. */
 export function parseReportQuery(query: Record<string, string>): Partial<ReportOptions> {
   const parsed = parseWithSchema(ReportQuerySchema, query, "query");
   if (!parsed.ok) throw validationFailed("report query", parsed.errors);
-  const { alpha, correction, tuning, minAudits } = parsed.value;
+  const { alpha, correction, tuning, minAudits, targetError } = parsed.value;
   return {
     ...(alpha !== undefined ? { alpha } : {}),
     ...(correction !== undefined ? { correction } : {}),
     ...(tuning !== undefined ? { tuning } : {}),
     ...(minAudits !== undefined ? { minAudits } : {}),
+    ...(targetError !== undefined ? { targetError } : {}),
   };
 }
 

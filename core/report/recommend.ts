@@ -3,6 +3,7 @@
  * say when not to trust the numbers yet.
  */
 
+import { proposedLevel } from "./propose";
 import type {
   ArmReport,
   Comparison,
@@ -284,5 +285,14 @@ function recommendation(report: ReportBody, found: readonly ReportWarning[]): Re
 /** Warnings, then the recommendation (which cites some of them). */
 export function recommend(report: ReportBody): { recommendation: Recommendation; warnings: ReportWarning[] } {
   const found = warnings(report);
-  return { recommendation: recommendation(report, found), warnings: found };
+  const base = recommendation(report, found);
+  const proposed = proposedLevel(report.arms, base.arm);
+  const broken = report.arms
+    .filter((a) => a.certificate?.broken)
+    .map(
+      (a) =>
+        `${a.arm}: the live certificate no longer holds at its threshold ${a.certificate?.threshold}: ${a.certificate?.own.summary}`,
+    );
+  const reasons = [...base.reasons, ...broken, ...(proposed ? [proposed.sentence] : [])];
+  return { recommendation: { ...base, ...(proposed ? { proposed } : {}), reasons }, warnings: found };
 }

@@ -31,6 +31,8 @@ export interface ReportOptions {
   minDecisions: number;
   /** Cohen's kappa below this flags the review task definition. Default 0.6. */
   kappaThreshold: number;
+  /** Certify each arm at this error among automated decisions; default the experiment's `certification`. */
+  targetError?: number;
 }
 
 export const DEFAULT_REPORT_OPTIONS: Readonly<ReportOptions> = Object.freeze({
@@ -126,6 +128,47 @@ export interface CorrectionsReport {
   timeToCorrection: { meanSeconds: Num; p50Seconds: Num; p95Seconds: Num };
 }
 
+/** One threshold's evidence in a certificate. */
+export interface CertificateTest {
+  threshold: number;
+  n: number;
+  errors: number;
+  errorRate: Num;
+  pValue: Num;
+  certified: boolean;
+}
+
+/** A Learn-Then-Test certificate as the report carries it (core/stats/certificate.ts). */
+export interface CertificateReport {
+  /** The lowest certified threshold, or null. */
+  threshold: number | null;
+  pValue: "binomial" | "hoeffding-bentkus";
+  weighted: boolean;
+  automationRate: Num;
+  automationRateInterval: Range;
+  tested: CertificateTest[];
+  /** More labelled outcomes that would certify where the sequence stopped (null: more data cannot help). */
+  needed: { threshold: number; atThreshold: number; overall: number | null } | null;
+  summary: string;
+}
+
+/** An arm's live certificate from its audits (and, below its threshold, its held items' verdicts). */
+export interface ArmCertificateReport {
+  targetError: number;
+  confidence: number;
+  /** The arm's own threshold, as tested (hundredths, rounded up). */
+  threshold: number;
+  /** Its own threshold is certified from its audits. */
+  holds: boolean;
+  /** Not certified, and more audits would not help: the observed error rate is at least the target. */
+  broken: boolean;
+  own: CertificateReport;
+  /** Over the whole grid, held verdicts included: the most automation certified. */
+  proposal: CertificateReport;
+  /** A certified threshold below the arm's own: the proposed next level; null when none. */
+  next: number | null;
+}
+
 export interface AgreementReport {
   /** Double-reviewed items with two independent labels. */
   pairs: number;
@@ -160,6 +203,8 @@ export interface ArmReport {
   decisionQuality: QualityReport;
   /** What the audits corrected: the difference between the two qualities, and its cost in time. */
   corrections: CorrectionsReport;
+  /** The live certificate (null without a target error or without audits). */
+  certificate: ArmCertificateReport | null;
   overrideRate: Estimate & { verdicts: number };
   escalationRate: Estimate;
   slaBreachRate: Estimate;
@@ -323,8 +368,28 @@ export interface ReportWarning {
   message: string;
 }
 
+/** The next automation level the certificates support, for `hitl experiments propose`. */
+export interface ProposedLevel {
+  /** The arm whose policy it starts from. */
+  arm: string;
+  /** Its threshold now, and the proposed one. */
+  from: number;
+  threshold: number;
+  targetError: number;
+  confidence: number;
+  /** Labelled outcomes at or above the proposed threshold. */
+  outcomes: number;
+  automationRate: Num;
+  automationRateInterval: Range;
+  /** Expected change of cost per decision: the share moved from held to automated × a held item's human cost. */
+  costPerDecisionChange: Num;
+  sentence: string;
+}
+
 export interface Recommendation {
   decision: "ship" | "keep-control" | "keep-running" | "investigate";
+  /** The certified next automation level, when the data support one. */
+  proposed?: ProposedLevel;
   /** The arm to ship (or the control, for keep-control); null otherwise. */
   arm: string | null;
   /** One sentence, e.g. "Ship aggressive: automation +18.2 pp (95% CI 16.9–19.5), …". */

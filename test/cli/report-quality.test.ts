@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderReportHtml } from "../../cli/render/report-html";
 import { renderFinanceText, renderReportCsv, renderReportText } from "../../cli/render/report-text";
+import { calCounter } from "../../core/metrics/audit-counters";
 import { P } from "../../core/metrics/counters";
 import { bucketCounter } from "../../core/metrics/histogram";
 import { buildReport } from "../../core/report";
@@ -74,5 +75,31 @@ describe("the two qualities in every format", () => {
     expect(html).toContain("<title>Automation vs quality at decision time per arm</title>");
     expect(html).toContain("aggressive: quality after corrections 94%");
     expect(html).toContain("Quality at decision time = the share of answers");
+  });
+});
+
+describe("the live certificates in the text report", () => {
+  it("says per arm whether its threshold holds and what is certified below it", () => {
+    // Arrange: aggressive (threshold 0.8) with 10 audits per hour in buckets 0.90–0.99, none wrong.
+    const cal = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [calCounter("a", "n", 90 + i), 1]));
+    const r = buildReport({
+      experiment: experiment({
+        certification: { targetError: 0.05, confidence: 0.95, pauseWhenBroken: false },
+      }),
+      rows: [
+        ...rows("conservative", 10, { decisions: 100, auto: 50, audits: 10, auditsCorrect: 10 }),
+        ...rows("aggressive", 10, { decisions: 100, auto: 70, audits: 10, auditsCorrect: 10, extra: cal }),
+      ],
+      now: fixedDate("2026-11-02T00:00:00Z"),
+    });
+
+    // Act
+    const text = renderReportText(r);
+
+    // Assert: 100 audits without an error certify 5 % at 95 % (P(Bin(100, 0.05) = 0) = 0.0059).
+    expect(text).toContain("Live certificates");
+    expect(text).toMatch(
+      / {2}aggressive: threshold 0\.8 holds at 5\.0% error, 95% confidence: Certified: automate at confidence ≥ 0\.8;/,
+    );
   });
 });
