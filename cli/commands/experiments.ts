@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { ExperimentInput } from "../../client";
 import { clientFor } from "../api-client";
 import { guarded, printJson, table } from "../output";
+import { registerPropose } from "./propose";
 
 // The API validates the file and names what is wrong in it.
 const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8")) as ExperimentInput;
@@ -13,7 +14,7 @@ export function registerExperiments(program: Command): void {
     .description("create, read, list and change experiments (admin role)")
     .addHelpText(
       "after",
-      "\nExamples:\n  hitl experiments create examples/claims-triage.json\n  hitl experiments list\n  hitl experiments get claims-triage\n  hitl experiments update claims-triage changed.json",
+      "\nExamples:\n  hitl experiments create examples/claims-triage.json\n  hitl experiments list\n  hitl experiments get claims-triage\n  hitl experiments update claims-triage changed.json\n  hitl experiments propose claims-triage --target-error 0.01",
     );
   experiments
     .command("create <file>")
@@ -53,4 +54,5 @@ export function registerExperiments(program: Command): void {
     .action((id: string, file: string) =>
       guarded(async () => printJson(await clientFor("admin").experiments.update(id, readJson(file)))),
     );
+  registerPropose(experiments);
 }
