@@ -6,6 +6,7 @@ import { checkedEventsOf } from "../../../core/metrics/implied";
 import { armMetrics } from "../../../core/metrics/read";
 import type { ReviewItem } from "../../../core/review/item";
 import { wilson } from "../../../core/stats";
+import { fixed } from "../../support/clock";
 import { decision, item, verdict } from "./records";
 
 /** One decision of the simulated stream, with the truth the counters never see directly. */
@@ -32,7 +33,7 @@ function random(seed: number) {
 
 const LABELS = ["benign", "malignant"] as const;
 const at = (base: string, seconds: number) => new Date(Date.parse(base) + seconds * 1000).toISOString();
-const CREATED = "2026-11-25T12:00:00.000Z";
+const CREATED = fixed("2026-11-25T12:00:00.000Z");
 
 /**
  * Arms "a" (threshold 0.9, 20 % audits) and "b" (threshold 0.8, every automated decision audited);

@@ -15,6 +15,7 @@ import {
   calibrationSums,
   certifyThresholds,
 } from "../../../core/stats";
+import { fixed } from "../../support/clock";
 import { decision, item, verdict } from "./records";
 
 function random(seed: number) {
@@ -76,7 +77,7 @@ function stream(): Sent[] {
           status: "decided",
           context: { item: {}, prediction: { label: "approve", confidence }, routingReason: "r" },
           verdicts: [verdict("alice", truth, 1)],
-          outcome: { label: truth, source: "reviewer", at: "2026-11-25T12:30:00.000Z" },
+          outcome: { label: truth, source: "reviewer", at: fixed("2026-11-25T12:30:00.000Z") },
           ...(auto && routed.auditInclusionProbability !== undefined
             ? { auditInclusionProbability: routed.auditInclusionProbability }
             : {}),
