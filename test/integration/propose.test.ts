@@ -78,13 +78,18 @@ describe("hitl experiments propose on the local cloud", () => {
   }, 240_000);
 
   it("writes the certified next level as a new arm in a new config version, with an audit entry", async () => {
-    // Arrange: wait until the report counts every verdict and proposes a level.
+    // Arrange: wait until the report counts all 22 verdicts and proposes a level.
     const report = await eventually(
       async () => {
         const r = await call<ExperimentReport>("GET", `/v1/experiments/${experimentId}/report`, {
           role: "analyst",
         });
-        return r.body.recommendation?.proposed ? r.body : undefined;
+        const arm = r.body.arms?.[0];
+        // Every verdict counted first: a proposal from part of them would change under the CLI.
+        const counted =
+          arm?.decisionQuality.automatedAccuracy.audits === 12 &&
+          arm.decisionQuality.outcomes.reviewed === 10;
+        return counted && r.body.recommendation?.proposed ? r.body : undefined;
       },
       60_000,
       "a proposed next level",
