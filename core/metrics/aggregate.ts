@@ -169,6 +169,9 @@ export function countersOf(event: MetricEvent, options: AggregateOptions = {}): 
     case "feedback.given":
       typedFeedbackCounters(event, add);
       break;
+    case "reviewer.counts":
+      for (const [name, value] of Object.entries(event.counters)) add(name, value);
+      break;
     case "feedback.acknowledged": {
       const ms = Math.max(0, Date.parse(event.at) - Date.parse(event.producedAt));
       add(`${P.feedbackAcked}${event.stage}`);

@@ -146,6 +146,24 @@ export interface FeedbackGivenEvent extends EventBase {
   approval?: "approve" | "reject" | "edit";
 }
 
+/**
+ * What one reviewer-quality fact (core/reviewers/counters.ts) adds to one reviewer row: counted
+ * like every metric event, into the counter items of the scope {@link REVIEWERS_SCOPE}, whose
+ * "arm" is the row (`<queue>|<reviewer>`, both URI-encoded; see reviewerRowArm).
+ */
+export interface ReviewerCountsEvent extends EventBase {
+  type: "reviewer.counts";
+  queue: string;
+  reviewer: string;
+  counters: Record<string, number>;
+}
+
+/**
+ * The counter scope of reviewer rows: never an experiment id (those may not hold "@"), so no
+ * experiment's counters, report or rebuild ever includes them.
+ */
+export const REVIEWERS_SCOPE = "@reviewers";
+
 export type MetricEvent =
   | DecisionRoutedEvent
   | ReviewEnqueuedEvent
@@ -156,6 +174,7 @@ export type MetricEvent =
   | FeedbackProducedEvent
   | GroundTruthAttachedEvent
   | FeedbackAcknowledgedEvent
-  | FeedbackGivenEvent;
+  | FeedbackGivenEvent
+  | ReviewerCountsEvent;
 
 export type MetricEventType = MetricEvent["type"];

@@ -141,6 +141,13 @@ const Schemas = [
       .optional(),
     approval: z.enum(["approve", "reject", "edit"]).optional(),
   }),
+  z.object({
+    ...base,
+    type: z.literal("reviewer.counts"),
+    queue: Label,
+    reviewer: Label,
+    counters: z.record(z.string().min(1).max(1024), z.number().int()),
+  }),
 ] as const;
 
 const MetricEventSchema = z.discriminatedUnion("type", Schemas);

@@ -3,7 +3,7 @@ import type { FeedbackRecord } from "../feedback/record";
 import type { ReviewItem } from "../review/item";
 import { aggregate, unitKeyOf } from "./aggregate";
 import { addCounters, type Counters } from "./counters";
-import type { MetricEvent } from "./events";
+import { type MetricEvent, REVIEWERS_SCOPE } from "./events";
 import { type CountedRecord, checkedEventsOf } from "./implied";
 import type { CounterRow } from "./read";
 
@@ -17,6 +17,11 @@ export interface RebuildInput {
   decisions: readonly DecisionWithGroundTruth[];
   reviews: readonly ReviewItem[];
   feedback: readonly FeedbackRecord[];
+  /**
+   * Which counters to rebuild: an experiment's (the default) or, with {@link REVIEWERS_SCOPE}, the
+   * reviewer rows that every review item's facts count into.
+   */
+  scope?: "experiment" | typeof REVIEWERS_SCOPE;
 }
 
 /** Every counted record of the input. */
@@ -30,8 +35,10 @@ export function countedRecords(input: RebuildInput): CountedRecord[] {
 
 /** The metric events the records imply, in time order. */
 export function rebuildEvents(input: RebuildInput): MetricEvent[] {
+  const reviewers = input.scope === REVIEWERS_SCOPE;
   return countedRecords(input)
     .flatMap((counted) => checkedEventsOf(counted).events)
+    .filter((event) => (event.experimentId === REVIEWERS_SCOPE) === reviewers)
     .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
 }
 

@@ -309,6 +309,8 @@ export async function release(deps: DeskDeps, reviewer: Reviewer, id: string): P
       status: "pending",
       pendingQueue: item.queue,
       releasedBy: [...new Set([...(item.releasedBy ?? []), reviewer.id])],
+      // The release is a reviewer-quality fact: the item's history implies its count.
+      releases: [...(item.releases ?? []), { round: item.round, reviewer: reviewer.id, at }],
       updatedAt: at,
     },
     ["leaseHolder", "leaseUntil", "claimedAt"],

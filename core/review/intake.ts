@@ -76,10 +76,12 @@ export async function storeHeldItem(deps: IntakeDeps, message: IntakeMessage): P
     // The history carries over; this round's queue entry is its `review.enqueued` event.
     rounds: [
       ...(existing?.rounds ?? []).filter((r) => r.round < hold.round),
-      { round: hold.round, queue: hold.queue, tier, enqueuedAt: at },
+      { round: hold.round, queue: hold.queue, tier, enqueuedAt: at, deadline: hold.deadline },
     ],
     escalations: existing?.escalations ?? [],
     ...(existing?.breach ? { breach: existing.breach } : {}),
+    ...(existing?.releases ? { releases: existing.releases } : {}),
+    ...(existing?.leaseExpiries ? { leaseExpiries: existing.leaseExpiries } : {}),
     enrolled: decision.enrolled,
     decisionCreatedAt: decision.createdAt,
     ...(decision.auditInclusionProbability !== undefined && hold.kind === "audit"

@@ -19,6 +19,8 @@ export interface Verdict {
   round: number;
   /** Adjudicator's verdict on a disagreement between two reviewers. */
   adjudication?: boolean;
+  /** An adaptive extra review, added because the blind reviews disagreed: left out of agreement. */
+  extra?: boolean;
   /** When the reviewer claimed the item: the round's time in queue ends here. */
   claimedAt: string;
   /** The tier's price when the verdict was given: its human cost needs no later read. */
@@ -31,6 +33,25 @@ export interface HoldRound {
   queue: string;
   tier: string;
   enqueuedAt: string;
+  /** The round's SLA deadline: a verdict before it counts as within SLA on the reviewer's scorecard. */
+  deadline?: string;
+}
+
+/** A claim that ended without a verdict: the reviewer released it, or their lease ran out. */
+export interface ClaimEnd {
+  round: number;
+  reviewer: string;
+  at: string;
+}
+
+/**
+ * What makes a review item a gold item: the known answer. Server-side only (never in any view), so a
+ * gold item looks like any other held item until its verdict is given.
+ */
+export interface GoldMark {
+  goldId: string;
+  label: string;
+  explanation?: string;
 }
 
 /** A round that ended by moving the item on: its SLA ran out (next tier) or its reviewers disagreed. */
@@ -114,6 +135,12 @@ export interface ReviewItem {
   escalations: Escalation[];
   breach?: SlaBreach;
   outcome?: ItemOutcome;
+  /** Claims released by their reviewer (a reviewer-quality fact each; releasedBy keeps only who). */
+  releases?: ClaimEnd[];
+  /** Claims whose lease ran out without a heartbeat, one per round at most. */
+  leaseExpiries?: ClaimEnd[];
+  /** Set on a gold item: its verdict is a reviewer fact only, never an outcome, feedback or experiment metric. */
+  gold?: GoldMark;
   /** Copied from the decision at intake, so no event of the item needs a second read. */
   enrolled: boolean;
   decisionCreatedAt: string;
@@ -126,11 +153,26 @@ export interface ReviewItem {
 /** Fields removed when an item leaves its queue (its round ends, or it is withdrawn). */
 export const OUT_OF_QUEUE: (keyof ReviewItem)[] = ["pendingQueue", "leaseHolder", "leaseUntil"];
 
-export const HIDDEN_FIELDS = ["taskToken", "pendingQueue", "priorityKey"] as const;
+export const HIDDEN_FIELDS = [
+  "taskToken",
+  "pendingQueue",
+  "priorityKey",
+  "gold",
+  "releases",
+  "leaseExpiries",
+] as const;
 
 /** The item without server-side fields, for reviewers and analysts. */
 export function publicView(item: ReviewItem): Omit<ReviewItem, (typeof HIDDEN_FIELDS)[number]> {
-  const { taskToken: _t, pendingQueue: _q, priorityKey: _k, ...rest } = item;
+  const {
+    taskToken: _t,
+    pendingQueue: _q,
+    priorityKey: _k,
+    gold: _g,
+    releases: _r,
+    leaseExpiries: _e,
+    ...rest
+  } = item;
   return rest;
 }
 

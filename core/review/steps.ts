@@ -52,7 +52,10 @@ function closeRound(
   state: Hold,
   status: ReviewStatus,
   at: string,
-  history: Pick<Partial<ReviewItem>, "verdicts" | "escalations" | "breach" | "outcome"> = {},
+  history: Pick<
+    Partial<ReviewItem>,
+    "verdicts" | "escalations" | "breach" | "outcome" | "leaseExpiries"
+  > = {},
 ): Promise<boolean> {
   return deps.reviews.update(
     state.reviewId,
@@ -151,6 +154,7 @@ export async function leaseExpired(deps: StepDeps, state: Hold): Promise<Hold> {
   const left = (Date.parse(state.deadline) - now.getTime()) / 1000;
   if (left < 1) return escalate(deps, state);
   const item = await deps.reviews.get(state.reviewId);
+  let leaseExpiries = item?.leaseExpiries;
   if (item?.leaseHolder) {
     await deps.audit.append([
       {
@@ -161,8 +165,11 @@ export async function leaseExpired(deps: StepDeps, state: Hold): Promise<Hold> {
         detail: { reviewer: item.leaseHolder, leaseUntil: item.leaseUntil },
       },
     ]);
+    // A reviewer-quality fact, once per round (a retried step finds it recorded).
+    if (!(leaseExpiries ?? []).some((e) => e.round === state.round))
+      leaseExpiries = [...(leaseExpiries ?? []), { round: state.round, reviewer: item.leaseHolder, at }];
   }
-  await closeRound(deps, state, "escalated", at);
+  await closeRound(deps, state, "escalated", at, leaseExpiries ? { leaseExpiries } : {});
   return nextRound(state, { slaSeconds: left, deadline: state.deadline }, now);
 }
 

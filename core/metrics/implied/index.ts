@@ -6,6 +6,7 @@ import { validateMetricEvent } from "../parse";
 import { decisionEvents } from "./decision";
 import { feedbackEvents } from "./feedback";
 import { reviewEvents } from "./review";
+import { reviewerEvents } from "./reviewer";
 
 /**
  * Every metric event comes from a committed record: the record implies its events. One pure
@@ -23,13 +24,17 @@ export type CountedRecord =
   | { kind: "review"; record: ReviewItem }
   | { kind: "feedback"; record: FeedbackRecord };
 
-/** The events a record implies (unchecked: see `checkedEventsOf`). */
+/**
+ * The events a record implies for its experiment (unchecked: see `checkedEventsOf`, which adds the
+ * reviewer-quality events of a review item, core/metrics/implied/reviewer.ts).
+ */
 export function eventsOf(counted: CountedRecord): MetricEvent[] {
   switch (counted.kind) {
     case "decision":
       return decisionEvents(counted.record);
     case "review":
-      return reviewEvents(counted.record);
+      // A gold item implies reviewer facts only: it is no experiment's metric.
+      return counted.record.gold ? [] : reviewEvents(counted.record);
     case "feedback":
       return feedbackEvents(counted.record);
   }
@@ -51,12 +56,17 @@ export function checkedEventsOf(counted: CountedRecord | undefined): {
 } {
   const out = { events: [] as MetricEvent[], invalid: [] as InvalidEvent[] };
   if (!counted) return out;
-  let implied: MetricEvent[];
-  try {
-    implied = eventsOf(counted);
-  } catch (error) {
-    const reason = `unreadable ${counted.kind} record: ${error instanceof Error ? error.message : String(error)}`;
-    return { events: [], invalid: [{ id: `${counted.kind}:?`, reason }] };
+  // Each producer on its own: a reviewer fact that cannot be read never costs the experiment its events.
+  const producers: [string, () => MetricEvent[]][] = [[counted.kind, () => eventsOf(counted)]];
+  if (counted.kind === "review") producers.push(["reviewer", () => reviewerEvents(counted.record)]);
+  const implied: MetricEvent[] = [];
+  for (const [name, produce] of producers) {
+    try {
+      implied.push(...produce());
+    } catch (error) {
+      const reason = `unreadable ${name} record: ${error instanceof Error ? error.message : String(error)}`;
+      out.invalid.push({ id: `${name}:?`, reason });
+    }
   }
   for (const event of implied) {
     const checked = validateMetricEvent(event);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DecisionWithGroundTruth } from "../../../core/feedback/ports";
 import type { FeedbackRecord } from "../../../core/feedback/record";
+import { REVIEWERS_SCOPE } from "../../../core/metrics/events";
 import { type CountedRecord, checkedEventsOf, eventDelta, eventsOf } from "../../../core/metrics/implied";
 import type { ReviewItem } from "../../../core/review/item";
 import { fixed } from "../../support/clock";
@@ -10,6 +11,9 @@ const ofDecision = (record: DecisionWithGroundTruth): CountedRecord => ({ kind: 
 const ofReview = (record: ReviewItem): CountedRecord => ({ kind: "review", record });
 const ofFeedback = (record: FeedbackRecord): CountedRecord => ({ kind: "feedback", record });
 const ids = (counted: CountedRecord) => eventsOf(counted).map((e) => e.id);
+/** The experiment's events (reviewer-quality events have tests of their own: test/core/reviewers/facts.test.ts). */
+const ofExperiment = <T extends { experimentId: string }>(events: readonly T[]) =>
+  events.filter((e) => e.experimentId !== REVIEWERS_SCOPE);
 
 describe("the events a decision record implies", () => {
   it("is its routing, with the automated answer's latency and the model's cost", () => {
@@ -156,7 +160,7 @@ describe("what one write changes", () => {
     const delta = eventDelta(ofReview(before), ofReview(after));
 
     // Assert
-    expect(delta.added.map((e) => e.id)).toEqual(["review.verdict:rv-1:1:alice"]);
+    expect(ofExperiment(delta.added).map((e) => e.id)).toEqual(["review.verdict:rv-1:1:alice"]);
     expect(delta.retracted).toEqual([]);
   });
 
@@ -192,8 +196,12 @@ describe("what one write changes", () => {
     const delta = eventDelta(ofReview(first), ofReview(second));
 
     // Assert
-    expect(delta.retracted).toMatchObject([{ id: "review.verdict:rv-1:1:alice", handlingSeconds: 60 }]);
-    expect(delta.added).toMatchObject([{ id: "review.verdict:rv-1:1:alice", handlingSeconds: 90 }]);
+    expect(ofExperiment(delta.retracted)).toMatchObject([
+      { id: "review.verdict:rv-1:1:alice", handlingSeconds: 60 },
+    ]);
+    expect(ofExperiment(delta.added)).toMatchObject([
+      { id: "review.verdict:rv-1:1:alice", handlingSeconds: 90 },
+    ]);
   });
 
   it("counts everything a new record implies at its first write", () => {
@@ -211,7 +219,8 @@ describe("what one write changes", () => {
 
     // Assert
     expect(checked.events.map((e) => e.id)).toEqual(["review.enqueued:rv-1:1"]);
-    expect(checked.invalid).toMatchObject([{ id: "review.verdict:rv-1:1:alice" }]);
-    expect(checked.invalid[0]?.reason).toContain("at");
+    // The reviewer fact of the same verdict is left out too, without costing the experiment's events.
+    expect(checked.invalid.map((e) => e.id).sort()).toEqual(["review.verdict:rv-1:1:alice", "reviewer:?"]);
+    expect(checked.invalid.find((e) => e.id.startsWith("review."))?.reason).toContain("at");
   });
 });
