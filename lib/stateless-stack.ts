@@ -210,6 +210,19 @@ export class StatelessStack extends Stack {
       }),
     );
 
+    // Gold uploads, scorecards (reviewer rows of the metrics table) and reviewers' standing.
+    const reviewersApi = fn(
+      "ReviewersApi",
+      "reviewers-api",
+      "Reviewer quality API: gold uploads, scorecards, pause and reinstate",
+      { ...tables, METRICS_TABLE: data.metrics.tableName },
+    );
+    data.reviews.grantReadWriteData(reviewersApi);
+    data.experiments.grantReadData(reviewersApi);
+    data.metrics.grantReadData(reviewersApi);
+    data.auditTrail.grant(reviewersApi, "dynamodb:Query");
+    appendAudit(reviewersApi);
+
     const experimentsApi = fn(
       "ExperimentsApi",
       "experiments-api",
@@ -254,6 +267,11 @@ export class StatelessStack extends Stack {
     route(HttpMethod.POST, "/v1/reviews/{id}/verdict", reviewsApi, ["reviewer", "admin"]);
     route(HttpMethod.POST, "/v1/reviews/{id}/release", reviewsApi, ["reviewer", "admin"]);
     route(HttpMethod.POST, "/v1/reviews/{id}/heartbeat", reviewsApi, ["reviewer", "admin"]);
+    route(HttpMethod.POST, "/v1/queues/{queue}/gold", reviewersApi, ["admin"]);
+    route(HttpMethod.GET, "/v1/reviewers", reviewersApi, ["admin"]);
+    route(HttpMethod.GET, "/v1/reviewers/me", reviewersApi, ["reviewer", "admin"]);
+    route(HttpMethod.POST, "/v1/reviewers/{reviewer}/pause", reviewersApi, ["admin"]);
+    route(HttpMethod.POST, "/v1/reviewers/{reviewer}/reinstate", reviewersApi, ["admin"]);
     route(HttpMethod.GET, "/v1/experiments", experimentsApi, ["admin", "analyst"]);
     route(HttpMethod.POST, "/v1/experiments", experimentsApi, ["admin"]);
     route(HttpMethod.GET, "/v1/experiments/{id}", experimentsApi, ["admin", "analyst"]);

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { DecisionWithGroundTruth } from "../../core/feedback/ports";
+import { REVIEWERS_SCOPE } from "../../core/metrics/events";
 import type { RebuildInput } from "../../core/metrics/rebuild";
 import { SK as DECISION_SK, fromItem as decisionFromItem } from "./decision-store";
 import { FEED_PARTITION, feedbackFromItem } from "./feedback-store";
@@ -66,4 +67,37 @@ export async function loadRebuildInput(
     )
   ).map(fromReviewItem);
   return { decisions, reviews, feedback };
+}
+
+/**
+ * Every review item, for rebuilding the reviewer rows (`hitl metrics rebuild --experiment
+ * @reviewers`): gold items belong to no experiment's decisions, so the table is scanned.
+ */
+export async function loadReviewerRebuildInput(
+  db: DynamoDBDocumentClient,
+  tables: RecordTables,
+): Promise<RebuildInput> {
+  const segments = 4;
+  const scanned = await Promise.all(
+    Array.from({ length: segments }, (_, segment) =>
+      allPages((start) =>
+        db.send(
+          new ScanCommand({
+            TableName: tables.reviews,
+            Segment: segment,
+            TotalSegments: segments,
+            FilterExpression: "sk = :review",
+            ExpressionAttributeValues: { ":review": REVIEW_SK },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      ),
+    ),
+  );
+  const reviews = scanned
+    .flat()
+    .map(fromReviewItem)
+    .sort((a, b) => a.reviewId.localeCompare(b.reviewId));
+  return { decisions: [], reviews, feedback: [], scope: REVIEWERS_SCOPE };
 }

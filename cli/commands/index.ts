@@ -8,6 +8,7 @@ import { registerMetrics } from "./metrics";
 import { registerReplay } from "./replay";
 import { registerReport } from "./report";
 import { registerReview } from "./review";
+import { registerReviewers } from "./reviewers";
 
 /** Each command module adds itself to the program; the order here is the order in `hitl --help`. */
 export function registerCommands(program: Command): void {
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerExperiments(program);
   registerDecide(program);
   registerReview(program);
+  registerReviewers(program);
   registerReport(program);
   registerMetrics(program);
   registerFeedback(program);

@@ -6,7 +6,8 @@ import { DynamoAuditLog } from "../../adapters/dynamodb/audit-log";
 import { DynamoExperimentStore } from "../../adapters/dynamodb/experiment-store";
 import { applyRepair } from "../../adapters/dynamodb/metrics-repair";
 import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
-import { loadRebuildInput } from "../../adapters/dynamodb/rebuild-loader";
+import { loadRebuildInput, loadReviewerRebuildInput } from "../../adapters/dynamodb/rebuild-loader";
+import { REVIEWERS_SCOPE } from "../../core/metrics/events";
 import {
   type ArmMetrics,
   type CounterRow,
@@ -123,7 +124,10 @@ function spendLines(report: ExperimentMetrics): string[] {
 
 function common(command: Command): Command {
   return command
-    .requiredOption("--experiment <id>", "experiment id")
+    .requiredOption(
+      "--experiment <id>",
+      "experiment id (rebuild: @reviewers for the reviewer scorecards' rows)",
+    )
     .option("--aws", "use AWS (default region and credentials; table names from *_TABLE variables)")
     .option("--dev-file <file>", "local cloud description (default: dev.json in HITL_DATA_DIR, else .hitl)")
     .option("--cdk-out <dir>", "synthesized app, for table names", "cdk.out")
@@ -221,11 +225,14 @@ export function registerMetrics(program: Command): void {
           reviews: requireTable(environment, "reviews"),
         };
         const id = options.experiment;
+        // `@reviewers`: the reviewer rows, from every review item (docs/review.md, "Reviewer quality").
+        const load = () =>
+          id === REVIEWERS_SCOPE ? loadReviewerRebuildInput(db, tables) : loadRebuildInput(db, tables, id);
         // Roll-ups copy sealed hours; rewrite them so nothing read from them can predate the counters.
         const previous = await store.readExperiment(id);
         await store.resetRollups(id);
         const rolled = await store.rollUp(id);
-        const [input, rows] = await Promise.all([loadRebuildInput(db, tables, id), store.readExperiment(id)]);
+        const [input, rows] = await Promise.all([load(), store.readExperiment(id)]);
         const differences = diffCounters(liveCounters(rows), rebuildCounters(input));
         const stale =
           JSON.stringify(sealedPart(previous, rolled.through)) !==
@@ -242,7 +249,7 @@ export function registerMetrics(program: Command): void {
           const metricsTable = requireTable(environment, "metrics");
           const repaired = await repairCounters(
             {
-              records: () => loadRebuildInput(db, tables, id),
+              records: load,
               live: () => store.readExperiment(id, { fromHour: "0000" }),
               apply: (write) => applyRepair(db, metricsTable, { experimentId: id, ...write }),
               audit: new DynamoAuditLog(db, requireTable(environment, "audit")),

@@ -1,6 +1,6 @@
 /** One line of the append-only audit trail of a decision or review item. */
 export interface AuditEntry {
-  /** "decision#<id>" or "review#<id>". */
+  /** "decision#<id>", "review#<id>", "experiment#<id>", "reviewer#<queue>#<reviewer>" or "gold#<queue>". */
   entity: string;
   at: string;
   actor: string;
@@ -21,7 +21,9 @@ export interface AuditEntry {
     | "arm-paused"
     | "withdrawn"
     | "ground-truth"
-    | "metrics-repaired";
+    | "metrics-repaired"
+    | "gold-added"
+    | "qualification";
   detail?: Record<string, unknown>;
 }
 

@@ -48,7 +48,7 @@ function currentPriority(item: ReviewItem, now: Date, threshold: number): number
   });
 }
 
-function assertVisible(reviewer: Reviewer, queue: string): void {
+export function assertVisible(reviewer: Reviewer, queue: string): void {
   if (!canSee(reviewer, queue)) {
     throw new DomainError(
       403,
@@ -125,7 +125,7 @@ export async function getReview(deps: DeskDeps, reviewer: Reviewer, id: string):
   return { review: publicView({ ...item, verdicts }), yours: item.leaseHolder === reviewer.id, history };
 }
 
-function assertLease(item: ReviewItem, reviewer: Reviewer, now: Date): void {
+export function assertLease(item: ReviewItem, reviewer: Reviewer, now: Date): void {
   if (item.status !== "claimed" || !item.leaseHolder) {
     throw new DomainError(
       409,

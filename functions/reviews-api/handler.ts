@@ -1,31 +1,15 @@
-import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
-import { DynamoReviewDesk } from "../../adapters/dynamodb/review-desk";
-import { sfnClient } from "../../adapters/sfn/client";
-import { SfnWorkflow } from "../../adapters/sfn/workflow";
 import { DomainError, validationFailed } from "../../core/errors";
 import { claimFilter } from "../../core/review/claim-query";
-import {
-  claimNext,
-  extendLease,
-  getReview,
-  queueStats,
-  release,
-  submitVerdict,
-} from "../../core/review/desk";
+import { getReview, queueStats } from "../../core/review/desk";
 import { parseQueuesClaim, type Reviewer } from "../../core/review/entitlement";
 import { VerdictSchema } from "../../core/review/verdict";
+import { claim, heartbeatAny, releaseAny, verdict } from "../../core/reviewers/desk";
 import { BUDGETS, parseStorable } from "../../core/storage/dynamodb-limits";
-import { deps } from "../shared/deps";
 import { type Caller, httpApi } from "../shared/http";
+import { reviewerDesk } from "../shared/reviewer-desk";
 
-const desk = {
-  reviews: deps.reviews(),
-  desk: new DynamoReviewDesk(documentClient(), requireEnv("REVIEWS_TABLE")),
-  workflow: new SfnWorkflow(sfnClient(), requireEnv("REVIEW_STATE_MACHINE_ARN")),
-  experiments: deps.cachedExperiments(),
-  audit: deps.audit(),
-  now: deps.now,
-};
+// Claims go through the reviewer side: gold items, paused reviewers (core/reviewers/desk.ts).
+const desk = reviewerDesk();
 
 const reviewerOf = (caller: Caller): Reviewer => ({
   id: caller.id,
@@ -42,7 +26,7 @@ export const handler = httpApi({
     roles: ["reviewer", "admin"],
     async run({ caller, params, query }) {
       const filter = await claimFilter(desk.experiments, query);
-      const item = await claimNext(desk, reviewerOf(caller), params.queue ?? "", filter);
+      const item = await claim(desk, reviewerOf(caller), params.queue ?? "", filter);
       if (!item) {
         const of = filter.experimentId ? ` of experiment "${filter.experimentId}"` : "";
         return {
@@ -64,20 +48,20 @@ export const handler = httpApi({
         throw new DomainError(400, "missing_body", 'request body is empty; send { "label": ... }');
       const parsed = parseStorable(VerdictSchema, body, "verdict", BUDGETS.verdict);
       if (!parsed.ok) throw validationFailed("verdict", parsed.errors);
-      return { body: await submitVerdict(desk, reviewerOf(caller), params.id ?? "", parsed.value) };
+      return { body: await verdict(desk, reviewerOf(caller), params.id ?? "", parsed.value) };
     },
   },
   "POST /v1/reviews/{id}/release": {
     roles: ["reviewer", "admin"],
     async run({ caller, params }) {
-      await release(desk, reviewerOf(caller), params.id ?? "");
+      await releaseAny(desk, reviewerOf(caller), params.id ?? "");
       return { body: { reviewId: params.id, status: "pending" } };
     },
   },
   "POST /v1/reviews/{id}/heartbeat": {
     roles: ["reviewer", "admin"],
     run: async ({ caller, params }) => ({
-      body: await extendLease(desk, reviewerOf(caller), params.id ?? ""),
+      body: await heartbeatAny(desk, reviewerOf(caller), params.id ?? ""),
     }),
   },
 });

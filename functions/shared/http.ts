@@ -67,6 +67,11 @@ function parseBody(event: HttpEvent): unknown {
       `request body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES} bytes`,
     );
   }
+  // JSON Lines (a gold upload) is handed to the route as text: it is not one JSON value.
+  const type = Object.entries(event.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === "content-type",
+  )?.[1];
+  if (type && /^application\/(x-ndjson|jsonl|x-jsonlines)\b/i.test(type)) return text;
   try {
     return JSON.parse(text);
   } catch (error) {

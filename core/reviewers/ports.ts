@@ -1,0 +1,65 @@
+import type { ReviewItem } from "../review/item";
+import type { GoldItem } from "./gold";
+import type { Qualification } from "./qualification";
+
+/** A gold item as stored for its queue, with the experiment whose labels it was checked against. */
+export interface StoredGold extends GoldItem {
+  experimentId: string;
+  addedAt: string;
+}
+
+/** The queue's gold pool: ids only (the items are read one at a time, when served). */
+export interface GoldPool {
+  ids: string[];
+  /** A value no reviewer can read, made at the queue's first upload (core/reviewers/serving.ts). */
+  seed?: string;
+}
+
+export interface GoldStore {
+  /** Stores the items of one upload (an item with the same id is replaced); makes the seed once. */
+  add(
+    experimentId: string,
+    queue: string,
+    items: readonly GoldItem[],
+    at: string,
+    seed: string,
+  ): Promise<void>;
+  pool(queue: string): Promise<GoldPool>;
+  get(queue: string, goldId: string): Promise<StoredGold | undefined>;
+}
+
+/** What hitl-lab keeps about one reviewer in one queue: claims (for serving) and qualification. */
+export interface ReviewerState {
+  reviewer: string;
+  queue: string;
+  /** Claims this reviewer made in the queue, gold and real: the index of the next claim. */
+  claims: number;
+  /** Gold items served to this reviewer in the queue: never twice. */
+  served: string[];
+  qualification: Qualification;
+  /** Increases with every write: a write expects the version it read. */
+  version: number;
+}
+
+/** A review item write that commits with a reviewer state, in one transaction. */
+export type ItemWrite =
+  | { kind: "create"; item: ReviewItem }
+  | {
+      kind: "update-claimed";
+      reviewId: string;
+      round: number;
+      reviewer: string;
+      changes: Partial<ReviewItem>;
+      remove: (keyof ReviewItem)[];
+    };
+
+export interface ReviewerStates {
+  get(queue: string, reviewer: string): Promise<ReviewerState | undefined>;
+  /** Every reviewer's state, of one queue or of all. */
+  list(queue?: string): Promise<ReviewerState[]>;
+  /**
+   * Writes `state` if the stored version is still `state.version - 1` (absent for version 1), with
+   * the item write in the same transaction; false when either condition failed (nothing written).
+   */
+  commit(state: ReviewerState, item?: ItemWrite): Promise<boolean>;
+}

@@ -1,0 +1,196 @@
+import { describe, expect, it } from "vitest";
+import { DomainError } from "../../../core/errors";
+import { REVIEWERS_SCOPE } from "../../../core/metrics/events";
+import { getReview } from "../../../core/review/desk";
+import { claim, type ReviewerDeskDeps, releaseAny, verdict } from "../../../core/reviewers/desk";
+import { addGold } from "../../../core/reviewers/gold-upload";
+import { changeStanding } from "../../../core/reviewers/standing";
+import { reviewer, reviewWorld } from "../../support/review-world";
+import { MemoryGold, MemoryReviewerStates } from "../../support/reviewer-memory";
+
+const QUEUE = "default";
+
+const goldLines = (n: number, label = "deny") =>
+  Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      goldId: `g-${i}`,
+      item: { claimId: `c-${i}`, amount: 100 + i },
+      prediction: { label: "approve", confidence: 0.6 },
+      label,
+      explanation: `case ${i}`,
+    }),
+  ).join("\n");
+
+async function world(gold: Record<string, unknown>) {
+  const w = await reviewWorld({ queues: { [QUEUE]: { gold } } });
+  const goldStore = new MemoryGold();
+  const states = new MemoryReviewerStates(w.reviews);
+  let ids = 0;
+  const deps: ReviewerDeskDeps = {
+    ...w.desk,
+    gold: goldStore,
+    states,
+    listExperiments: () => w.experiments.list(),
+    newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, "0")}`,
+  };
+  await addGold(deps, QUEUE, goldLines(30), { actor: "admin-1" });
+  // Real work waiting in the queue (gold is served only while there is some).
+  for (let i = 0; i < 5; i++) await w.hold({ decisionId: `d-${i}`, unitId: `u-${i}` });
+  return { w, deps, states };
+}
+
+describe("gold items in the claim path", () => {
+  it("serves a new reviewer's first claims from the gold pool, shaped like a held item", async () => {
+    // Arrange
+    const { w, deps } = await world({ rate: 0, firstItems: 2 });
+    const alice = reviewer("alice");
+
+    // Act
+    const first = await claim(deps, alice, QUEUE);
+    const second = await claim(deps, alice, QUEUE);
+    const third = await claim(deps, alice, QUEUE);
+
+    // Assert
+    expect([first?.gold, second?.gold, third?.gold].map(Boolean)).toEqual([true, true, false]);
+    const goldView = (await getReview(deps, alice, first?.reviewId ?? "")).review;
+    const realView = (await getReview(deps, alice, third?.reviewId ?? "")).review;
+    expect(goldView.reviewId).toMatch(/^rv-[0-9a-f]{24}$/);
+    expect(Object.keys(goldView).sort()).toEqual(Object.keys(realView).sort());
+    expect(JSON.stringify(goldView)).not.toContain("case 0");
+    expect(goldView.experimentId).toBe(w.exp.id);
+  });
+
+  it("records a gold verdict as a reviewer fact only: no workflow, outcome, feedback or experiment count", async () => {
+    // Arrange
+    const { w, deps } = await world({ rate: 0, firstItems: 1 });
+    const alice = reviewer("alice");
+    const served = await claim(deps, alice, QUEUE);
+
+    // Act
+    const result = await verdict(deps, alice, served?.reviewId ?? "", { label: "deny" });
+
+    // Assert
+    expect(result).toMatchObject({ status: "recorded", explanation: expect.stringMatching(/^case /) });
+    expect(w.workflow.succeeded.size).toBe(0);
+    expect(w.notify.outcomes).toEqual([]);
+    expect(w.notify.feedbacks).toEqual([]);
+    expect(w.feedback.records).toEqual([]);
+    const counted = w.log.changes().added;
+    const goldEvents = counted.filter((e) => "reviewId" in e && e.reviewId === served?.reviewId);
+    expect(goldEvents).toEqual([]);
+    const live = w.log.liveCounters();
+    expect(live.get("default|alice")).toMatchObject({ gold: 1, goldCorrect: 1 });
+    expect(counted.filter((e) => e.experimentId === REVIEWERS_SCOPE).length).toBeGreaterThan(0);
+  });
+
+  it("never serves one gold item twice to a reviewer, and releases it out of every queue", async () => {
+    // Arrange
+    const { w, deps } = await world({ rate: 1, firstItems: 0 });
+    const alice = reviewer("alice");
+    const bob = reviewer("bob");
+    const first = await claim(deps, alice, QUEUE);
+
+    // Act
+    await releaseAny(deps, alice, first?.reviewId ?? "");
+    const served = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      const next = await claim(deps, alice, QUEUE);
+      if (next?.gold) served.add(next.gold.goldId);
+      await releaseAny(deps, alice, next?.reviewId ?? "");
+    }
+    const bobs = await claim(deps, bob, QUEUE);
+
+    // Assert
+    expect(served.size).toBe(5);
+    expect(served.has(first?.gold?.goldId ?? "")).toBe(false);
+    expect(bobs?.reviewId).not.toBe(first?.reviewId);
+    expect((await w.reviews.get(first?.reviewId ?? ""))?.pendingQueue).toBeUndefined();
+  });
+});
+
+describe("qualification on gold", () => {
+  it("pauses a reviewer below the minimum, refuses their claims with the reason, and audits it", async () => {
+    // Arrange
+    const { w, deps } = await world({ rate: 1, firstItems: 0, minAccuracy: 0.6, minGoldItems: 8 });
+    const weak = reviewer("weak");
+
+    // Act: every gold answer wrong
+    for (let i = 0; i < 8; i++) {
+      const served = await claim(deps, weak, QUEUE);
+      await verdict(deps, weak, served?.reviewId ?? "", { label: "approve" });
+    }
+    const refused = await claim(deps, weak, QUEUE).catch((error: unknown) => error);
+
+    // Assert
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused).toMatchObject({ status: 403, code: "reviewer_paused" });
+    expect((refused as Error).message).toMatch(/0 of 8 right.*reinstate/);
+    const entry = w.audit.entries.find((e) => e.action === "qualification");
+    expect(entry).toMatchObject({
+      entity: "reviewer#default#weak",
+      actor: "system",
+      detail: { from: "qualifying", to: "paused" },
+    });
+  });
+
+  it("lets an admin reinstate a paused reviewer, who claims again and is judged afresh", async () => {
+    // Arrange
+    const { w, deps, states } = await world({ rate: 0.01, firstItems: 0, minAccuracy: 0.6, minGoldItems: 8 });
+    await changeStanding(deps, "admin-1", "carol", { queue: QUEUE, note: "spot check" }, "pause");
+
+    // Act
+    const reinstated = await changeStanding(
+      deps,
+      "admin-1",
+      "carol",
+      { queue: QUEUE, note: "retrained" },
+      "reinstate",
+    );
+    const next = await claim(deps, reviewer("carol"), QUEUE);
+
+    // Assert
+    expect(reinstated).toMatchObject({ status: "qualifying", gold: 0, changedBy: "admin-1" });
+    expect(next).toBeDefined();
+    expect((await states.get(QUEUE, "carol"))?.qualification.status).toBe("qualifying");
+    expect(w.audit.entries.filter((e) => e.action === "qualification").map((e) => e.detail?.to)).toEqual([
+      "paused",
+      "qualifying",
+    ]);
+  });
+
+  it("refuses a reinstatement of a reviewer who is not paused with 409", async () => {
+    // Arrange
+    const { deps } = await world({ rate: 0.01, firstItems: 0, minAccuracy: 0.6, minGoldItems: 8 });
+
+    // Act
+    const refused = await changeStanding(
+      deps,
+      "admin-1",
+      "dave",
+      { queue: QUEUE, note: "x" },
+      "reinstate",
+    ).catch((error: unknown) => error);
+
+    // Assert
+    expect(refused).toMatchObject({ status: 409, code: "not_paused" });
+  });
+});
+
+describe("gold uploads", () => {
+  it("stores nothing and names every bad line's field when one line is wrong", async () => {
+    // Arrange
+    const { deps } = await world({ rate: 0, firstItems: 0 });
+    const before = (await deps.gold.pool(QUEUE)).ids.length;
+    const bad = `${goldLines(1)}\n{"item":{},"prediction":{"label":"approve","confidence":2},"label":"maybe"}`;
+
+    // Act
+    const refused = await addGold(deps, QUEUE, bad, { actor: "admin-1" }).catch((error: unknown) => error);
+
+    // Assert
+    expect(refused).toMatchObject({ status: 400, code: "validation_failed" });
+    expect((refused as DomainError).details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: "line 2: prediction.confidence" })]),
+    );
+    expect((await deps.gold.pool(QUEUE)).ids.length).toBe(before);
+  });
+});

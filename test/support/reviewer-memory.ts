@@ -1,0 +1,65 @@
+import type { GoldItem } from "../../core/reviewers/gold";
+import type {
+  GoldPool,
+  GoldStore,
+  ItemWrite,
+  ReviewerState,
+  ReviewerStates,
+  StoredGold,
+} from "../../core/reviewers/ports";
+import type { MemoryReviews } from "./memory";
+
+/** Gold pools in memory. */
+export class MemoryGold implements GoldStore {
+  readonly items = new Map<string, Map<string, StoredGold>>();
+  readonly seeds = new Map<string, string>();
+  async add(experimentId: string, queue: string, items: readonly GoldItem[], at: string, seed: string) {
+    if (!this.seeds.has(queue)) this.seeds.set(queue, seed);
+    const pool = this.items.get(queue) ?? new Map<string, StoredGold>();
+    for (const gold of items) pool.set(gold.goldId, { ...structuredClone(gold), experimentId, addedAt: at });
+    this.items.set(queue, pool);
+  }
+  async pool(queue: string): Promise<GoldPool> {
+    const seed = this.seeds.get(queue);
+    return { ids: [...(this.items.get(queue)?.keys() ?? [])].sort(), ...(seed ? { seed } : {}) };
+  }
+  async get(queue: string, goldId: string) {
+    const gold = this.items.get(queue)?.get(goldId);
+    return gold ? structuredClone(gold) : undefined;
+  }
+}
+
+/** Reviewer states in memory; a commit and its item write succeed or fail together, like a transaction. */
+export class MemoryReviewerStates implements ReviewerStates {
+  readonly states = new Map<string, ReviewerState>();
+  constructor(private readonly reviews: MemoryReviews) {}
+  async get(queue: string, reviewer: string) {
+    const state = this.states.get(`${queue}\u0000${reviewer}`);
+    return state ? structuredClone(state) : undefined;
+  }
+  async list(queue?: string) {
+    return [...this.states.values()]
+      .filter((s) => queue === undefined || s.queue === queue)
+      .map((s) => structuredClone(s));
+  }
+  async commit(state: ReviewerState, write?: ItemWrite) {
+    const key = `${state.queue}\u0000${state.reviewer}`;
+    const stored = this.states.get(key);
+    if ((stored?.version ?? 0) !== state.version - 1) return false;
+    if (write?.kind === "create") {
+      if (this.reviews.items.has(write.item.reviewId)) return false;
+      this.reviews.items.set(write.item.reviewId, structuredClone(write.item));
+      this.reviews.log?.wrote("review", undefined, write.item);
+    } else if (write?.kind === "update-claimed") {
+      const item = this.reviews.items.get(write.reviewId);
+      if (item?.status !== "claimed" || item.leaseHolder !== write.reviewer || item.round !== write.round)
+        return false;
+      const before = structuredClone(item);
+      Object.assign(item, structuredClone(write.changes));
+      for (const field of write.remove) delete item[field];
+      this.reviews.log?.wrote("review", before, item);
+    }
+    this.states.set(key, structuredClone(state));
+    return true;
+  }
+}
