@@ -7,6 +7,7 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
+import type { ReviewItem } from "../../core/review/item";
 import type { GoldItem } from "../../core/reviewers/gold";
 import type {
   GoldPool,
@@ -15,10 +16,11 @@ import type {
   ReviewerState,
   ReviewerStates,
   StoredGold,
+  VerdictSearch,
 } from "../../core/reviewers/ports";
 import { isConditionFailure } from "./client";
 import { allPages, updateExpression } from "./pages";
-import { REVIEW_SK } from "./review-store";
+import { fromReviewItem, REVIEW_SK } from "./review-store";
 import { cancellationCodes } from "./transactions";
 
 /**
@@ -200,4 +202,52 @@ export class DynamoReviewerStates implements ReviewerStates {
 function strip(item: Record<string, unknown>): ReviewerState {
   const { pk: _pk, sk: _sk, ...state } = item;
   return state as unknown as ReviewerState;
+}
+
+/**
+ * The review items a reviewer decided in a queue: a scan (4 parallel segments), since no index by
+ * reviewer exists (one would add a write to every verdict). Run only when a reviewer is paused.
+ */
+export class DynamoVerdictSearch implements VerdictSearch {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async decidedBy(
+    reviewer: string,
+    queue: string,
+    window: { from: string; to: string },
+  ): Promise<ReviewItem[]> {
+    const segments = 4;
+    const pages = await Promise.all(
+      Array.from({ length: segments }, (_, segment) =>
+        allPages((start) =>
+          this.db.send(
+            new ScanCommand({
+              TableName: this.table,
+              Segment: segment,
+              TotalSegments: segments,
+              FilterExpression:
+                "sk = :review AND attribute_not_exists(gold) AND attribute_not_exists(reReview) AND updatedAt > :from",
+              ExpressionAttributeValues: { ":review": REVIEW_SK, ":from": window.from },
+              ExclusiveStartKey: start,
+            }),
+          ),
+        ),
+      ),
+    );
+    return pages
+      .flat()
+      .map(fromReviewItem)
+      .filter((item) =>
+        item.verdicts.some(
+          (v) =>
+            v.reviewer === reviewer &&
+            v.at > window.from &&
+            v.at <= window.to &&
+            (item.rounds?.find((r) => r.round === v.round)?.queue ?? item.queue) === queue,
+        ),
+      );
+  }
 }

@@ -23,7 +23,8 @@ export interface AuditEntry {
     | "ground-truth"
     | "metrics-repaired"
     | "gold-added"
-    | "qualification";
+    | "qualification"
+    | "re-review";
   detail?: Record<string, unknown>;
 }
 

@@ -90,7 +90,8 @@ export async function claimNext(
     const leaseUntil = new Date(now.getTime() + item.leaseSeconds * 1000).toISOString();
     if (!(await deps.desk.claim(item.reviewId, item.round, reviewer.id, leaseUntil, at))) continue;
     try {
-      await deps.workflow.heartbeat(item.taskToken);
+      // A re-review item has no workflow waiting on it (core/reviewers/re-review.ts).
+      if (item.taskToken) await deps.workflow.heartbeat(item.taskToken);
     } catch (error) {
       if (!(error instanceof TaskClosedError)) throw error;
       continue; // The hold ended meanwhile (escalated); its next round will be a new item.
@@ -330,7 +331,7 @@ export async function extendLease(
   if (!item) throw notFound("review", id);
   assertLease(item, reviewer, now);
   try {
-    await deps.workflow.heartbeat(item.taskToken);
+    if (item.taskToken) await deps.workflow.heartbeat(item.taskToken);
   } catch (error) {
     if (!(error instanceof TaskClosedError)) throw error;
     throw new DomainError(409, "hold_closed", `review ${id} escalated or timed out; your lease is gone`);

@@ -44,6 +44,16 @@ export interface ClaimEnd {
   at: string;
 }
 
+/** Which verdict a re-review item reviews again. */
+export interface ReReviewMark {
+  reviewId: string;
+  round: number;
+  reviewer: string;
+  label: string;
+  /** Why: the pause that sent it. */
+  reason: string;
+}
+
 /**
  * What makes a review item a gold item: the known answer. Server-side only (never in any view), so a
  * gold item looks like any other held item until its verdict is given.
@@ -141,6 +151,8 @@ export interface ReviewItem {
   leaseExpiries?: ClaimEnd[];
   /** Set on a gold item: its verdict is a reviewer fact only, never an outcome, feedback or experiment metric. */
   gold?: GoldMark;
+  /** Set on a second review of a paused reviewer's verdict: settles nothing, its result goes to the audit trail. */
+  reReview?: ReReviewMark;
   /** Copied from the decision at intake, so no event of the item needs a second read. */
   enrolled: boolean;
   decisionCreatedAt: string;
@@ -158,6 +170,7 @@ export const HIDDEN_FIELDS = [
   "pendingQueue",
   "priorityKey",
   "gold",
+  "reReview",
   "releases",
   "leaseExpiries",
 ] as const;
@@ -169,6 +182,7 @@ export function publicView(item: ReviewItem): Omit<ReviewItem, (typeof HIDDEN_FI
     pendingQueue: _q,
     priorityKey: _k,
     gold: _g,
+    reReview: _rr,
     releases: _r,
     leaseExpiries: _e,
     ...rest

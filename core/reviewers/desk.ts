@@ -41,7 +41,12 @@ export interface ReviewerDeskDeps extends DeskDeps {
   listExperiments: () => Promise<Experiment[]>;
   newId: () => string;
   /** Sends a paused reviewer's verdicts in a window for a second review (core/reviewers/re-review.ts). */
-  reReview?: (reviewer: string, queue: string, window: { from: string; to: string }) => Promise<number>;
+  reReview?: (
+    reviewer: string,
+    queue: string,
+    window: { from: string; to: string },
+    reason: string,
+  ) => Promise<number>;
 }
 
 export interface QueueConfig {
@@ -225,26 +230,28 @@ export async function verdict(
   input: VerdictInput,
 ): Promise<AnyVerdictResult> {
   const item = await deps.reviews.get(id);
-  if (!item?.gold) return submitVerdict(deps, reviewer, id, input);
-  return goldVerdict(deps, reviewer, item, input);
+  if (item?.gold) return goldVerdict(deps, reviewer, item, input);
+  if (item?.reReview) return reReviewVerdict(deps, reviewer, item, input);
+  return submitVerdict(deps, reviewer, id, input);
 }
 
 const explained = (item: ReviewItem) =>
   item.gold?.explanation !== undefined ? { explanation: item.gold.explanation } : {};
 
-async function goldVerdict(
+/** The verdict a standalone item (gold, re-review) gets, checked like any: a replay, a second label, the labels, the lease. */
+async function standaloneVerdict(
   deps: ReviewerDeskDeps,
   reviewer: Reviewer,
   item: ReviewItem,
   input: VerdictInput,
-): Promise<AnyVerdictResult> {
-  const gold = item.gold;
-  if (!gold) throw new Error(`review ${item.reviewId} is not a gold item`);
+): Promise<{ replay: AnyVerdictResult } | { given: Verdict }> {
   const id = item.reviewId;
   const mine = item.verdicts.find((v) => v.reviewer === reviewer.id);
   if (mine) {
     if (mine.label === input.label)
-      return { reviewId: id, status: "recorded", verdict: mine, replayed: true, ...explained(item) };
+      return {
+        replay: { reviewId: id, status: "recorded", verdict: mine, replayed: true, ...explained(item) },
+      };
     throw new DomainError(
       409,
       "verdict_exists",
@@ -264,25 +271,101 @@ async function goldVerdict(
   const claimedAt = item.claimedAt ?? at;
   const experiment = await deps.experiments.get(item.experimentId);
   const policy = experiment?.arms.find((a) => a.id === item.arm)?.policy;
-  const given: Verdict = {
-    reviewer: reviewer.id,
-    label: input.label,
-    ...(input.notes ? { notes: input.notes } : {}),
-    handlingSeconds: input.handlingSeconds ?? Math.max(0, (now.getTime() - Date.parse(claimedAt)) / 1000),
-    at,
-    tier: item.tier,
-    round: item.round,
-    claimedAt,
-    price: policy ? tierPrice(policy, item.tier) : { hourlyRateUsd: 0 },
+  return {
+    given: {
+      reviewer: reviewer.id,
+      label: input.label,
+      ...(input.notes ? { notes: input.notes } : {}),
+      handlingSeconds: input.handlingSeconds ?? Math.max(0, (now.getTime() - Date.parse(claimedAt)) / 1000),
+      at,
+      tier: item.tier,
+      round: item.round,
+      claimedAt,
+      price: policy ? tierPrice(policy, item.tier) : { hourlyRateUsd: 0 },
+    },
   };
-  const write: ItemWrite = {
-    kind: "update-claimed",
-    reviewId: id,
-    round: item.round,
-    reviewer: reviewer.id,
-    changes: { verdicts: [given], status: "decided", updatedAt: at },
-    remove: ["leaseHolder", "leaseUntil"],
-  };
+}
+
+const closing = (
+  item: ReviewItem,
+  reviewer: Reviewer,
+  given: Verdict,
+): Extract<ItemWrite, { kind: "update-claimed" }> => ({
+  kind: "update-claimed",
+  reviewId: item.reviewId,
+  round: item.round,
+  reviewer: reviewer.id,
+  changes: { verdicts: [given], status: "decided", updatedAt: given.at },
+  remove: ["leaseHolder", "leaseUntil"],
+});
+
+/** A second review's verdict: stored, compared with the first, and both put in the decision's audit trail. */
+async function reReviewVerdict(
+  deps: ReviewerDeskDeps,
+  reviewer: Reviewer,
+  item: ReviewItem,
+  input: VerdictInput,
+): Promise<AnyVerdictResult> {
+  const first = item.reReview;
+  if (!first) throw new Error(`review ${item.reviewId} is not a re-review`);
+  const checked = await standaloneVerdict(deps, reviewer, item, input);
+  if ("replay" in checked) return checked.replay;
+  const { given } = checked;
+  const write = closing(item, reviewer, given);
+  const ok = await deps.desk.updateClaimed(
+    item.reviewId,
+    item.round,
+    reviewer.id,
+    write.changes,
+    write.remove,
+  );
+  if (!ok)
+    throw new DomainError(
+      409,
+      "hold_closed",
+      `review ${item.reviewId} changed meanwhile; nothing was changed`,
+    );
+  await deps.audit.append([
+    {
+      entity: reviewEntity(item.reviewId),
+      at: given.at,
+      actor: reviewer.id,
+      action: "verdict",
+      detail: { round: item.round, queue: item.queue, label: given.label, complete: true },
+    },
+    {
+      entity: `decision#${item.decisionId}`,
+      at: given.at,
+      actor: reviewer.id,
+      action: "re-review",
+      detail: {
+        stage: "reviewed",
+        reviewId: first.reviewId,
+        reReviewId: item.reviewId,
+        reviewer: first.reviewer,
+        label: first.label,
+        secondLabel: given.label,
+        agrees: first.label === given.label,
+      },
+    },
+  ]);
+  return { reviewId: item.reviewId, status: "recorded", verdict: given, replayed: false };
+}
+
+async function goldVerdict(
+  deps: ReviewerDeskDeps,
+  reviewer: Reviewer,
+  item: ReviewItem,
+  input: VerdictInput,
+): Promise<AnyVerdictResult> {
+  const gold = item.gold;
+  if (!gold) throw new Error(`review ${item.reviewId} is not a gold item`);
+  const id = item.reviewId;
+  const checked = await standaloneVerdict(deps, reviewer, item, input);
+  if ("replay" in checked) return checked.replay;
+  const { given } = checked;
+  const at = given.at;
+  const write = closing(item, reviewer, given);
   const config = await queueConfig(deps, item.queue);
   const settings = qualificationSettings(config?.settings.gold);
   // The qualification check commits with the verdict; a concurrent change of the state is read again.
@@ -326,7 +409,7 @@ export async function recordTransition(
 ): Promise<void> {
   const reReviewed =
     transition.reReview && deps.reReview
-      ? await deps.reReview(reviewer, queue, transition.reReview)
+      ? await deps.reReview(reviewer, queue, transition.reReview, transition.reason)
       : undefined;
   await deps.audit.append([transitionEntry(queue, reviewer, transition, reReviewed)]);
 }

@@ -63,3 +63,9 @@ export interface ReviewerStates {
    */
   commit(state: ReviewerState, item?: ItemWrite): Promise<boolean>;
 }
+
+/** Where a pause finds the verdicts to send for a second review. */
+export interface VerdictSearch {
+  /** Real items (not gold, not re-reviews) with a verdict of `reviewer` in `queue` given in (from, to]. */
+  decidedBy(reviewer: string, queue: string, window: { from: string; to: string }): Promise<ReviewItem[]>;
+}

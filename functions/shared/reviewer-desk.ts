@@ -1,10 +1,15 @@
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { DynamoReviewDesk } from "../../adapters/dynamodb/review-desk";
-import { DynamoGoldStore, DynamoReviewerStates } from "../../adapters/dynamodb/reviewer-store";
+import {
+  DynamoGoldStore,
+  DynamoReviewerStates,
+  DynamoVerdictSearch,
+} from "../../adapters/dynamodb/reviewer-store";
 import { sfnClient } from "../../adapters/sfn/client";
 import { SfnWorkflow } from "../../adapters/sfn/workflow";
 import type { Experiment } from "../../core/experiments/schema";
 import type { ReviewerDeskDeps } from "../../core/reviewers/desk";
+import { sendForReReview } from "../../core/reviewers/re-review";
 import { deps } from "./deps";
 
 /** Queue settings are read on every claim: the experiment list is kept for a few seconds per container. */
@@ -27,8 +32,11 @@ export function reviewerDesk(): ReviewerDeskDeps {
   const experiments = deps.experiments();
   const table = requireEnv("REVIEWS_TABLE");
   const arn = process.env.REVIEW_STATE_MACHINE_ARN;
+  const reviews = deps.reviews();
+  const audit = deps.audit();
+  const search = new DynamoVerdictSearch(documentClient(), table);
   return {
-    reviews: deps.reviews(),
+    reviews,
     desk: new DynamoReviewDesk(documentClient(), table),
     // Only the reviews API resumes workflows; the reviewers API never touches one.
     workflow: arn
@@ -39,8 +47,10 @@ export function reviewerDesk(): ReviewerDeskDeps {
           stop: () => Promise.reject(new Error("no workflow here")),
         },
     experiments: deps.cachedExperiments(),
-    audit: deps.audit(),
+    audit,
     now: deps.now,
+    reReview: (reviewer, queue, window, reason) =>
+      sendForReReview({ search, reviews, audit, now: deps.now }, reviewer, queue, window, reason),
     gold: new DynamoGoldStore(documentClient(), table),
     states: new DynamoReviewerStates(documentClient(), table),
     listExperiments: cachedList(() => experiments.list()),

@@ -33,8 +33,8 @@ export function eventsOf(counted: CountedRecord): MetricEvent[] {
     case "decision":
       return decisionEvents(counted.record);
     case "review":
-      // A gold item implies reviewer facts only: it is no experiment's metric.
-      return counted.record.gold ? [] : reviewEvents(counted.record);
+      // Gold and re-review items imply reviewer facts only: they are no experiment's metric.
+      return counted.record.gold || counted.record.reReview ? [] : reviewEvents(counted.record);
     case "feedback":
       return feedbackEvents(counted.record);
   }

@@ -4,6 +4,7 @@ import { REVIEWERS_SCOPE } from "../../../core/metrics/events";
 import { getReview } from "../../../core/review/desk";
 import { claim, type ReviewerDeskDeps, releaseAny, verdict } from "../../../core/reviewers/desk";
 import { addGold } from "../../../core/reviewers/gold-upload";
+import { sendForReReview } from "../../../core/reviewers/re-review";
 import { changeStanding } from "../../../core/reviewers/standing";
 import { reviewer, reviewWorld } from "../../support/review-world";
 import { MemoryGold, MemoryReviewerStates } from "../../support/reviewer-memory";
@@ -21,7 +22,7 @@ const goldLines = (n: number, label = "deny") =>
     }),
   ).join("\n");
 
-async function world(gold: Record<string, unknown>) {
+async function world(gold: Record<string, unknown>, held = 5) {
   const w = await reviewWorld({ queues: { [QUEUE]: { gold } } });
   const goldStore = new MemoryGold();
   const states = new MemoryReviewerStates(w.reviews);
@@ -35,7 +36,25 @@ async function world(gold: Record<string, unknown>) {
   };
   await addGold(deps, QUEUE, goldLines(30), { actor: "admin-1" });
   // Real work waiting in the queue (gold is served only while there is some).
-  for (let i = 0; i < 5; i++) await w.hold({ decisionId: `d-${i}`, unitId: `u-${i}` });
+  for (let i = 0; i < held; i++) await w.hold({ decisionId: `d-${i}`, unitId: `u-${i}` });
+  deps.reReview = (who, queue, window, reason) =>
+    sendForReReview(
+      {
+        search: {
+          decidedBy: async (r) =>
+            [...w.reviews.items.values()].filter(
+              (i) => !i.gold && !i.reReview && i.verdicts.some((v) => v.reviewer === r),
+            ),
+        },
+        reviews: w.reviews,
+        audit: w.audit,
+        now: w.clock.now,
+      },
+      who,
+      queue,
+      window,
+      reason,
+    );
   return { w, deps, states };
 }
 
@@ -173,6 +192,48 @@ describe("qualification on gold", () => {
 
     // Assert
     expect(refused).toMatchObject({ status: 409, code: "not_paused" });
+  });
+});
+
+describe("re-review after a pause", () => {
+  it("queues a second review of each real verdict since the evaluation began, for anyone but the paused reviewer", async () => {
+    // Arrange: the weak reviewer answers every item, gold wrong
+    const { w, deps } = await world(
+      { rate: 0.5, firstItems: 0, minAccuracy: 0.6, minGoldItems: 8, reReviewWhenPaused: true },
+      30,
+    );
+    const weak = reviewer("weak");
+    const real: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const next = await claim(deps, weak, QUEUE).catch(() => undefined);
+      if (!next) break;
+      w.clock.advance(10);
+      if (!next.gold) real.push(next.reviewId);
+      await verdict(deps, weak, next.reviewId, { label: next.gold ? "approve" : "deny" });
+    }
+
+    // Act: another reviewer works the queue
+    const second: string[] = [];
+    for (;;) {
+      const next = await claim(deps, reviewer("good"), QUEUE);
+      if (!next) break;
+      if (next.reReview) second.push(next.reReview.reviewId);
+      await verdict(deps, reviewer("good"), next.reviewId, { label: next.gold?.label ?? "approve" });
+    }
+
+    // Assert
+    expect(real.length).toBeGreaterThan(0);
+    expect(second.sort()).toEqual([...real].sort());
+    const results = w.audit.entries.filter((e) => e.action === "re-review" && e.detail?.stage === "reviewed");
+    expect(results).toHaveLength(real.length);
+    expect(results[0]?.detail).toMatchObject({
+      reviewer: "weak",
+      label: "deny",
+      secondLabel: "approve",
+      agrees: false,
+    });
+    const pause = w.audit.entries.find((e) => e.action === "qualification" && e.detail?.to === "paused");
+    expect(pause?.detail?.reReviewed).toBe(real.length);
   });
 });
 
