@@ -15,6 +15,8 @@ Examples (each command's --help has more):
   hitl decision DECISION_ID --audit                    a decision's audit trail
   hitl review next --queue default                     claim the most urgent item
   hitl review decide REVIEW_ID --label deny            give a verdict
+  hitl gold add --queue default gold.jsonl             known-answer items for a queue (admin)
+  hitl reviewers --queue default                       reviewer scorecards and standing (admin)
   hitl report claims-triage --format html --out r.html the A/B report with a recommendation
   hitl report claims-triage --finance --format csv     daily cost per decision for finance
   hitl metrics show --experiment claims-triage         per-arm metrics

@@ -18,11 +18,16 @@ import {
   type CounterDifference,
   diffCounters,
   liveCounters,
+  perArm,
   rebuildCounters,
 } from "../../core/metrics/rebuild";
 import { repairCounters } from "../../core/metrics/repair";
 import { hourlyFrom, type RollupResult } from "../../core/metrics/rollup";
+import { agreementFamily } from "../../core/report/agreement-family";
+import { AGREEMENT_THRESHOLD } from "../../core/stats/agreement";
 import { type CliEnvironment, requireTable, resolveEnvironment } from "../environment";
+import { agreementFamilyTable, perLabelLine } from "../render/agreement-table";
+import { renderTextTable } from "../render/table";
 
 /** Exit code when the live counters differ from the records. */
 export const EXIT_DIFFERENCES = 1;
@@ -191,11 +196,24 @@ export function registerMetrics(program: Command): void {
         const report = experimentMetrics(options.experiment, rows, {
           ...(experiment ? { modelPriceUsd: experiment.modelPriceUsd } : {}),
         });
+        const family = agreementFamily(perArm(rows), {
+          labels: experiment?.labels ?? [],
+          ordered: experiment?.orderedLabels ?? false,
+          threshold: AGREEMENT_THRESHOLD,
+        });
         if (options.json) {
-          writeOut(`${JSON.stringify(report, null, 2)}\n`);
+          writeOut(`${JSON.stringify({ ...report, agreement: family }, null, 2)}\n`);
           return;
         }
         const lines = [`experiment ${options.experiment} (whole run)`, ...formatArmTable(report.arms)];
+        if (family.overall.items > 0) {
+          lines.push(
+            "",
+            "agreement of the blind reviews (Fleiss' kappa, Krippendorff's alpha; 95% intervals)",
+            renderTextTable(agreementFamilyTable(family)),
+            perLabelLine(family),
+          );
+        }
         if (options.daily) {
           for (const day of [...new Set(report.daily.map((m) => m.period))])
             lines.push("", `day ${day}`, ...formatArmTable(report.daily.filter((m) => m.period === day)));

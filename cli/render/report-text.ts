@@ -15,6 +15,7 @@ import type {
 } from "../../core/report";
 import { count, marginPp, pp, ppInterval, pValue, relPct, usd } from "../../core/report/words";
 import { typedFeedbackTables } from "./feedback-types";
+import { agreementFamilyTable, perLabelLine } from "./agreement-table";
 import { MISSING } from "./format";
 import { certificateLines, QUALITY_ROWS, qualityCsvRows, qualityDefinitions } from "./report-quality";
 import { renderCsv, renderMarkdownTable, renderTextTable, type Table } from "./table";
@@ -226,6 +227,15 @@ export function renderReportText(report: ExperimentReport): string {
   const certificates = certificateLines(report);
   if (certificates.length > 0) lines.push("", "Live certificates", ...certificates.map((l) => `  ${l}`));
   lines.push("", `Sample ratio: ${srmLine(report)}`, `Reviewer agreement: ${agreementLine(report)}`);
+  const family = report.agreement.family;
+  if (family && family.overall.items > 0) {
+    lines.push(
+      "",
+      "Agreement of the blind reviews (Fleiss' kappa, Krippendorff's alpha; 95% intervals)",
+      renderTextTable(agreementFamilyTable(family)),
+      perLabelLine(family),
+    );
+  }
   if (report.warnings.length > 0)
     lines.push("", "Warnings", ...report.warnings.map((w) => `  ! ${w.message}`));
   lines.push("", ...report.notTested.map((n) => `Not tested: ${n.metric}: ${n.reason}`));
@@ -274,6 +284,16 @@ export function renderReportMarkdown(report: ExperimentReport): string {
     `- Sample ratio: ${srmLine(report)}`,
     `- Reviewer agreement: ${agreementLine(report)}`,
   );
+  if (report.agreement.family && report.agreement.family.overall.items > 0) {
+    lines.push(
+      "",
+      "## Agreement of the blind reviews",
+      "",
+      renderMarkdownTable(agreementFamilyTable(report.agreement.family)),
+      "",
+      perLabelLine(report.agreement.family),
+    );
+  }
   if (report.warnings.length > 0)
     lines.push("", "## Warnings", "", ...report.warnings.map((w) => `- ${w.message}`));
   lines.push("", "## Not tested", "", ...report.notTested.map((n) => `- ${n.metric}: ${n.reason}`));

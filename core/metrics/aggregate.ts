@@ -1,6 +1,7 @@
 import { fnv1a32 } from "../assignment/hash";
 import { reviewCostUsd } from "../cost/human";
 import { typedFeedbackCounters } from "../feedback/types/counters";
+import { profileCounter } from "../reviewers/counters";
 import { outcomeAuditCounters, routedAuditCounters } from "./audit-counters";
 import {
   C,
@@ -148,6 +149,8 @@ export function countersOf(event: MetricEvent, options: AggregateOptions = {}): 
         if (a === b) add(C.pairAgree);
         add(pairCounter(a, b));
       }
+      // Per-item label counts, scoped by queue: what Fleiss' kappa and Krippendorff's alpha need.
+      if (event.profile) add(profileCounter(event.profile, event.profileQueue));
       break;
     case "ground-truth.attached": {
       const cls = groundTruthClass(event);

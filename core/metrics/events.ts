@@ -88,6 +88,9 @@ export interface DecisionOutcomeEvent extends EventBase {
   confidence?: number;
   /** Audits under an uncertainty-weighted policy: the decision's audit probability π. */
   inclusionProbability?: number;
+  /** Label counts of a multi-reviewed item's blind verdicts (Fleiss, Krippendorff), and their queue. */
+  profile?: Record<string, number>;
+  profileQueue?: string;
 }
 
 export interface FeedbackProducedEvent extends EventBase {

@@ -91,6 +91,8 @@ const Schemas = [
     pair: z.tuple([Label, Label]).optional(),
     confidence: Confidence.optional(),
     inclusionProbability: InclusionProbability.optional(),
+    profile: z.record(Label, z.number().int().min(1)).optional(),
+    profileQueue: Label.optional(),
   }),
   z.object({
     ...base,

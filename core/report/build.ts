@@ -18,6 +18,7 @@ import {
   type ReadOptions,
 } from "../metrics/read";
 import { benjaminiHochberg, holm, srm, wilson } from "../stats";
+import { agreementFamily } from "./agreement-family";
 import {
   type ArmCertificate,
   armCertificate,
@@ -486,6 +487,11 @@ export function buildReport(input: ReportInput): ExperimentReport {
     },
   };
   for (const arm of arms) arm.agreement.belowThreshold = (arm.agreement.kappa ?? 1) < options.kappaThreshold;
+  const family = agreementFamily(new Map(armIds.map((id) => [id, sumCounters(rowsByArm.get(id) ?? [])])), {
+    labels: experiment.labels,
+    ordered: experiment.orderedLabels ?? false,
+    threshold: options.kappaThreshold,
+  });
   const srmReport = srmCheck(experiment, rowsByArm);
   const hoursSeen = [...new Set(rows.map((r) => r.hour))].sort();
   const report: Omit<ExperimentReport, "recommendation" | "warnings"> = {
@@ -510,7 +516,8 @@ export function buildReport(input: ReportInput): ExperimentReport {
     arms,
     comparisons,
     srm: srmReport,
-    agreement,
+    // NaN (too few items, one label only) becomes null, as everywhere in the report's JSON.
+    agreement: { ...agreement, family: JSON.parse(JSON.stringify(family)) as typeof family },
     notTested: [
       {
         metric: "latency p50/p95/p99",

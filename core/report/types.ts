@@ -7,6 +7,7 @@ import type { TypedQuality } from "../feedback/types/quality";
  * NaN, so the JSON round-trips exactly.
  */
 
+import type { AgreementFamily } from "./agreement-family";
 /** A number, or null where it is undefined (x/0, an inconclusive test, an infinite bound). */
 export type Num = number | null;
 /** `[lower, upper]`; either end may be null. */
@@ -462,7 +463,8 @@ export interface ExperimentReport {
   arms: ArmReport[];
   comparisons: Comparison[];
   srm: SrmReport;
-  agreement: { threshold: number; overall: AgreementReport };
+  /** `overall`: Cohen's kappa of the first two labels; `family`: Fleiss, Krippendorff and the rest (agreement-family.ts). */
+  agreement: { threshold: number; overall: AgreementReport; family?: AgreementFamily };
   recommendation: Recommendation;
   warnings: ReportWarning[];
   /** Metrics compared without a test, and why. */

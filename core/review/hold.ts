@@ -33,7 +33,7 @@ export interface Hold {
   createdAt: string;
   /** Increases with every new hold of the same item, so a late intake message cannot undo a newer one. */
   round: number;
-  /** Verdicts needed in this round: 2 for a double review, 1 otherwise (and for adjudication). */
+  /** Verdicts needed in this round: `reviewsPerItem` for a multi-review, 1 otherwise (and for adjudication). */
   requiredVerdicts: number;
   /** Set when the round adjudicates a disagreement: the first reviewers may not take it. */
   adjudication?: boolean;
@@ -88,6 +88,7 @@ export function buildHold(args: {
     threshold: policy.autoAcceptAbove,
     createdAt: now.toISOString(),
     round: 1,
-    requiredVerdicts: kind === "review" && args.doubleReview ? 2 : 1,
+    // The multi-review share gets `reviewsPerItem` blind reviews (2 unless set).
+    requiredVerdicts: kind === "review" && args.doubleReview ? (policy.reviewsPerItem ?? 2) : 1,
   };
 }

@@ -1,5 +1,6 @@
 import { feedbackGivenEvent } from "../../feedback/types/events";
 import type { Escalation, HoldRound, ItemOutcome, ReviewItem, SlaBreach, Verdict } from "../../review/item";
+import { blindVerdicts } from "../../reviewers/facts";
 import type {
   DecisionOutcomeEvent,
   MetricEvent,
@@ -112,7 +113,12 @@ function breached(item: ReviewItem, breach: SlaBreach): ReviewFallbackEvent {
 function outcomeEvent(item: ReviewItem, outcome: ItemOutcome): DecisionOutcomeEvent {
   const predicted = item.context.prediction.label;
   const audited = item.kind === "audit" && outcome.source === "reviewer";
-  const pair = item.kind === "review" && outcome.source === "reviewer" ? pairOf(item.verdicts) : undefined;
+  const byReviewer = item.kind === "review" && outcome.source === "reviewer";
+  const pair = byReviewer ? pairOf(item.verdicts) : undefined;
+  const blind = byReviewer ? blindVerdicts(item.verdicts) : [];
+  const profile: Record<string, number> = {};
+  for (const v of blind) profile[v.label] = (profile[v.label] ?? 0) + 1;
+  const profileQueue = item.rounds?.find((r) => r.round === blind[0]?.round)?.queue ?? item.queue;
   const created = Date.parse(item.decisionCreatedAt ?? item.createdAt);
   return {
     ...base(item, outcome.at),
@@ -133,6 +139,7 @@ function outcomeEvent(item: ReviewItem, outcome: ItemOutcome): DecisionOutcomeEv
     ...(audited && item.auditInclusionProbability !== undefined
       ? { inclusionProbability: item.auditInclusionProbability }
       : {}),
+    ...(blind.length >= 2 ? { profile, profileQueue } : {}),
   };
 }
 

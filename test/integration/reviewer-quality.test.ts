@@ -1,0 +1,256 @@
+import { describe, expect, it } from "vitest";
+import { fleissKappa } from "../../core/stats/fleiss";
+import { call, cloud, eventually, settledSnapshot, snapshot, uid } from "./support";
+
+const LABELS = ["approve", "deny"] as const;
+type Label = (typeof LABELS)[number];
+
+/** A small seeded generator (mulberry32): the simulated team decides the same way on every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Claimed {
+  review: {
+    reviewId: string;
+    decisionId: string;
+    queue: string;
+    reasons: string[];
+    context: { item: { case: number } };
+  } | null;
+}
+
+const GOLD = { rate: 0.35, firstItems: 4, minAccuracy: 0.5, minGoldItems: 12, reReviewWhenPaused: true };
+const HELD = 60;
+const GOLD_ITEMS = 60;
+
+async function qualityExperiment(queue: string): Promise<string> {
+  const id = uid("quality");
+  const policy = (autoAcceptAbove: number) => ({
+    autoAcceptAbove,
+    queue,
+    alwaysHumanTopics: ["legal"],
+    doubleReviewRate: 1,
+    sla: {
+      tiers: [{ name: "tier-1", slaSeconds: 3600 }],
+      fallback: { action: "model" },
+      heartbeatSeconds: 600,
+    },
+  });
+  const answer = await call("POST", "/v1/experiments", {
+    role: "admin",
+    body: {
+      id,
+      status: "running",
+      control: "conservative",
+      labels: [...LABELS],
+      queues: { [queue]: { gold: GOLD } },
+      arms: [
+        { id: "conservative", weight: 0.5, policy: policy(0.95) },
+        { id: "aggressive", weight: 0.5, policy: policy(0.8) },
+      ],
+    },
+  });
+  if (answer.status !== 201) throw new Error(`experiment not created: ${JSON.stringify(answer.body)}`);
+  return id;
+}
+
+const jsonLines = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n");
+
+async function uploadGold(queue: string, text: string, experimentId?: string) {
+  const response = await fetch(
+    new URL(
+      `/v1/queues/${encodeURIComponent(queue)}/gold${experimentId ? `?experimentId=${experimentId}` : ""}`,
+      cloud.apiUrl,
+    ),
+    {
+      method: "POST",
+      headers: { authorization: `Bearer ${cloud.tokens.admin}`, "content-type": "application/x-ndjson" },
+      body: text,
+    },
+  );
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("gold uploads on the local cloud", () => {
+  it("refuses a bad upload with a 400 that names each bad line's field, and writes nothing", async () => {
+    // Arrange
+    const queue = uid("gold-bad");
+    const experimentId = await qualityExperiment(queue);
+    const before = await settledSnapshot();
+    const text = jsonLines([
+      { item: { case: 1 }, prediction: { label: "approve", confidence: 0.9 }, label: "deny" },
+      { item: { case: 2 }, prediction: { label: "approve", confidence: 1.5 }, label: "deny" },
+      { item: { case: 3 }, prediction: { label: "approve", confidence: 0.9 }, label: "maybe" },
+    ]);
+
+    // Act
+    const answer = await uploadGold(queue, text, experimentId);
+
+    // Assert
+    expect(answer.status).toBe(400);
+    const details = (answer.body.error as { details: { path: string; message: string }[] }).details;
+    expect(details.map((d) => d.path)).toEqual(["line 2: prediction.confidence", "line 3: label"]);
+    expect(details[1]?.message).toContain('"maybe" is not one of the labels');
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("reviewer quality, end to end", () => {
+  it("finds the weak reviewer on gold, pauses them, re-reviews their verdicts, and reports agreement as recomputed from the verdicts", async () => {
+    // Arrange: an experiment whose queue mixes gold in, its gold, and held items waiting
+    const queue = uid("quality");
+    const experimentId = await qualityExperiment(queue);
+    const truth = new Map<number, Label>();
+    const rng = random(20261204);
+    const gold = Array.from({ length: GOLD_ITEMS }, (_, i) => {
+      const label = LABELS[rng() < 0.5 ? 0 : 1] as Label;
+      truth.set(1000 + i, label);
+      return {
+        item: { topic: "legal", case: 1000 + i },
+        prediction: { label: "approve", confidence: 0.7 },
+        label,
+      };
+    });
+    const uploaded = await uploadGold(queue, jsonLines(gold));
+    const decisions: string[] = [];
+    for (let i = 0; i < HELD; i++) {
+      truth.set(i, LABELS[rng() < 0.5 ? 0 : 1] as Label);
+      const sent = await call<{ decisionId: string; route: string }>("POST", "/v1/decisions", {
+        role: "producer",
+        body: {
+          experimentId,
+          unitId: uid("u"),
+          item: { topic: "legal", case: i },
+          prediction: { label: "approve", confidence: 0.7 },
+        },
+      });
+      decisions.push(sent.body.decisionId);
+    }
+    await eventually(
+      async () => {
+        const queues = await call<{ queues: { queue: string; depth: number }[] }>("GET", "/v1/queues", {
+          role: "admin",
+        });
+        return queues.body.queues.find((q) => q.queue === queue)?.depth === HELD ? true : undefined;
+      },
+      60_000,
+      "every held item in the queue",
+    );
+    // The team: three good reviewers and one who is right 40% of the time.
+    const team = [
+      { name: "r1", accuracy: 0.97 },
+      { name: "r2", accuracy: 0.97 },
+      { name: "r3", accuracy: 0.95 },
+      { name: "r4", accuracy: 0.4 },
+    ].map((m) => ({ ...m, token: cloud.identities[m.name] ?? "", done: false, paused: "" }));
+    const blind = new Map<string, Label[]>();
+    const weakReal: string[] = [];
+    let reReviewed = 0;
+
+    // Act: the team works the queue in turns until nobody gets anything; an admin adjudicates
+    for (let turn = 0; team.some((m) => !m.done) && turn < 2000; turn++) {
+      const member = team[turn % team.length];
+      if (!member || member.done) continue;
+      const claimed = await call<Claimed>("POST", `/v1/queues/${queue}/claim`, { token: member.token });
+      if (claimed.status === 403) {
+        member.paused = String((claimed.body as unknown as { error: { message: string } }).error.message);
+        member.done = true;
+        continue;
+      }
+      const review = claimed.body.review;
+      if (!review) {
+        member.done = true;
+        continue;
+      }
+      const right = truth.get(review.context.item.case) ?? "approve";
+      const label = rng() < member.accuracy ? right : right === "approve" ? "deny" : "approve";
+      const secondReview = review.reasons[0]?.startsWith("second review") ?? false;
+      const given = await call("POST", `/v1/reviews/${review.reviewId}/verdict`, {
+        token: member.token,
+        body: { label },
+      });
+      expect(given.status, JSON.stringify(given.body)).toBe(200);
+      if (secondReview) reReviewed++;
+      else if (review.context.item.case < 1000) {
+        blind.set(review.reviewId, [...(blind.get(review.reviewId) ?? []), label]);
+        if (member.name === "r4") weakReal.push(review.reviewId);
+      }
+    }
+    // Disagreements wait in the adjudication queue for a third reviewer (here an admin).
+    const settled = async () => {
+      for (;;) {
+        const next = await call<Claimed>("POST", `/v1/queues/${queue}.adjudication/claim`, { role: "admin" });
+        if (!next.body.review) break;
+        const right = truth.get(next.body.review.context.item.case) ?? "approve";
+        await call("POST", `/v1/reviews/${next.body.review.reviewId}/verdict`, {
+          role: "admin",
+          body: { label: right },
+        });
+      }
+      const states = await Promise.all(
+        decisions.map(
+          async (id) =>
+            (await call<{ status: string }>("GET", `/v1/decisions/${id}`, { role: "producer" })).body.status,
+        ),
+      );
+      return states.every((s) => s === "decided") ? true : undefined;
+    };
+    await eventually(settled, 120_000, "every decision settled");
+    const expectedKappa = fleissKappa(
+      [...blind.values()].map((labels) => LABELS.map((l) => labels.filter((x) => x === l).length)),
+    );
+    const page = await eventually(
+      async () => {
+        const answer = await call<{
+          reviewers: {
+            reviewer: string;
+            gold: { items: number; correct: number };
+            standing: { status: string } | null;
+          }[];
+          queues: {
+            queue: string;
+            items: number;
+            summary: { fleiss: { kappa: number }; low: boolean } | null;
+          }[];
+        }>("GET", `/v1/reviewers?queue=${queue}`, { role: "admin" });
+        const q = answer.body.queues.find((x) => x.queue === queue);
+        return q?.items === HELD ? answer.body : undefined;
+      },
+      60_000,
+      "the queue's agreement counted",
+    );
+
+    // Assert: gold found the weak reviewer within the configured number of gold items
+    expect(uploaded.status).toBe(201);
+    const weak = team.find((m) => m.name === "r4");
+    expect(weak?.paused).toMatch(new RegExp(`paused in queue "${queue}".*of ${GOLD.minGoldItems} right`));
+    for (const good of team.filter((m) => m.name !== "r4")) expect(good.paused).toBe("");
+    const card = (name: string) => page.reviewers.find((r) => r.reviewer === `reviewer-${name.slice(1)}`);
+    expect(card("r4")?.standing?.status).toBe("paused");
+    expect(card("r4")?.gold.items).toBe(GOLD.minGoldItems);
+    for (const name of ["r1", "r2", "r3"]) expect(card(name)?.standing?.status).toBe("qualified");
+    // Their verdicts since the evaluation began were reviewed again by the others
+    expect(weakReal.length).toBeGreaterThan(0);
+    expect(reReviewed).toBe(weakReal.length);
+    const trail = await call<{ entries: { action: string; detail?: Record<string, unknown> }[] }>(
+      "GET",
+      `/v1/decisions/${(await call<{ review: { decisionId: string } }>("GET", `/v1/reviews/${weakReal[0]}`, { role: "admin" })).body.review.decisionId}/audit`,
+      { role: "admin" },
+    );
+    expect(trail.body.entries.map((e) => `${e.action}:${e.detail?.stage ?? ""}`)).toEqual(
+      expect.arrayContaining(["re-review:queued", "re-review:reviewed"]),
+    );
+    // The queue's agreement equals Fleiss' kappa recomputed from the blind verdicts
+    const agreement = page.queues.find((q) => q.queue === queue);
+    expect(blind.size).toBe(HELD);
+    expect(agreement?.summary?.fleiss.kappa).toBeCloseTo(expectedKappa, 10);
+  }, 600_000);
+});
