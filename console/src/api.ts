@@ -1,5 +1,7 @@
 /** The reviewer API on the page's own origin, called with the pasted bearer token. */
+
 import { apiErrorMessage } from "./logic";
+import type { ScorecardAnswer } from "./scorecard";
 import type { Handoff, QueueStat, Verdict } from "./types";
 
 export class ApiError extends Error {
@@ -27,6 +29,8 @@ export interface ReviewerApi {
   verdict(reviewId: string, body: { label: string; notes?: string }): Promise<VerdictAnswer>;
   release(reviewId: string): Promise<void>;
   heartbeat(reviewId: string): Promise<{ leaseUntil: string }>;
+  /** The caller's own scorecards, per queue. */
+  scorecard(): Promise<ScorecardAnswer>;
 }
 
 type Fetch = (
@@ -81,5 +85,6 @@ export function createApi(base: string, token: () => string | undefined, fetchFn
       await request("POST", review(id, "release"));
     },
     heartbeat: (id) => request("POST", review(id, "heartbeat")),
+    scorecard: () => request("GET", "v1/reviewers/me"),
   };
 }

@@ -1,4 +1,5 @@
 /** The reviewer console: sign in with a token, pick a queue, claim, read the handoff, decide. */
+
 import { ApiError, createApi } from "./api";
 import { browser, isTextField, type UiControl, type UiElement } from "./dom";
 import {
@@ -13,6 +14,7 @@ import {
   predictionBars,
   slaCountdown,
 } from "./logic";
+import { SCORECARD_COLUMNS, scorecardRows } from "./scorecard";
 import type { Handoff, QueueStat, Review } from "./types";
 
 // sessionStorage, not localStorage: the token dies with the tab and is never shared across tabs.
@@ -66,6 +68,12 @@ const ui = {
   notes: byId<UiControl>("notes"),
   decide: byId<UiControl>("decide"),
   release: byId<UiControl>("release"),
+  quality: byId("quality"),
+  qualityRefresh: byId<UiControl>("quality-refresh"),
+  qualityTable: byId("quality-table"),
+  qualityHead: byId("quality-head"),
+  qualityRows: byId("quality-rows"),
+  qualityEmpty: byId("quality-empty"),
 };
 
 type Timer = ReturnType<typeof setInterval>;
@@ -128,6 +136,7 @@ function showSignedIn(): void {
   ui.signIn.hidden = true;
   ui.who.hidden = false;
   ui.queues.hidden = false;
+  ui.quality.hidden = false;
   if (queueTimer === undefined) queueTimer = setInterval(() => void refreshQueues(false), QUEUE_REFRESH_MS);
 }
 
@@ -206,6 +215,43 @@ function renderQueues(stats: QueueStat[]): void {
       );
     }),
   );
+}
+
+/** The reviewer's own scorecard: a table, with gold accuracy as a bar and its interval. */
+async function showScorecard(): Promise<void> {
+  try {
+    const rows = scorecardRows(await api.scorecard());
+    ui.qualityHead.replaceChildren(...SCORECARD_COLUMNS.map((c) => h("th", { scope: "col" }, c)));
+    ui.qualityRows.replaceChildren(
+      ...rows.map((row) => {
+        let gold: UiElement | undefined;
+        if (row.gold) {
+          const ci = h("span", { class: "gold-ci" });
+          ci.style.setProperty("left", row.gold.lower);
+          ci.style.setProperty("width", `calc(${row.gold.upper} - ${row.gold.lower})`);
+          const fill = h("span", { class: "gold-fill" });
+          fill.style.setProperty("width", row.gold.accuracy);
+          gold = h(
+            "span",
+            { class: "gold-bar", role: "img", "aria-label": row.gold.label, title: row.gold.label },
+            ci,
+            fill,
+          );
+        }
+        return h(
+          "tr",
+          { class: `standing-${row.status}`, title: row.reason },
+          ...row.cells.map((cell, i) =>
+            h("td", i === 3 ? { class: "gold" } : {}, cell, ...(i === 3 && gold ? [gold] : [])),
+          ),
+        );
+      }),
+    );
+    ui.qualityTable.hidden = rows.length === 0;
+    ui.qualityEmpty.hidden = rows.length > 0;
+  } catch (error) {
+    fail("load your scorecard", error);
+  }
 }
 
 async function refreshQueues(announce: boolean): Promise<void> {
@@ -291,11 +337,12 @@ function renderReview({ review, history }: Handoff): void {
   ui.reasons.replaceChildren(...reasons.map((reason) => h("li", {}, reason)));
 
   const { prediction } = context;
-  ui.predictionSummary.textContent =
-    `The model predicted “${prediction.label}” with ${formatPercent(prediction.confidence)} confidence` +
-    (prediction.modelVersion ? ` (model ${prediction.modelVersion}).` : ".");
+  ui.predictionSummary.textContent = prediction
+    ? `The model predicted “${prediction.label}” with ${formatPercent(prediction.confidence)} confidence` +
+      (prediction.modelVersion ? ` (model ${prediction.modelVersion}).` : ".")
+    : "The model's answer is hidden for this item, so your verdict measures the item, not the model.";
   ui.bars.replaceChildren(
-    ...predictionBars(prediction).map((bar) => {
+    ...(prediction ? predictionBars(prediction) : []).map((bar) => {
       const fill = h("span", { class: "fill" });
       fill.style.setProperty("width", bar.percent);
       return h(
@@ -376,7 +423,11 @@ async function heartbeat(): Promise<void> {
 
 function openReview(handoff: Handoff): void {
   const { review } = handoff;
-  const input = labelInput(review.labels, review.context.prediction);
+  // The reviewer's own label order; no "model's prediction" mark when the prediction is hidden.
+  const input = labelInput(
+    handoff.labelOrder ?? review.labels,
+    review.context.prediction ?? { label: "", confidence: 0 },
+  );
   renderReview(handoff);
   const controls = renderLabels(input);
   renderLease(review.leaseUntil, review.leaseSeconds);
@@ -473,6 +524,7 @@ ui.signInForm.addEventListener("submit", (event) => {
 });
 ui.signOut.addEventListener("click", () => signOut());
 ui.refresh.addEventListener("click", () => void refreshQueues(true));
+ui.qualityRefresh.addEventListener("click", () => void showScorecard());
 ui.decideForm.addEventListener("submit", (event) => {
   event.preventDefault();
   void decide();

@@ -51,7 +51,9 @@ export interface Review {
   requiredVerdicts: number;
   verdicts: Verdict[];
   reasons: string[];
-  context: { item: Record<string, unknown>; prediction: Prediction; routingReason: string };
+  /** Absent when the policy hides the model's prediction from reviewers (`predictionHidden`). */
+  context: { item: Record<string, unknown>; prediction?: Prediction; routingReason: string };
+  predictionHidden?: boolean;
   labels: string[];
 }
 
@@ -64,6 +66,8 @@ export interface HistoryEntry {
 
 export interface Handoff {
   review: Review;
+  /** The labels in this reviewer's own order (ordered labels keep their scale). */
+  labelOrder?: string[];
   yours: boolean;
   history: HistoryEntry[];
 }

@@ -9,6 +9,7 @@ import { DYNAMODB_LIMITS, dynamoBytes, utf8Bytes } from "../storage/dynamodb-lim
 import { canSee, type Reviewer } from "./entitlement";
 import { publicView, type ReviewItem, type Verdict } from "./item";
 import { priorityScore } from "./priority";
+import { type ReviewerView, reviewerView } from "./view";
 
 export interface DeskDeps {
   reviews: ReviewStore;
@@ -103,7 +104,9 @@ export async function claimNext(
 }
 
 export interface ReviewHandoff {
-  review: ReturnType<typeof publicView>;
+  review: ReviewerView;
+  /** The labels in this reviewer's own order (core/reviewers/label-order.ts). */
+  labelOrder: string[];
   /** Whether the caller holds the lease now. */
   yours: boolean;
   history: Awaited<ReturnType<AuditLog["list"]>>;
@@ -122,8 +125,16 @@ export async function getReview(deps: DeskDeps, reviewer: Reviewer, id: string):
   const verdicts = blind
     ? item.verdicts.filter((v) => v.round !== item.round || v.reviewer === reviewer.id)
     : item.verdicts;
-  const history = await deps.audit.list(reviewEntity(id));
-  return { review: publicView({ ...item, verdicts }), yours: item.leaseHolder === reviewer.id, history };
+  // The trail's verdict entries would tell a blind reviewer what the others of the round chose.
+  const history = (await deps.audit.list(reviewEntity(id))).filter(
+    (e) => !blind || e.action !== "verdict" || e.detail?.round !== item.round || e.actor === reviewer.id,
+  );
+  const experiment = await deps.experiments.get(item.experimentId);
+  return {
+    ...reviewerView(publicView({ ...item, verdicts }), experiment, reviewer.id),
+    yours: item.leaseHolder === reviewer.id,
+    history,
+  };
 }
 
 export function assertLease(item: ReviewItem, reviewer: Reviewer, now: Date): void {

@@ -27,9 +27,29 @@ interface Claimed {
   } | null;
 }
 
-const GOLD = { rate: 0.35, firstItems: 4, minAccuracy: 0.5, minGoldItems: 12, reReviewWhenPaused: true };
-const HELD = 60;
-const GOLD_ITEMS = 60;
+const GOLD = { rate: 0.4, firstItems: 8, minAccuracy: 0.5, minGoldItems: 12, reReviewWhenPaused: true };
+const HELD = 30;
+const GOLD_ITEMS = 40;
+
+/** Krippendorff's nominal alpha straight from its definition (coincidences of the values within items). */
+function nominalAlpha(items: readonly (readonly string[])[]): number {
+  const pairable = items.filter((labels) => labels.length >= 2);
+  const total = new Map<string, number>();
+  let n = 0;
+  let observed = 0;
+  for (const labels of pairable) {
+    const counts = new Map<string, number>();
+    for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+    let differing = 0;
+    for (const [c, nc] of counts) for (const [k, nk] of counts) if (c !== k) differing += nc * nk;
+    observed += differing / (labels.length - 1);
+    for (const [c, nc] of counts) total.set(c, (total.get(c) ?? 0) + nc);
+    n += labels.length;
+  }
+  let expected = 0;
+  for (const [c, nc] of total) for (const [k, nk] of total) if (c !== k) expected += nc * nk;
+  return 1 - ((n - 1) * observed) / expected;
+}
 
 async function qualityExperiment(queue: string): Promise<string> {
   const id = uid("quality");
@@ -144,34 +164,28 @@ describe("reviewer quality, end to end", () => {
       60_000,
       "every held item in the queue",
     );
-    // The team: three good reviewers and one who is right 40% of the time.
+    // The team: three good reviewers and one who is right 40% of the time, each with their own dice.
     const team = [
-      { name: "r1", accuracy: 0.97 },
-      { name: "r2", accuracy: 0.97 },
-      { name: "r3", accuracy: 0.95 },
+      { name: "r1", accuracy: 0.98 },
+      { name: "r2", accuracy: 0.98 },
+      { name: "r3", accuracy: 0.97 },
       { name: "r4", accuracy: 0.4 },
-    ].map((m) => ({ ...m, token: cloud.identities[m.name] ?? "", done: false, paused: "" }));
+    ].map((m, i) => ({ ...m, token: cloud.identities[m.name] ?? "", paused: "", dice: random(7 + i) }));
     const blind = new Map<string, Label[]>();
+    const armOf = new Map<string, string>();
     const weakReal: string[] = [];
     let reReviewed = 0;
-
-    // Act: the team works the queue in turns until nobody gets anything; an admin adjudicates
-    for (let turn = 0; team.some((m) => !m.done) && turn < 2000; turn++) {
-      const member = team[turn % team.length];
-      if (!member || member.done) continue;
+    /** One claim and verdict of a member; false when they got nothing (or were refused). */
+    const work = async (member: (typeof team)[number]): Promise<boolean> => {
       const claimed = await call<Claimed>("POST", `/v1/queues/${queue}/claim`, { token: member.token });
       if (claimed.status === 403) {
         member.paused = String((claimed.body as unknown as { error: { message: string } }).error.message);
-        member.done = true;
-        continue;
+        return false;
       }
       const review = claimed.body.review;
-      if (!review) {
-        member.done = true;
-        continue;
-      }
+      if (!review) return false;
       const right = truth.get(review.context.item.case) ?? "approve";
-      const label = rng() < member.accuracy ? right : right === "approve" ? "deny" : "approve";
+      const label = member.dice() < member.accuracy ? right : right === "approve" ? "deny" : "approve";
       const secondReview = review.reasons[0]?.startsWith("second review") ?? false;
       const given = await call("POST", `/v1/reviews/${review.reviewId}/verdict`, {
         token: member.token,
@@ -181,8 +195,18 @@ describe("reviewer quality, end to end", () => {
       if (secondReview) reReviewed++;
       else if (review.context.item.case < 1000) {
         blind.set(review.reviewId, [...(blind.get(review.reviewId) ?? []), label]);
+        armOf.set(review.reviewId, (review as unknown as { arm: string }).arm);
         if (member.name === "r4") weakReal.push(review.reviewId);
       }
+      return true;
+    };
+
+    // Act: the team works the queue side by side until a whole turn finds nothing; an admin adjudicates
+    for (let turn = 0, idle = 0; idle < 2 && turn < 400; turn++) {
+      const active = team.filter((m) => !m.paused);
+      const worked = await Promise.all(active.map(work));
+      // An item waiting for its second review comes back for the others: stop after two empty turns.
+      idle = worked.some(Boolean) ? 0 : idle + 1;
     }
     // Disagreements wait in the adjudication queue for a third reviewer (here an admin).
     const settled = async () => {
@@ -203,7 +227,17 @@ describe("reviewer quality, end to end", () => {
       );
       return states.every((s) => s === "decided") ? true : undefined;
     };
-    await eventually(settled, 120_000, "every decision settled");
+    await eventually(settled, 180_000, "every decision settled").catch(async (error: unknown) => {
+      const states = await Promise.all(
+        decisions.map(
+          async (id) =>
+            (await call<{ status: string }>("GET", `/v1/decisions/${id}`, { role: "producer" })).body,
+        ),
+      );
+      throw new Error(
+        `${String(error)}: ${JSON.stringify(states.filter((d) => (d as { status: string }).status !== "decided"))}`,
+      );
+    });
     const expectedKappa = fleissKappa(
       [...blind.values()].map((labels) => LABELS.map((l) => labels.filter((x) => x === l).length)),
     );
@@ -252,5 +286,31 @@ describe("reviewer quality, end to end", () => {
     const agreement = page.queues.find((q) => q.queue === queue);
     expect(blind.size).toBe(HELD);
     expect(agreement?.summary?.fleiss.kappa).toBeCloseTo(expectedKappa, 10);
+    // …and so does the experiment report's kappa family, overall and per arm
+    const report = await call<{
+      agreement: {
+        family: {
+          overall: {
+            items: number;
+            summary: { fleiss: { kappa: number }; alpha: { nominal: { alpha: number } } };
+          };
+          arms: { arm: string; items: number; summary: { fleiss: { kappa: number } } | null }[];
+        };
+      };
+    }>("GET", `/v1/experiments/${experimentId}/report`, { role: "analyst" });
+    const family = report.body.agreement.family;
+    expect(family.overall.items).toBe(HELD);
+    expect(family.overall.summary.fleiss.kappa).toBeCloseTo(expectedKappa, 10);
+    expect(family.overall.summary.alpha.nominal.alpha).toBeCloseTo(nominalAlpha([...blind.values()]), 10);
+    for (const arm of family.arms.filter((a) => a.items > 0)) {
+      const mine = [...blind.entries()]
+        .filter(([id]) => armOf.get(id) === arm.arm)
+        .map(([, labels]) => labels);
+      expect(arm.items).toBe(mine.length);
+      expect(arm.summary?.fleiss.kappa).toBeCloseTo(
+        fleissKappa(mine.map((labels) => LABELS.map((l) => labels.filter((x) => x === l).length))),
+        10,
+      );
+    }
   }, 600_000);
 });

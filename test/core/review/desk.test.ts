@@ -7,6 +7,7 @@ import {
   release,
   submitVerdict,
 } from "../../../core/review/desk";
+import { showsPrediction } from "../../../core/review/view";
 import { experiment } from "../../support/experiments";
 import { reviewer, reviewWorld } from "../../support/review-world";
 
@@ -116,7 +117,7 @@ describe("the context handoff", () => {
     // Assert
     expect(JSON.stringify(handoff)).not.toContain("token-");
     expect(handoff.yours).toBe(true);
-    expect(handoff.review.context.prediction.alternatives).toEqual([{ label: "approve", confidence: 0.35 }]);
+    expect(handoff.review.context.prediction?.alternatives).toEqual([{ label: "approve", confidence: 0.35 }]);
     expect(handoff.review.reasons).toEqual([w.decisions.items.get("d-1")?.reason]);
     expect(handoff.review.reasons[0]).toMatch(/^confidence 0.4 < 0\.\d+$/);
     expect(handoff.review.deadline).toBe(hold.deadline);
@@ -416,5 +417,53 @@ describe("pricing verdicts", () => {
       tier: "audit",
       hourlyRateUsd: 42,
     });
+  });
+});
+
+describe("what a reviewer is shown, against anchoring", () => {
+  it("hides the model's prediction where the policy says so, and shows the labels in the reviewer's own order", async () => {
+    // Arrange
+    const w = await reviewWorld({
+      arms: [
+        {
+          id: "conservative",
+          weight: 1,
+          policy: { autoAcceptAbove: 0.95, alwaysHumanTopics: ["legal"], showPrediction: false },
+        },
+      ],
+    });
+    const { hold } = await w.hold({ decisionId: "d-hidden" });
+    const alice = reviewer("alice");
+
+    // Act
+    const seenByAlice = await getReview(w.desk, alice, hold.reviewId);
+    const orders = await Promise.all(
+      ["r-1", "r-2", "r-3", "r-4", "r-5", "r-6"].map(
+        async (id) => (await getReview(w.desk, reviewer(id), hold.reviewId)).labelOrder,
+      ),
+    );
+    const again = await getReview(w.desk, alice, hold.reviewId);
+
+    // Assert
+    expect(seenByAlice.review.context.prediction).toBeUndefined();
+    expect(seenByAlice.review.predictionHidden).toBe(true);
+    expect(JSON.stringify(seenByAlice.review)).not.toContain('"approve","confidence"');
+    expect([...seenByAlice.labelOrder].sort()).toEqual([...w.exp.labels].sort());
+    expect(again.labelOrder).toEqual(seenByAlice.labelOrder);
+    expect(new Set(orders.map((o) => o.join())).size).toBeGreaterThan(1);
+  });
+
+  it("hides the prediction from audits by default and keeps ordered labels on their scale", async () => {
+    // Arrange
+    const w = await reviewWorld({ orderedLabels: true, labels: ["low", "mid", "high"] });
+    const { hold } = await w.hold({ decisionId: "d-scale", prediction: { label: "low", confidence: 0.5 } });
+
+    // Act
+    const shown = await getReview(w.desk, reviewer("zed"), hold.reviewId);
+
+    // Assert
+    expect(shown.labelOrder).toEqual(["low", "mid", "high"]);
+    expect(showsPrediction({ kind: "audit", arm: "conservative" }, w.exp)).toBe(false);
+    expect(showsPrediction({ kind: "review", arm: "conservative" }, w.exp)).toBe(true);
   });
 });
