@@ -121,13 +121,14 @@ export async function getReview(deps: DeskDeps, reviewer: Reviewer, id: string):
   const item = await deps.reviews.get(id);
   if (!item) throw notFound("review", id);
   if (item.leaseHolder !== reviewer.id) assertVisible(reviewer, item.queue);
-  const blind = item.requiredVerdicts > 1;
-  const verdicts = blind
-    ? item.verdicts.filter((v) => v.round !== item.round || v.reviewer === reviewer.id)
-    : item.verdicts;
-  // The trail's verdict entries would tell a blind reviewer what the others of the round chose.
+  // An adaptive extra review is blind to every earlier verdict, a multi-review to its round's.
+  const blind = item.requiredVerdicts > 1 || item.extraReview === true;
+  const hidden = (round: unknown, who: string) =>
+    blind && who !== reviewer.id && (item.extraReview === true || round === item.round);
+  const verdicts = item.verdicts.filter((v) => !hidden(v.round, v.reviewer));
+  // The trail's verdict entries would tell a blind reviewer what the others chose.
   const history = (await deps.audit.list(reviewEntity(id))).filter(
-    (e) => !blind || e.action !== "verdict" || e.detail?.round !== item.round || e.actor === reviewer.id,
+    (e) => e.action !== "verdict" || !hidden(e.detail?.round, e.actor),
   );
   const experiment = await deps.experiments.get(item.experimentId);
   return {
@@ -255,7 +256,7 @@ export async function submitVerdict(
     at,
     tier: item.tier,
     round: item.round,
-    ...(item.excludedReviewers.length > 0 ? { adjudication: true } : {}),
+    ...(item.extraReview ? { extra: true } : item.excludedReviewers.length > 0 ? { adjudication: true } : {}),
     claimedAt,
     price,
   };

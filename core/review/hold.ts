@@ -37,6 +37,11 @@ export interface Hold {
   requiredVerdicts: number;
   /** Set when the round adjudicates a disagreement: the first reviewers may not take it. */
   adjudication?: boolean;
+  /** Blind reviews of an item in the multi-review share, and the adaptive cap (core/reviewers/overlap.ts). */
+  reviewsPerItem?: number;
+  maxReviewsPerItem?: number;
+  /** Set when the round collects one adaptive extra review: blind, and not by an earlier reviewer. */
+  extraReview?: boolean;
   /** Why this round exists, in words for the reviewer ("tier-1 SLA of 3600 s ran out"). */
   reason?: string;
   /** Set by workflow steps: what the state machine does next. */
@@ -90,5 +95,11 @@ export function buildHold(args: {
     round: 1,
     // The multi-review share gets `reviewsPerItem` blind reviews (2 unless set).
     requiredVerdicts: kind === "review" && args.doubleReview ? (policy.reviewsPerItem ?? 2) : 1,
+    ...(kind === "review" && args.doubleReview
+      ? {
+          reviewsPerItem: policy.reviewsPerItem ?? 2,
+          ...(policy.maxReviewsPerItem !== undefined ? { maxReviewsPerItem: policy.maxReviewsPerItem } : {}),
+        }
+      : {}),
   };
 }

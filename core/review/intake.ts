@@ -65,7 +65,9 @@ export async function storeHeldItem(deps: IntakeDeps, message: IntakeMessage): P
     enqueuedAt: at,
     requiredVerdicts: hold.requiredVerdicts,
     verdicts,
-    excludedReviewers: hold.adjudication ? [...new Set(verdicts.map((v) => v.reviewer))] : [],
+    excludedReviewers:
+      hold.adjudication || hold.extraReview ? [...new Set(verdicts.map((v) => v.reviewer))] : [],
+    ...(hold.extraReview ? { extraReview: true } : {}),
     reasons: [...(existing?.reasons ?? [decision.reason]), ...(hold.reason ? [hold.reason] : [])],
     context: { item: decision.item, prediction: decision.prediction, routingReason: decision.reason },
     labels: experiment?.labels ?? [],

@@ -126,6 +126,8 @@ export interface ReviewItem {
   verdicts: Verdict[];
   /** Reviewers who already gave a verdict in an earlier round may not adjudicate their own disagreement. */
   excludedReviewers: string[];
+  /** This round collects an adaptive extra review (blind; its verdict is marked `extra`). */
+  extraReview?: boolean;
   /** Reviewers who handed the item back: for each of them it comes after every other claimable item. */
   releasedBy?: string[];
   /** Why a person sees it: the routing reason, then each escalation's reason. */

@@ -9,6 +9,7 @@ import type {
   Notifier,
   ReviewStore,
 } from "../ports";
+import { nextReviewStep } from "../reviewers/overlap";
 import { type Hold, tierQueue } from "./hold";
 import {
   type Escalation,
@@ -264,7 +265,29 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
   const item = await deps.reviews.get(state.reviewId);
 
   const labels = [...new Set(verdicts.map((v) => v.label))];
-  if (state.requiredVerdicts >= 2 && labels.length > 1) {
+  // The multi-review share: settle, add one more blind review, or adjudicate (core/reviewers/overlap.ts).
+  const multi = state.doubleReview && !state.adjudication && (state.reviewsPerItem ?? 0) >= 2;
+  const step = multi
+    ? nextReviewStep(
+        all.filter((v) => !v.adjudication).map((v) => v.label),
+        { reviewsPerItem: state.reviewsPerItem ?? 2, maxReviewsPerItem: state.maxReviewsPerItem },
+      )
+    : undefined;
+  if (step?.step === "add-review") {
+    const at = item?.rounds?.find((r) => r.round === state.round + 1)?.enqueuedAt ?? now.toISOString();
+    await closeRound(deps, state, "escalated", at, { verdicts: [...all] });
+    return nextRound(
+      state,
+      {
+        requiredVerdicts: 1,
+        extraReview: true,
+        reason: `reviewers disagreed (${all.filter((v) => !v.adjudication).length} blind reviews); one more blind review`,
+      },
+      now,
+    );
+  }
+  const disagreed = step ? step.step === "adjudicate" : state.requiredVerdicts >= 2 && labels.length > 1;
+  if (disagreed) {
     const adjudicationTier = Math.min(state.tierIndex + 1, state.tiers.length - 1);
     const reason = `reviewers disagreed (${verdicts.map((v) => `${v.reviewer}: ${v.label}`).join(", ")}); adjudication needed`;
     await recordEscalation(
@@ -287,6 +310,7 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
         slaSeconds: state.tiers[adjudicationTier]?.slaSeconds ?? state.slaSeconds,
         requiredVerdicts: 1,
         adjudication: true,
+        extraReview: false,
         reason,
       },
       now,
@@ -294,7 +318,8 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
   }
 
   const settled: ItemOutcome = item?.outcome ?? {
-    label: last.label,
+    // A multi-review settles on its majority (unanimous blind reviews, or a majority with extras).
+    label: step?.step === "settle" ? step.label : last.label,
     source: "reviewer",
     at: now.toISOString(),
     ...(last.feedback ? { feedback: last.feedback } : {}),

@@ -291,3 +291,64 @@ describe("agreement data", () => {
     });
   });
 });
+
+describe("adaptive overlap", () => {
+  const multi = (hold: Hold): Hold => ({
+    ...hold,
+    requiredVerdicts: 2,
+    doubleReview: true,
+    reviewsPerItem: 2,
+    maxReviewsPerItem: 3,
+  });
+
+  it("adds one more blind review when the first disagree, then settles on the majority", async () => {
+    // Arrange
+    const w = await reviewWorld();
+    const { hold } = await w.hold({ decisionId: "d-1" });
+    const first = [verdict("alice", "deny"), verdict("bob", "approve")];
+
+    // Act
+    const extra = await settle(w.steps, { ...multi(hold), verdict: { verdicts: first } });
+    await w.enqueue(extra);
+    const stored = await w.reviews.get(hold.reviewId);
+    const done = await settle(w.steps, {
+      ...extra,
+      verdict: { verdicts: [...first, { ...verdict("carol", "deny", 2), extra: true }] },
+    });
+
+    // Assert
+    expect(extra).toMatchObject({
+      next: "hold",
+      queue: "default",
+      requiredVerdicts: 1,
+      extraReview: true,
+      round: 2,
+    });
+    expect(stored).toMatchObject({ extraReview: true, excludedReviewers: ["alice", "bob"] });
+    expect(done.next).toBe("done");
+    expect(w.decisions.items.get("d-1")).toMatchObject({ status: "decided", outcome: "deny" });
+  });
+
+  it("goes to adjudication when the cap is reached without a majority", async () => {
+    // Arrange
+    const w = await reviewWorld();
+    const { hold } = await w.hold({ decisionId: "d-1" });
+    const three = [
+      verdict("alice", "deny"),
+      verdict("bob", "approve"),
+      { ...verdict("carol", "escalate", 2), extra: true },
+    ];
+
+    // Act
+    const next = await settle(w.steps, {
+      ...multi(hold),
+      round: 2,
+      extraReview: true,
+      requiredVerdicts: 1,
+      verdict: { verdicts: three },
+    });
+
+    // Assert
+    expect(next).toMatchObject({ queue: "default.adjudication", adjudication: true, extraReview: false });
+  });
+});
