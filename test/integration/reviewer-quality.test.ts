@@ -51,6 +51,15 @@ function nominalAlpha(items: readonly (readonly string[])[]): number {
   return 1 - ((n - 1) * observed) / expected;
 }
 
+/**
+ * Sends again once on 503: the local API answers 503 when a cold function takes longer than its
+ * timeout (as API Gateway does), which a loaded 2-core machine makes likely for a suite's first call.
+ */
+async function once503<T extends { status: number }>(send: () => Promise<T>): Promise<T> {
+  const first = await send();
+  return first.status === 503 ? send() : first;
+}
+
 async function qualityExperiment(queue: string): Promise<string> {
   const id = uid("quality");
   const policy = (autoAcceptAbove: number) => ({
@@ -64,27 +73,36 @@ async function qualityExperiment(queue: string): Promise<string> {
       heartbeatSeconds: 600,
     },
   });
-  const answer = await call("POST", "/v1/experiments", {
-    role: "admin",
-    body: {
-      id,
-      status: "running",
-      control: "conservative",
-      labels: [...LABELS],
-      queues: { [queue]: { gold: GOLD } },
-      arms: [
-        { id: "conservative", weight: 0.5, policy: policy(0.95) },
-        { id: "aggressive", weight: 0.5, policy: policy(0.8) },
-      ],
-    },
-  });
-  if (answer.status !== 201) throw new Error(`experiment not created: ${JSON.stringify(answer.body)}`);
+  const answer = await once503(() =>
+    call("POST", "/v1/experiments", {
+      role: "admin",
+      body: {
+        id,
+        status: "running",
+        control: "conservative",
+        labels: [...LABELS],
+        queues: { [queue]: { gold: GOLD } },
+        arms: [
+          { id: "conservative", weight: 0.5, policy: policy(0.95) },
+          { id: "aggressive", weight: 0.5, policy: policy(0.8) },
+        ],
+      },
+    }),
+  );
+  // 409 after a 503: the first attempt created it before the answer timed out.
+  if (answer.status !== 201 && answer.status !== 409)
+    throw new Error(`experiment not created: ${JSON.stringify(answer.body)}`);
   return id;
 }
 
 const jsonLines = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n");
 
 async function uploadGold(queue: string, text: string, experimentId?: string) {
+  // A repeated upload changes nothing (the same items, the same ids): safe to send again on 503.
+  return once503(() => uploadGoldOnce(queue, text, experimentId));
+}
+
+async function uploadGoldOnce(queue: string, text: string, experimentId?: string) {
   const response = await fetch(
     new URL(
       `/v1/queues/${encodeURIComponent(queue)}/gold${experimentId ? `?experimentId=${experimentId}` : ""}`,
