@@ -5,6 +5,7 @@
 
 import type { ExperimentReport } from "../../core/report";
 import { typedFeedbackSvg, typedFeedbackTables } from "./feedback-types";
+import { agreementFamilyTable, perLabelLine } from "./agreement-table";
 import { BASE_STYLE } from "./html-style";
 import { reportSvgCharts } from "./report-charts";
 import { certificateLines, qualityDefinitions } from "./report-quality";
@@ -121,6 +122,11 @@ ${typedFeedbackHtml(report)}
 ${certificateLines(report).length > 0 ? `<h2>Live certificates</h2>\n${list(certificateLines(report))}` : ""}
 <h2>Checks</h2>
 ${list([`Sample ratio: ${srmLine(report)}`, `Reviewer agreement: ${agreementLine(report)}`])}
+${
+  report.agreement.family && report.agreement.family.overall.items > 0
+    ? `<h2>Agreement of the blind reviews</h2>\n${htmlTable(agreementFamilyTable(report.agreement.family))}\n<p>${esc(perLabelLine(report.agreement.family))}</p>`
+    : ""
+}
 <h2>Finance</h2>
 ${htmlTable(financeTable(report))}
 <p>Projection at the volume and cost of the last ${report.finance.windowHours} hours with data.</p>
