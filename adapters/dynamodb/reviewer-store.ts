@@ -95,6 +95,13 @@ export class DynamoGoldStore implements GoldStore {
     };
   }
 
+  async seed(queue: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: goldPk(queue), sk: SEED_SK } }),
+    );
+    return typeof Item?.seed === "string" ? Item.seed : undefined;
+  }
+
   async get(queue: string, goldId: string): Promise<StoredGold | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: { pk: goldPk(queue), sk: goldSk(goldId) } }),

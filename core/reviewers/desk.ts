@@ -32,7 +32,7 @@ import {
   type QualificationTransition,
   qualify,
 } from "./qualification";
-import { chooseGold } from "./serving";
+import { chooseGold, goldSampled } from "./serving";
 
 export interface ReviewerDeskDeps extends DeskDeps {
   gold: GoldStore;
@@ -144,6 +144,10 @@ async function tryGold(
   const settings = config.settings.gold;
   if (!settings || (settings.rate <= 0 && settings.firstItems <= 0)) return undefined;
   if (filter.experimentId && filter.experimentId !== config.experiment.id) return undefined;
+  const seed = await deps.gold.seed(queue);
+  if (!seed) return undefined;
+  const claim = { reviewer: reviewer.id, queue, claimIndex: state.claims, seed };
+  if (!goldSampled(claim, settings)) return undefined;
   const pool = await deps.gold.pool(queue);
   if (!pool.seed || pool.ids.length === 0) return undefined;
   const choice = chooseGold(

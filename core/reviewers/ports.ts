@@ -25,6 +25,8 @@ export interface GoldStore {
     seed: string,
   ): Promise<void>;
   pool(queue: string): Promise<GoldPool>;
+  /** The pool's seed alone (one read), undefined before the first upload. */
+  seed(queue: string): Promise<string | undefined>;
   get(queue: string, goldId: string): Promise<StoredGold | undefined>;
 }
 

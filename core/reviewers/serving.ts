@@ -41,12 +41,7 @@ export type GoldChoice =
 export function chooseGold(claim: GoldClaim, settings: GoldServingSettings): GoldChoice {
   if (claim.pool.length === 0) return { serve: false, why: "no-gold" };
   const isNew = claim.claimIndex < settings.firstItems;
-  if (
-    !isNew &&
-    !(hashV2(`${claim.seed}#gold`, `${claim.queue}#${claim.reviewer}#${claim.claimIndex}`) < settings.rate)
-  ) {
-    return { serve: false, why: "not-sampled" };
-  }
+  if (!goldSampled(claim, settings)) return { serve: false, why: "not-sampled" };
   let best: { goldId: string; rank: number } | undefined;
   for (const goldId of claim.pool) {
     if (claim.served.has(goldId)) continue;
@@ -55,4 +50,16 @@ export function chooseGold(claim: GoldClaim, settings: GoldServingSettings): Gol
   }
   if (!best) return { serve: false, why: "no-gold-left" };
   return { serve: true, goldId: best.goldId, why: isNew ? "new-reviewer" : "sampled" };
+}
+
+/**
+ * Whether this claim is one that gets gold (a new reviewer's, or sampled), before reading the pool:
+ * most claims are not, and they need not read it.
+ */
+export function goldSampled(
+  claim: Pick<GoldClaim, "reviewer" | "queue" | "claimIndex" | "seed">,
+  settings: GoldServingSettings,
+): boolean {
+  if (claim.claimIndex < settings.firstItems) return true;
+  return hashV2(`${claim.seed}#gold`, `${claim.queue}#${claim.reviewer}#${claim.claimIndex}`) < settings.rate;
 }

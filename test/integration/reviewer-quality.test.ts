@@ -1,3 +1,8 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { fleissKappa } from "../../core/stats/fleiss";
 import { call, cloud, eventually, settledSnapshot, snapshot, uid } from "./support";
@@ -95,6 +100,16 @@ async function qualityExperiment(queue: string): Promise<string> {
   return id;
 }
 
+const run = promisify(execFile);
+
+/** The real `hitl` executable, pointed at the local cloud through HITL_API_URL and HITL_TOKEN. */
+async function hitl(token: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, ["bin/hitl.mjs", ...args], {
+    env: { ...process.env, HITL_API_URL: cloud.apiUrl, HITL_TOKEN: token },
+  });
+  return stdout;
+}
+
 const jsonLines = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n");
 
 async function uploadGold(queue: string, text: string, experimentId?: string) {
@@ -157,7 +172,12 @@ describe("reviewer quality, end to end", () => {
         label,
       };
     });
-    const uploaded = await uploadGold(queue, jsonLines(gold));
+    const file = join(mkdtempSync(join(tmpdir(), "gold-")), "gold.jsonl");
+    writeFileSync(file, jsonLines(gold));
+    const uploaded = JSON.parse(await hitl(cloud.tokens.admin, "gold", "add", "--queue", queue, file)) as {
+      added: number;
+      pool: number;
+    };
     const decisions: string[] = [];
     for (let i = 0; i < HELD; i++) {
       truth.set(i, LABELS[rng() < 0.5 ? 0 : 1] as Label);
@@ -281,7 +301,7 @@ describe("reviewer quality, end to end", () => {
     );
 
     // Assert: gold found the weak reviewer within the configured number of gold items
-    expect(uploaded.status).toBe(201);
+    expect(uploaded).toMatchObject({ added: GOLD_ITEMS, pool: GOLD_ITEMS });
     const weak = team.find((m) => m.name === "r4");
     expect(weak?.paused).toMatch(new RegExp(`paused in queue "${queue}".*of ${GOLD.minGoldItems} right`));
     for (const good of team.filter((m) => m.name !== "r4")) expect(good.paused).toBe("");
@@ -289,6 +309,9 @@ describe("reviewer quality, end to end", () => {
     expect(card("r4")?.standing?.status).toBe("paused");
     expect(card("r4")?.gold.items).toBe(GOLD.minGoldItems);
     for (const name of ["r1", "r2", "r3"]) expect(card(name)?.standing?.status).toBe("qualified");
+    const table = await hitl(cloud.tokens.admin, "reviewers", "--queue", queue);
+    expect(table).toMatch(new RegExp(`^${queue}\\s+reviewer-4\\s+paused\\s`, "m"));
+    expect(table).toMatch(new RegExp(`^${queue}\\s+reviewer-1\\s+qualified\\s`, "m"));
     // Their verdicts since the evaluation began were reviewed again by the others
     expect(weakReal.length).toBeGreaterThan(0);
     expect(reReviewed).toBe(weakReal.length);

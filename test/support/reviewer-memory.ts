@@ -23,6 +23,9 @@ export class MemoryGold implements GoldStore {
     const seed = this.seeds.get(queue);
     return { ids: [...(this.items.get(queue)?.keys() ?? [])].sort(), ...(seed ? { seed } : {}) };
   }
+  async seed(queue: string) {
+    return this.seeds.get(queue);
+  }
   async get(queue: string, goldId: string) {
     const gold = this.items.get(queue)?.get(goldId);
     return gold ? structuredClone(gold) : undefined;
