@@ -58,14 +58,14 @@ export interface ScorecardPage {
 export interface ScorecardDeps {
   /** The reviewer rows from an hour on (all when absent). */
   rows: (fromHour?: string) => Promise<CounterRow[]>;
-  states: Pick<ReviewerStates, "list">;
+  states: Pick<ReviewerStates, "list" | "get">;
 }
 
 /** Scorecards (and each queue's agreement across its reviewers) for the rows the query selects. */
 export async function reviewerScorecards(deps: ScorecardDeps, query: ScorecardQuery): Promise<ScorecardPage> {
   const fromHour = query.from ? hourOf(query.from) : undefined;
   const toHour = query.to ? hourOf(query.to) : undefined;
-  const [rows, states] = await Promise.all([deps.rows(fromHour), deps.states.list(query.queue)]);
+  const rows = await deps.rows(fromHour);
   const deltas: ReviewerDelta[] = [];
   for (const row of rows) {
     if ((fromHour && row.hour < fromHour) || (toHour && row.hour > toHour)) continue;
@@ -74,6 +74,17 @@ export async function reviewerScorecards(deps: ScorecardDeps, query: ScorecardQu
     deltas.push({ key: { ...key, hour: row.hour }, counters: row.counters });
   }
   const summed = sumRows(deltas);
+  // One reviewer (their own page): a read per queue they worked; else the queue's (or every) state.
+  const states =
+    query.reviewer !== undefined
+      ? (
+          await Promise.all(
+            summed
+              .filter((r) => r.reviewer === query.reviewer)
+              .map((r) => deps.states.get(r.queue, r.reviewer)),
+          )
+        ).filter((s) => s !== undefined)
+      : await deps.states.list(query.queue);
   const standing = new Map(states.map((s) => [`${s.queue}\u0000${s.reviewer}`, s.qualification]));
   const reviewers = scorecardsOf(summed)
     .filter((card) => query.reviewer === undefined || card.reviewer === query.reviewer)
