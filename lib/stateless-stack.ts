@@ -219,7 +219,8 @@ export class StatelessStack extends Stack {
     );
     data.reviews.grantReadWriteData(reviewersApi);
     data.experiments.grantReadData(reviewersApi);
-    data.metrics.grantReadData(reviewersApi);
+    // Scorecards read the reviewer rows' counter items (Query per shard), nothing else of the table.
+    data.metrics.grant(reviewersApi, "dynamodb:Query");
     data.auditTrail.grant(reviewersApi, "dynamodb:Query");
     appendAudit(reviewersApi);
 
