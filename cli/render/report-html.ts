@@ -4,8 +4,8 @@
  */
 
 import type { ExperimentReport } from "../../core/report";
-import { typedFeedbackSvg, typedFeedbackTables } from "./feedback-types";
 import { agreementFamilyTable, perLabelLine } from "./agreement-table";
+import { typedFeedbackSvg, typedFeedbackTables } from "./feedback-types";
 import { BASE_STYLE } from "./html-style";
 import { reportSvgCharts } from "./report-charts";
 import { certificateLines, qualityDefinitions } from "./report-quality";

@@ -14,8 +14,8 @@ import type {
   Range,
 } from "../../core/report";
 import { count, marginPp, pp, ppInterval, pValue, relPct, usd } from "../../core/report/words";
-import { typedFeedbackTables } from "./feedback-types";
 import { agreementFamilyTable, perLabelLine } from "./agreement-table";
+import { typedFeedbackTables } from "./feedback-types";
 import { MISSING } from "./format";
 import { certificateLines, QUALITY_ROWS, qualityCsvRows, qualityDefinitions } from "./report-quality";
 import { renderCsv, renderMarkdownTable, renderTextTable, type Table } from "./table";

@@ -250,9 +250,14 @@ async function standaloneVerdict(
   input: VerdictInput,
 ): Promise<{ replay: AnyVerdictResult } | { given: Verdict }> {
   const id = item.reviewId;
+  // Gold answers and second reviews are labels: they are compared with a known or a first label.
+  const label = input.label;
+  if (label === undefined) {
+    throw new DomainError(400, "label_required", `label: review ${id} needs a label; send { "label": ... }`);
+  }
   const mine = item.verdicts.find((v) => v.reviewer === reviewer.id);
   if (mine) {
-    if (mine.label === input.label)
+    if (mine.label === label)
       return {
         replay: { reviewId: id, status: "recorded", verdict: mine, replayed: true, ...explained(item) },
       };
@@ -262,7 +267,7 @@ async function standaloneVerdict(
       `you already gave review ${id} the verdict "${mine.label}"; a second verdict with another label is refused`,
     );
   }
-  if (item.labels.length > 0 && !item.labels.includes(input.label)) {
+  if (item.labels.length > 0 && !item.labels.includes(label)) {
     throw new DomainError(
       400,
       "label_not_allowed",
@@ -278,7 +283,7 @@ async function standaloneVerdict(
   return {
     given: {
       reviewer: reviewer.id,
-      label: input.label,
+      label,
       ...(input.notes ? { notes: input.notes } : {}),
       handlingSeconds: input.handlingSeconds ?? Math.max(0, (now.getTime() - Date.parse(claimedAt)) / 1000),
       at,
@@ -377,7 +382,7 @@ async function goldVerdict(
     const state = await stateFor(deps, item.queue, reviewer.id, config?.settings.gold, at);
     const step = qualify(
       state.qualification,
-      { type: "gold-verdict", correct: input.label === gold.label, at },
+      { type: "gold-verdict", correct: given.label === gold.label, at },
       settings,
     );
     if (await deps.states.commit(bump(state, { qualification: step.state }), write)) {
@@ -387,7 +392,7 @@ async function goldVerdict(
           at,
           actor: reviewer.id,
           action: "verdict",
-          detail: { round: item.round, queue: item.queue, label: input.label, complete: true },
+          detail: { round: item.round, queue: item.queue, label: given.label, complete: true },
         },
       ]);
       if (step.transition) await recordTransition(deps, item.queue, reviewer.id, step.transition);

@@ -91,6 +91,7 @@ export function goldReviewItem(serving: GoldServing): ReviewItem {
     reasons: [reason],
     context: { item: gold.item, prediction: gold.prediction, routingReason: reason },
     labels: experiment.labels,
+    ...(experiment.feedback ? { feedback: experiment.feedback } : {}),
     rounds: [{ round: 1, queue, tier: tier?.name ?? "tier-1", enqueuedAt, deadline }],
     escalations: [],
     enrolled: true,

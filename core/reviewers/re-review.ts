@@ -70,6 +70,8 @@ function reReviewItem(
     reasons: [`second review: ${reason}`],
     context: original.context,
     labels: original.labels,
+    ...(original.feedback ? { feedback: original.feedback } : {}),
+    ...(original.positions ? { positions: original.positions } : {}),
     rounds: [{ round: 1, queue, tier: verdict.tier, enqueuedAt: at, deadline }],
     escalations: [],
     enrolled: original.enrolled,
