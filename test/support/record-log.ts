@@ -1,6 +1,6 @@
 import { aggregateChange, unitKeyOf } from "../../core/metrics/aggregate";
 import { addCounters, type Counters } from "../../core/metrics/counters";
-import type { MetricEvent } from "../../core/metrics/events";
+import { type MetricEvent, REVIEWERS_SCOPE } from "../../core/metrics/events";
 import { type CountedRecord, eventDelta } from "../../core/metrics/implied";
 
 export interface LoggedWrite {
@@ -40,8 +40,11 @@ export class RecordLog {
     return { added, retracted };
   }
 
-  /** The counters the live path adds up, per arm (a unit counted at its first sighting, in write order). */
-  liveCounters(): Map<string, Counters> {
+  /**
+   * The counters the live path adds up, per arm (a unit counted at its first sighting, in write
+   * order): the experiment's, and with `reviewers` the reviewer rows too (scope `@reviewers`).
+   */
+  liveCounters(options: { reviewers?: boolean } = {}): Map<string, Counters> {
     const seen = new Set<string>();
     const byArm = new Map<string, Counters>();
     for (const write of this.writes) {
@@ -54,8 +57,10 @@ export class RecordLog {
         seen.add(unit);
         firstSeenUnits.add(event.id);
       }
-      for (const delta of aggregateChange(change, () => 0, 1, { firstSeenUnits }))
+      for (const delta of aggregateChange(change, () => 0, 1, { firstSeenUnits })) {
+        if (delta.key.experimentId === REVIEWERS_SCOPE && !options.reviewers) continue;
         byArm.set(delta.key.arm, addCounters(byArm.get(delta.key.arm) ?? {}, delta.counters));
+      }
     }
     return byArm;
   }

@@ -97,7 +97,7 @@ describe("gold items in the claim path", () => {
     const counted = w.log.changes().added;
     const goldEvents = counted.filter((e) => "reviewId" in e && e.reviewId === served?.reviewId);
     expect(goldEvents).toEqual([]);
-    const live = w.log.liveCounters();
+    const live = w.log.liveCounters({ reviewers: true });
     expect(live.get("default|alice")).toMatchObject({ gold: 1, goldCorrect: 1 });
     expect(counted.filter((e) => e.experimentId === REVIEWERS_SCOPE).length).toBeGreaterThan(0);
   });
