@@ -103,11 +103,14 @@ describe("the reviewer console in a browser", () => {
     const countdown = await page.locator("#sla-countdown").textContent();
     if (process.env.CONSOLE_SCREENSHOT)
       await page.screenshot({ path: process.env.CONSOLE_SCREENSHOT, fullPage: true });
-    await page.keyboard.press("2");
+    // The buttons come in this reviewer's own label order: the digit is the label's place in it.
+    const order = await page.locator("#labels .choice > span").allTextContents();
+    await page.keyboard.press(String(order.indexOf("deny") + 1));
     await page.getByRole("button", { name: "Decide" }).click();
     const answer = await answerOf(page);
 
     // Assert
+    expect([...order].sort()).toEqual(["approve", "deny"]);
     expect(answer).toBe(`Verdict “deny” recorded for ${urgent.reviewId}.`);
     expect(waiting).toBe("2");
     expect(reasons).toContain("legal");
@@ -179,10 +182,11 @@ describe("the reviewer console in a browser", () => {
     await page.getByRole("button", { name: `Claim next item from ${queue}` }).click();
     await page.getByRole("heading", { name: `Review ${held.reviewId}` }).waitFor();
 
-    // Act: stay on the item longer than its 10 s lease, then decide with 1 and Ctrl+Enter.
+    // Act: stay on the item longer than its 10 s lease, then decide with approve's digit and Ctrl+Enter.
     await page.waitForTimeout(14_000);
     const during = await call<ReviewAnswer>("GET", `/v1/reviews/${held.reviewId}`, { role: "admin" });
-    await page.keyboard.press("1");
+    const order = await page.locator("#labels .choice > span").allTextContents();
+    await page.keyboard.press(String(order.indexOf("approve") + 1));
     await page.keyboard.press("Control+Enter");
     const answer = await answerOf(page);
 
