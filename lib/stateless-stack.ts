@@ -113,6 +113,7 @@ export class StatelessStack extends Stack {
     const feedbackApi = new FeedbackApi(this, "Feedback", {
       decisions: data.decisions,
       reviews: data.reviews,
+      experiments: data.experiments,
       auditTrail: data.auditTrail,
       feedbackQueue: data.feedbackQueue.queue,
       key: data.key,
@@ -262,6 +263,7 @@ export class StatelessStack extends Stack {
     route(HttpMethod.GET, "/v1/feedback", feedbackApi.fn, ["ml"]);
     route(HttpMethod.POST, "/v1/feedback/ack", feedbackApi.fn, ["ml"]);
     route(HttpMethod.POST, "/v1/decisions/{id}/ground-truth", feedbackApi.fn, ["producer", "ml"]);
+    route(HttpMethod.POST, "/v1/decisions/{id}/signals", feedbackApi.fn, ["producer"]);
     route(HttpMethod.GET, "/v1/queues", reviewsApi, ["reviewer", "admin"]);
     route(HttpMethod.POST, "/v1/queues/{queue}/claim", reviewsApi, ["reviewer", "admin"]);
     route(HttpMethod.GET, "/v1/reviews/{id}", reviewsApi, ["reviewer", "admin"]);

@@ -108,6 +108,38 @@ export function typedFeedbackTables(report: ExperimentReport): { title: string; 
       },
     });
   }
+  if (arms.some((a) => a.q.signals)) {
+    out.push({
+      title: "Implicit signals (share of signalled decisions with at least one of each)",
+      table: {
+        header: [
+          "arm",
+          "signalled",
+          "accepted",
+          "complained",
+          "reverted",
+          "automated: accepted",
+          "automated: complained",
+        ],
+        rows: arms.flatMap(({ arm, q }) =>
+          q.signals
+            ? [
+                [
+                  arm,
+                  String(q.signals.decisions),
+                  s(q.signals.acceptance),
+                  s(q.signals.complaint),
+                  s(q.signals.byType.reverted),
+                  s(q.signals.automated.acceptance),
+                  s(q.signals.automated.complaint),
+                ],
+              ]
+            : [],
+        ),
+        align: right(7),
+      },
+    });
+  }
   return out;
 }
 
@@ -122,6 +154,10 @@ export function typedFeedbackSvg(report: ExperimentReport): string | undefined {
     for (const src of q.pairwise?.sources ?? [])
       rows.push({ label: `${arm}: ${src.source} wins`, arm: i, share: src.winRate });
     if (q.approval) rows.push({ label: `${arm}: approved as proposed`, arm: i, share: q.approval.approve });
+    if (q.signals) {
+      rows.push({ label: `${arm}: users accepted`, arm: i, share: q.signals.acceptance });
+      rows.push({ label: `${arm}: users complained`, arm: i, share: q.signals.complaint });
+    }
   });
   const shown = rows.filter((r) => finite(r.share.value));
   if (shown.length === 0) return undefined;

@@ -21,6 +21,7 @@ export interface AuditEntry {
     | "arm-paused"
     | "withdrawn"
     | "ground-truth"
+    | "signal"
     | "metrics-repaired"
     | "gold-added"
     | "qualification"

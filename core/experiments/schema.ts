@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FeedbackSpecSchema } from "../feedback/types/schema";
+import { FeedbackSpecSchema, SignalSettingsSchema } from "../feedback/types/schema";
 
 /** Where a held item waits: one tier of the SLA escalation chain. */
 export const TierSchema = z.strictObject({
@@ -157,6 +157,8 @@ export const ExperimentInputSchema = z.strictObject({
    * (docs/feedback.md, "Feedback types"). Absent: a label.
    */
   feedback: FeedbackSpecSchema.optional(),
+  /** Implicit signals (`POST /v1/decisions/{id}/signals`): whether some mark an outcome wrong for quality. */
+  signals: SignalSettingsSchema.optional(),
   /** Review queue name → its settings (gold items, qualification). */
   queues: z.record(z.string(), QueueSettingsSchema).default({}),
   /** Quality guardrail: a treatment's quality may not fall below control by more than this (absolute). */

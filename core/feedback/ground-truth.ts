@@ -151,7 +151,8 @@ function correction(decision: DecisionWithGroundTruth, groundTruth: GroundTruth)
 }
 
 /** An automated decision counts as audited once its audit verdict is in (quality's "audited" class). */
-async function audited(deps: Pick<GroundTruthDeps, "reviews">, decision: DecisionWithGroundTruth) {
+/** Whether an automated decision's audit is in: its outcome was then set (or confirmed) by a reviewer. */
+export async function audited(deps: Pick<GroundTruthDeps, "reviews">, decision: DecisionWithGroundTruth) {
   if (decision.route !== "auto" || !decision.audit) return false;
   if (decision.outcomeSource === "reviewer") return true;
   if (!decision.reviewId) return false;

@@ -1,5 +1,6 @@
 import type { DecisionRecord } from "../decisions/record";
 import type { FeedbackAck, FeedbackRecord, FeedbackStage } from "./record";
+import type { ImplicitSignal } from "./types/signals";
 
 /** Ground truth attached to a decision, kept beside (never instead of) its outcome. */
 export interface GroundTruth {
@@ -22,7 +23,13 @@ export interface GroundTruth {
   };
 }
 
-export type DecisionWithGroundTruth = DecisionRecord & { groundTruth?: GroundTruth };
+/** A decision as the decisions table keeps it: with its ground truth and implicit signals, once they come. */
+export type DecisionWithGroundTruth = DecisionRecord & {
+  groundTruth?: GroundTruth;
+  signals?: ImplicitSignal[];
+  /** Number of `signals`: what the stream filter sees (lib/constructs/metrics-pipeline.ts). */
+  signalCount?: number;
+};
 
 /**
  * Feedback records in production order (producedAt, then feedbackId) and their acknowledgements.

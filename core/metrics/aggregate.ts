@@ -1,6 +1,6 @@
 import { fnv1a32 } from "../assignment/hash";
 import { reviewCostUsd } from "../cost/human";
-import { typedFeedbackCounters } from "../feedback/types/counters";
+import { signalCounters, typedFeedbackCounters } from "../feedback/types/counters";
 import { profileCounter } from "../reviewers/counters";
 import { outcomeAuditCounters, routedAuditCounters } from "./audit-counters";
 import {
@@ -174,6 +174,9 @@ export function countersOf(event: MetricEvent, options: AggregateOptions = {}): 
       break;
     case "reviewer.counts":
       for (const [name, value] of Object.entries(event.counters)) add(name, value);
+      break;
+    case "signal.received":
+      signalCounters(event, add);
       break;
     case "feedback.acknowledged": {
       const ms = Math.max(0, Date.parse(event.at) - Date.parse(event.producedAt));

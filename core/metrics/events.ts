@@ -167,6 +167,23 @@ export interface ReviewerCountsEvent extends EventBase {
  */
 export const REVIEWERS_SCOPE = "@reviewers";
 
+/**
+ * What the product's users did with a settled outcome (an implicit signal), once per decision and
+ * signal type. Id: `signal.received:<decisionId>:<type>` (core/feedback/types/signal-events.ts).
+ */
+export interface SignalReceivedEvent extends EventBase {
+  type: "signal.received";
+  decisionId: string;
+  signal: "accepted" | "edited" | "reverted" | "complained" | "retried" | "escalated-by-user";
+  route: Route;
+  outcomeSource: "model" | "reviewer" | "fallback";
+  audited: boolean;
+  /** The decision's first signal: counts the decision once in the signal rates' denominator. */
+  first: boolean;
+  /** Marks the outcome wrong in the quality estimate (counted as wrong ground truth). */
+  marksWrong: boolean;
+}
+
 export type MetricEvent =
   | DecisionRoutedEvent
   | ReviewEnqueuedEvent
@@ -178,6 +195,7 @@ export type MetricEvent =
   | GroundTruthAttachedEvent
   | FeedbackAcknowledgedEvent
   | FeedbackGivenEvent
-  | ReviewerCountsEvent;
+  | ReviewerCountsEvent
+  | SignalReceivedEvent;
 
 export type MetricEventType = MetricEvent["type"];

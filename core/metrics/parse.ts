@@ -150,6 +150,17 @@ const Schemas = [
     reviewer: Label,
     counters: z.record(z.string().min(1).max(1024), z.number().int()),
   }),
+  z.object({
+    ...base,
+    type: z.literal("signal.received"),
+    decisionId: Id,
+    signal: z.enum(["accepted", "edited", "reverted", "complained", "retried", "escalated-by-user"]),
+    route: Route,
+    outcomeSource: z.enum(["model", "reviewer", "fallback"]),
+    audited: z.boolean(),
+    first: z.boolean(),
+    marksWrong: z.boolean(),
+  }),
 ] as const;
 
 const MetricEventSchema = z.discriminatedUnion("type", Schemas);

@@ -447,12 +447,11 @@ export function buildReport(input: ReportInput): ExperimentReport {
     ),
   );
 
-  if (experiment.feedback) {
-    run.forEach((m, i) => {
-      const arm = arms[i];
-      if (arm) arm.typedFeedback = typedQuality(m.counters, experiment.feedback, confidence);
-    });
-  }
+  run.forEach((m, i) => {
+    const arm = arms[i];
+    const typed = typedQuality(m.counters, experiment.feedback, confidence);
+    if (arm && Object.keys(typed).length > 0) arm.typedFeedback = typed;
+  });
 
   // What the scheduled check does: the experiment's own certification target, not the report's option.
   const check = checkGuardrails(experiment, run, { alpha: options.alpha, tuning: options.tuning });

@@ -13,6 +13,8 @@ export interface FeedbackApiProps {
   /** Holds decisions, feedback records (the `feed` index) and model-version items. */
   readonly decisions: dynamodb.ITableV2;
   readonly reviews: dynamodb.ITableV2;
+  /** Read for an experiment's `signals` settings when an implicit signal arrives. */
+  readonly experiments: dynamodb.ITableV2;
   readonly auditTrail: dynamodb.ITableV2;
   readonly feedbackQueue: sqs.IQueue;
   readonly key: kms.IKey;
@@ -28,7 +30,7 @@ export interface FeedbackApiProps {
  * Query on the `feed` index only; on the audit trail PutItem only; on the reviews table GetItem.
  */
 export class FeedbackApi extends Construct {
-  /** Serves GET /v1/feedback, POST /v1/feedback/ack and POST /v1/decisions/{id}/ground-truth. */
+  /** Serves GET /v1/feedback, POST /v1/feedback/ack, POST /v1/decisions/{id}/ground-truth and …/signals. */
   readonly fn: lambda.IFunction;
   /** Confirms deployments from sightings the routing function sends. */
   readonly confirmFn: lambda.IFunction;
@@ -53,6 +55,7 @@ export class FeedbackApi extends Construct {
       environment: {
         DECISIONS_TABLE: decisions.tableName,
         REVIEWS_TABLE: props.reviews.tableName,
+        EXPERIMENTS_TABLE: props.experiments.tableName,
         AUDIT_TABLE: props.auditTrail.tableName,
         FEEDBACK_QUEUE_URL: props.feedbackQueue.queueUrl,
       },
@@ -61,6 +64,7 @@ export class FeedbackApi extends Construct {
     readFeed(api);
     // Whether an automated decision's audit is in (ground truth's quality class).
     props.reviews.grant(api, "dynamodb:GetItem");
+    props.experiments.grant(api, "dynamodb:GetItem");
     props.auditTrail.grant(api, "dynamodb:PutItem");
     // Ground truth that contradicts the model is pushed to ML pipelines like every other correction.
     props.feedbackQueue.grantSendMessages(api);

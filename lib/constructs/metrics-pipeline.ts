@@ -38,6 +38,11 @@ export const DECISIONS_STREAM_FILTERS = [
     },
   },
   { eventName: ["INSERT", "MODIFY"], dynamodb: { NewImage: { sk: { S: ["FEEDBACK"] } } } },
+  // An implicit signal appended (core/feedback/types/signal-events.ts).
+  {
+    eventName: ["MODIFY"],
+    dynamodb: { NewImage: { sk: { S: ["DECISION"] }, signalCount: { N: [{ exists: true }] } } },
+  },
 ] as const;
 
 export const REVIEWS_STREAM_FILTERS = [

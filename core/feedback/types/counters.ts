@@ -1,5 +1,5 @@
-import { encodePart } from "../../metrics/counters";
-import type { FeedbackGivenEvent } from "../../metrics/events";
+import { encodePart, P } from "../../metrics/counters";
+import type { FeedbackGivenEvent, SignalReceivedEvent } from "../../metrics/events";
 
 /**
  * Counter names of typed feedback (all integers, like every counter): per arm and hour, summed over
@@ -66,4 +66,23 @@ export function typedFeedbackCounters(
     add(F.approvals);
     add(approvalCounter(event.approval));
   }
+}
+
+/** `sig:<route>:n`: decisions with a signal; `sig:<route>:<type>`: decisions with a signal of that type. */
+export const signalCounter = (route: "auto" | "human", part: string) => `sig:${route}:${part}`;
+
+/** The ground-truth class a wrong-marking signal counts in (as `groundTruthClass` does for ground truth). */
+function signalClass(event: SignalReceivedEvent): "auto" | "audited" | "human" | "fallback" {
+  if (event.route === "auto") return event.audited ? "audited" : "auto";
+  return event.outcomeSource === "fallback" ? "fallback" : "human";
+}
+
+/** What one `signal.received` event adds; a wrong-marking one counts as ground truth that found the outcome wrong. */
+export function signalCounters(
+  event: SignalReceivedEvent,
+  add: (name: string, value?: number) => void,
+): void {
+  if (event.first) add(signalCounter(event.route, "n"));
+  add(signalCounter(event.route, event.signal));
+  if (event.marksWrong) add(`${P.gt}${signalClass(event)}`);
 }

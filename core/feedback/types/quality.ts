@@ -1,8 +1,8 @@
 import type { Counters } from "../../metrics/counters";
 import { studentTQuantile } from "../../stats/distributions";
 import { wilson } from "../../stats/proportions";
-import { approvalCounter, F, rubricCounter, sourceCounter } from "./counters";
-import { type FeedbackSpec, qualityCriterion, typeOf } from "./schema";
+import { approvalCounter, F, rubricCounter, signalCounter, sourceCounter } from "./counters";
+import { type FeedbackSpec, qualityCriterion, SIGNAL_TYPES, type SignalType, typeOf } from "./schema";
 
 type Num = number | null;
 type Range = [Num, Num];
@@ -44,6 +44,42 @@ export interface TypedQuality {
     sources: { source: string; shown: number; wins: number; ties: number; winRate: Share }[];
   };
   approval?: { approve: Share; reject: Share; edit: Share };
+  signals?: SignalRates;
+}
+
+/** Implicit signals: shares of signalled decisions with at least one signal of each type. */
+export interface SignalRates {
+  /** Decisions with at least one signal. */
+  decisions: number;
+  /** Share of signalled decisions the users accepted; and that they complained about. */
+  acceptance: Share;
+  complaint: Share;
+  byType: Record<SignalType, Share>;
+  /** The same for automated decisions only (what the automation level is judged by). */
+  automated: { decisions: number; acceptance: Share; complaint: Share };
+}
+
+/** Signal rates from the counters; undefined when no decision of the arm has a signal. */
+export function signalRates(counters: Counters, confidence = 0.95): SignalRates | undefined {
+  const c = (name: string) => counters[name] ?? 0;
+  const both = (part: string) => c(signalCounter("auto", part)) + c(signalCounter("human", part));
+  const decisions = both("n");
+  if (decisions === 0) return undefined;
+  const auto = c(signalCounter("auto", "n"));
+  return {
+    decisions,
+    acceptance: share(both("accepted"), decisions, confidence),
+    complaint: share(both("complained"), decisions, confidence),
+    byType: Object.fromEntries(SIGNAL_TYPES.map((t) => [t, share(both(t), decisions, confidence)])) as Record<
+      SignalType,
+      Share
+    >,
+    automated: {
+      decisions: auto,
+      acceptance: share(c(signalCounter("auto", "accepted")), auto, confidence),
+      complaint: share(c(signalCounter("auto", "complained")), auto, confidence),
+    },
+  };
 }
 
 function share(count: number, n: number, confidence: number): Share {
@@ -79,6 +115,8 @@ export function typedQuality(
 ): TypedQuality {
   const c = (name: string) => counters[name] ?? 0;
   const out: TypedQuality = {};
+  const signals = signalRates(counters, confidence);
+  if (signals) out.signals = signals;
   if (!spec) return out;
   if (typeOf(spec, "correction")) {
     out.correction = {

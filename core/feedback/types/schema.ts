@@ -143,3 +143,28 @@ export interface GivenFeedback {
   };
   approval?: { action: "approve" | "reject" | "edit"; arguments?: Record<string, Json>; reason?: string };
 }
+
+/** What the product's own users did with an outcome. */
+export const SIGNAL_TYPES = [
+  "accepted",
+  "edited",
+  "reverted",
+  "complained",
+  "retried",
+  "escalated-by-user",
+] as const;
+export type SignalType = (typeof SIGNAL_TYPES)[number];
+
+/** Signals that say the outcome was wrong, by default (the experiment's `signals.wrong`). */
+export const DEFAULT_WRONG: readonly SignalType[] = ["reverted", "complained"];
+
+/** The experiment's `signals` settings. */
+export const SignalSettingsSchema = z.strictObject({
+  /** A signal of a `wrong` type marks the outcome wrong in the quality estimate (as ground truth would). */
+  asGroundTruth: z.boolean().default(false),
+  wrong: z
+    .array(z.enum(SIGNAL_TYPES))
+    .min(1)
+    .default([...DEFAULT_WRONG]),
+});
+export type SignalSettings = z.infer<typeof SignalSettingsSchema>;

@@ -1,5 +1,6 @@
 import type { DecisionRecord } from "../../decisions/record";
 import type { DecisionWithGroundTruth } from "../../feedback/ports";
+import { signalEvents } from "../../feedback/types/signal-events";
 import type { DecisionRoutedEvent, GroundTruthAttachedEvent, MetricEvent } from "../events";
 
 /**
@@ -8,7 +9,7 @@ import type { DecisionRoutedEvent, GroundTruthAttachedEvent, MetricEvent } from 
  */
 export function decisionEvents(record: DecisionWithGroundTruth): MetricEvent[] {
   const gt = groundTruthEvent(record);
-  return gt ? [routedEvent(record), gt] : [routedEvent(record)];
+  return [routedEvent(record), ...(gt ? [gt] : []), ...signalEvents(record)];
 }
 
 export const routedEventId = (decisionId: string) => `decision.routed:${decisionId}`;
