@@ -19,12 +19,20 @@ export class DynamoSignalStore implements SignalStore {
 
   async get(decisionId: string): Promise<DecisionWithGroundTruth | undefined> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: decisionId, sk: DECISION_SK }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: decisionId, sk: DECISION_SK },
+        ConsistentRead: true,
+      }),
     );
     return Item ? (fromItem(Item) as DecisionWithGroundTruth) : undefined;
   }
 
-  async append(decisionId: string, signal: ImplicitSignal, expected: number): Promise<"appended" | "conflict"> {
+  async append(
+    decisionId: string,
+    signal: ImplicitSignal,
+    expected: number,
+  ): Promise<"appended" | "conflict"> {
     try {
       await this.db.send(
         new UpdateCommand({
