@@ -138,7 +138,9 @@ export class HitlClient {
   };
 
   readonly feedback = {
-    page: async (query: { since?: string; limit?: number; cursor?: string } = {}): Promise<FeedbackPage> => {
+    page: async (
+      query: { since?: string; limit?: number; cursor?: string; format?: string } = {},
+    ): Promise<FeedbackPage> => {
       const answer = await this.http.call<string>("exportFeedback", { query, text: true });
       const cursor = answer.headers.get("x-next-cursor");
       return {

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from "node:fs";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import type { AckRequest } from "../../client";
 import { clientFor } from "../api-client";
 import { guarded, printJson } from "../output";
@@ -10,6 +10,7 @@ const write = (out: WriteStream | NodeJS.WriteStream, text: string) =>
 /** Pages through every correction (from `since`), writing JSON Lines to `out`; progress goes to stderr. */
 export async function exportAll(options: {
   since?: string;
+  format?: string;
   out?: string;
   pageSize?: string;
 }): Promise<number> {
@@ -23,6 +24,7 @@ export async function exportAll(options: {
       const page = await ml.feedback.page({
         limit: Number(options.pageSize ?? "1000"),
         ...(options.since ? { since: options.since } : {}),
+        ...(options.format ? { format: options.format } : {}),
         ...(cursor ? { cursor } : {}),
       });
       await write(out, page.text);
@@ -43,7 +45,7 @@ export function registerFeedback(program: Command): void {
     .description("the model's corrections for the ML team (ml role): export them, acknowledge them")
     .addHelpText(
       "after",
-      "\nExamples:\n  hitl feedback export --since 2026-11-01T00:00:00Z --out corrections.jsonl\n  hitl feedback ack --until 2026-11-25T00:00:00Z --model-version m-8 --stage training\n  hitl feedback ack --ids fb-review-d-1,fb-audit-d-2 --model-version m-8 --stage evaluation",
+      "\nExamples:\n  hitl feedback export --since 2026-11-01T00:00:00Z --out corrections.jsonl\n  hitl feedback export --format preference --out pairs.jsonl\n  hitl feedback ack --until 2026-11-25T00:00:00Z --model-version m-8 --stage training\n  hitl feedback ack --ids fb-review-d-1,fb-audit-d-2 --model-version m-8 --stage evaluation",
     );
   feedback
     .command("export")
@@ -51,7 +53,15 @@ export function registerFeedback(program: Command): void {
     .option("--since <iso>", "only corrections produced at or after this time")
     .option("--out <file>", "write to this file instead of stdout")
     .option("--page-size <n>", "records per request, 1 to 1000", "1000")
-    .action((o: { since?: string; out?: string; pageSize?: string }) =>
+    .addOption(
+      new Option(
+        "--format <format>",
+        "records as stored, or training lines: preference (prompt/chosen/rejected), sft (prompt/completion), labels",
+      )
+        .choices(["records", "preference", "sft", "labels"])
+        .default("records"),
+    )
+    .action((o: { since?: string; out?: string; pageSize?: string; format?: string }) =>
       guarded(async () => {
         const total = await exportAll(o);
         process.stderr.write(`exported ${total} correction(s)${o.out ? ` to ${o.out}` : ""}\n`);

@@ -9,6 +9,7 @@ import { DecisionRequestSchema } from "../decisions/schema";
 import { ExperimentInputSchema } from "../experiments/schema";
 import { AckSchema } from "../feedback/acknowledge";
 import { GroundTruthSchema } from "../feedback/ground-truth";
+import { EXPORT_FORMATS } from "../feedback/types/export-formats";
 import { ReportQuerySchema } from "../report/get-report";
 import { ClaimQuerySchema } from "../review/claim-query";
 import { VerdictSchema } from "../review/verdict";
@@ -58,6 +59,10 @@ const FeedbackQuerySchema = z.strictObject({
     .optional()
     .meta({ description: "1 to 1000 records (default 100)" }),
   cursor: z.string().optional().meta({ description: "the previous page's `x-next-cursor`" }),
+  format: z
+    .enum(EXPORT_FORMATS)
+    .optional()
+    .meta({ description: "records (default), preference, sft or labels: docs/feedback.md" }),
 });
 
 export const API_ROUTES: readonly ApiRoute[] = [

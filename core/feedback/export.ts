@@ -3,6 +3,7 @@ import type { ValidationError } from "../experiments/validate";
 import { canonicalIso } from "./iso";
 import type { FeedbackFeed } from "./ports";
 import type { FeedbackRecord } from "./record";
+import { EXPORT_FORMATS, type ExportFormat, type TrainingLine, trainingLine } from "./types/export-formats";
 
 export const DEFAULT_EXPORT_LIMIT = 100;
 export const MAX_EXPORT_LIMIT = 1000;
@@ -12,6 +13,7 @@ export interface ExportQuery {
   limit: number;
   /** The order key of the last record already returned. */
   after?: string;
+  format: ExportFormat;
 }
 
 /** A feed position as the API hands it out: opaque to clients, base64url of a small JSON object. */
@@ -33,15 +35,24 @@ export function decodeCursor(cursor: string): string | undefined {
   }
 }
 
-const KNOWN = new Set(["since", "limit", "cursor"]);
+const KNOWN = new Set(["since", "limit", "cursor", "format"]);
 
 /** Validates `GET /v1/feedback`'s query; every error names its parameter. */
 export function parseExportQuery(query: Readonly<Record<string, string | undefined>>): ExportQuery {
   const errors: ValidationError[] = [];
   for (const name of Object.keys(query))
     if (!KNOWN.has(name))
-      errors.push({ path: name, message: "is not a parameter of this route (since, limit, cursor)" });
-  const out: ExportQuery = { limit: DEFAULT_EXPORT_LIMIT };
+      errors.push({ path: name, message: "is not a parameter of this route (since, limit, cursor, format)" });
+  const out: ExportQuery = { limit: DEFAULT_EXPORT_LIMIT, format: "records" };
+  if (query.format !== undefined) {
+    const format = EXPORT_FORMATS.find((f) => f === query.format);
+    if (format) out.format = format;
+    else
+      errors.push({
+        path: "format",
+        message: `must be one of ${EXPORT_FORMATS.join(", ")}, got "${query.format}"`,
+      });
+  }
   if (query.since !== undefined) {
     const since = canonicalIso(query.since);
     if (since) out.since = since;
@@ -76,6 +87,8 @@ export function parseExportQuery(query: Readonly<Record<string, string | undefin
 
 export interface ExportPage {
   records: FeedbackRecord[];
+  /** The page's lines in the asked format: the records themselves, or the training lines they give. */
+  lines: (FeedbackRecord | TrainingLine)[];
   /** Present when more records follow: pass it as `cursor` to get them. */
   nextCursor?: string;
 }
@@ -92,7 +105,16 @@ export async function exportFeedback(
     ...(parsed.after ? { after: parsed.after } : {}),
   });
   const last = records[records.length - 1];
-  return { records, ...(more && last ? { nextCursor: encodeCursor(feedKeyOf(last)) } : {}) };
+  // The cursor follows the records, so a page of a training format may hold fewer lines than records.
+  const format = parsed.format;
+  const lines =
+    format === "records"
+      ? records
+      : records.flatMap((r) => {
+          const line = trainingLine(r, format);
+          return line ? [line] : [];
+        });
+  return { records, lines, ...(more && last ? { nextCursor: encodeCursor(feedKeyOf(last)) } : {}) };
 }
 
 /** The feed's order key of a record. */
@@ -100,5 +122,5 @@ export const feedKeyOf = (record: Pick<FeedbackRecord, "producedAt" | "feedbackI
   `${record.producedAt}#${record.feedbackId}`;
 
 /** JSON Lines: one record per line, each line a complete JSON object. */
-export const toJsonLines = (records: readonly FeedbackRecord[]): string =>
+export const toJsonLines = (records: readonly object[]): string =>
   records.map((r) => `${JSON.stringify(r)}\n`).join("");

@@ -19,6 +19,8 @@ export interface FeedbackRecord {
     action?: Action;
   };
   humanLabel: string;
+  /** Verdicts the item got (all rounds) and how many gave the settled outcome; absent for ground truth. */
+  agreement?: { verdicts: number; agreeing: number };
   /** The settling verdict's typed parts: the corrected output, the preference, the edited call. */
   feedback?: GivenFeedback;
   reviewers: string[];

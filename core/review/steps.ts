@@ -392,6 +392,7 @@ export async function settle(deps: StepDeps, state: Hold & { verdict: RoundResul
       humanLabel: outcome,
       ...(settled.feedback ? { feedback: settled.feedback } : {}),
       reviewers: [...new Set(verdicts.map((v) => v.reviewer))],
+      agreement: { verdicts: all.length, agreeing: all.filter((v) => v.label === outcome).length },
       source: state.kind,
       decidedAt: last.at,
       producedAt: at,

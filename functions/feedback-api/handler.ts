@@ -37,10 +37,10 @@ export const handler = httpApi({
     async run({ query }) {
       const page = await exportFeedback({ feed }, query);
       return {
-        body: toJsonLines(page.records),
+        body: toJsonLines(page.lines),
         headers: {
           "content-type": "application/x-ndjson",
-          "x-record-count": String(page.records.length),
+          "x-record-count": String(page.lines.length),
           ...(page.nextCursor ? { "x-next-cursor": page.nextCursor } : {}),
         },
       };

@@ -28,9 +28,15 @@ export function outcomeExtras(
   return out;
 }
 
-/** Whether a settled verdict is training data although its label matches the model's: a preference. */
+/**
+ * Whether a settled verdict is training data although its outcome label matches the model's (the
+ * label comes from the schema's first typed entry; another entry may still teach): a preference with
+ * a winner, an edited output, an edited or rejected tool call.
+ */
 export const teachesAnyway = (given: GivenFeedback | undefined): boolean =>
-  given?.pairwise !== undefined && given.pairwise.winner !== "equal";
+  (given?.pairwise !== undefined && given.pairwise.winner !== "equal") ||
+  (given?.correction !== undefined && !given.correction.accepted) ||
+  (given?.approval !== undefined && given.approval.action !== "approve");
 
 /** The generated parts of a prediction a feedback record keeps for the export. */
 export function generatedParts(prediction: Prediction): Partial<FeedbackRecord["prediction"]> {
