@@ -46,7 +46,7 @@ describe("training exports", () => {
       [{ type: "pairwise" }, { type: "correction" }],
       [
         (p) => ({ ...choose("model-b")(p), correction: { accepted: true } }),
-        (p) => ({
+        () => ({
           pairwise: { choice: "equal" },
           correction: { accepted: false, output: "Refunds take 3 days." },
         }),
