@@ -26,7 +26,11 @@ export interface ReviewerApi {
   queues(): Promise<QueueStat[]>;
   /** The claimed item's handoff, or the API's message when the queue has nothing to claim. */
   claim(queue: string): Promise<Handoff | { review: null; message: string }>;
-  verdict(reviewId: string, body: { label: string; notes?: string }): Promise<VerdictAnswer>;
+  /** A label, and the typed parts the item's feedback schema asks for. */
+  verdict(
+    reviewId: string,
+    body: { label?: string; notes?: string; [part: string]: unknown },
+  ): Promise<VerdictAnswer>;
   release(reviewId: string): Promise<void>;
   heartbeat(reviewId: string): Promise<{ leaseUntil: string }>;
   /** The caller's own scorecards, per queue. */

@@ -15,6 +15,8 @@ import {
   slaCountdown,
 } from "./logic";
 import { SCORECARD_COLUMNS, scorecardRows } from "./scorecard";
+import { applyTypedKey, renderTyped } from "./typed-feedback";
+import { type TypedState, typedKey, typedVerdict, wantsLabel } from "./typed-logic";
 import type { Handoff, QueueStat, Review } from "./types";
 
 // sessionStorage, not localStorage: the token dies with the tab and is never shared across tabs.
@@ -65,6 +67,7 @@ const ui = {
   history: byId("history"),
   decideForm: byId("decide-form"),
   labels: byId("labels"),
+  typed: byId("typed-feedback"),
   notes: byId<UiControl>("notes"),
   decide: byId<UiControl>("decide"),
   release: byId<UiControl>("release"),
@@ -83,6 +86,8 @@ interface OpenItem {
   input: LabelInput;
   /** The label controls, in shortcut order (one free-text field when any label is allowed). */
   controls: UiControl[];
+  /** What the reviewer entered for the item's typed feedback. */
+  typed: TypedState;
   heartbeat: Timer;
   countdown: Timer;
 }
@@ -429,12 +434,16 @@ function openReview(handoff: Handoff): void {
     review.context.prediction ?? { label: "", confidence: 0 },
   );
   renderReview(handoff);
-  const controls = renderLabels(input);
+  const controls = wantsLabel(review) ? renderLabels(input) : [];
+  ui.labels.hidden = !wantsLabel(review);
+  const typed: TypedState = { rubric: {} };
+  renderTyped(ui.typed, review, typed);
   renderLease(review.leaseUntil, review.leaseSeconds);
   open = {
     review,
     input,
     controls,
+    typed,
     heartbeat: setInterval(() => void heartbeat(), heartbeatIntervalMs(review.leaseSeconds)),
     countdown: setInterval(tick, 1000),
   };
@@ -463,8 +472,13 @@ async function decide(): Promise<void> {
   const current = open;
   if (!current || busy) return;
   clearMessages();
-  const label = chosenLabel(current);
-  if (!label) {
+  const label = wantsLabel(current.review) ? chosenLabel(current) : undefined;
+  const typed = typedVerdict(current.review, current.typed);
+  if (!typed.ok) {
+    showError(typed.message);
+    return;
+  }
+  if (!label && wantsLabel(current.review)) {
     const count = current.controls.length;
     showError(
       current.input.kind === "free"
@@ -477,12 +491,17 @@ async function decide(): Promise<void> {
   const notes = ui.notes.value.trim();
   setBusy(true);
   try {
-    const answer = await api.verdict(current.review.reviewId, { label, ...(notes ? { notes } : {}) });
+    const answer = await api.verdict(current.review.reviewId, {
+      ...(label ? { label } : {}),
+      ...typed.body,
+      ...(notes ? { notes } : {}),
+    });
     closeReview();
+    const given = answer.verdict.label;
     say(
       answer.status === "waiting-for-second-review"
-        ? `Verdict “${label}” recorded for ${answer.reviewId}; a second reviewer decides independently.`
-        : `Verdict “${label}” recorded for ${answer.reviewId}.`,
+        ? `Verdict “${given}” recorded for ${answer.reviewId}; a second reviewer decides independently.`
+        : `Verdict “${given}” recorded for ${answer.reviewId}.`,
     );
     await refreshQueues(false);
     ui.queuesTitle.focus();
@@ -533,6 +552,19 @@ ui.release.addEventListener("click", () => void release());
 
 doc.addEventListener("keydown", (event) => {
   if (!open || busy) return;
+  const key = {
+    key: event.key,
+    ctrlKey: event.ctrlKey,
+    metaKey: event.metaKey,
+    altKey: event.altKey,
+    inTextField: isTextField(event.target),
+  };
+  const typed = typedKey(key, open.review, open.typed);
+  if (typed) {
+    event.preventDefault();
+    applyTypedKey(typed, open.typed);
+    return;
+  }
   const action = keyAction(
     {
       key: event.key,

@@ -21,6 +21,24 @@ export interface Prediction {
   confidence: number;
   modelVersion?: string;
   alternatives?: Alternative[];
+  /** Generated output (correction, rubric), candidates (pairwise), a proposed tool call (approval). */
+  output?: unknown;
+  candidates?: { source: string; output: unknown }[];
+  action?: { tool: string; arguments: Record<string, unknown> };
+}
+
+/** One entry of the experiment's feedback schema (docs/feedback.md). */
+export interface FeedbackEntry {
+  type: "label" | "correction" | "rubric" | "pairwise" | "approval";
+  format?: "text" | "json";
+  criteria?: {
+    name: string;
+    description?: string;
+    scale?: "pass-fail" | { min?: number; max?: number };
+    points?: Record<string, string>;
+  }[];
+  quality?: string;
+  allowEqual?: boolean;
 }
 
 export interface Verdict {
@@ -55,6 +73,9 @@ export interface Review {
   context: { item: Record<string, unknown>; prediction?: Prediction; routingReason: string };
   predictionHidden?: boolean;
   labels: string[];
+  feedback?: FeedbackEntry[];
+  /** Pairwise: the candidate sources shown as A and B. */
+  positions?: [string, string];
 }
 
 export interface HistoryEntry {
