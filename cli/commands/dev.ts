@@ -3,6 +3,7 @@ import { type Command, Option } from "commander";
 import { HitlApiError, HitlClient } from "../../client";
 import { parseExperiment } from "../../core/experiments/validate";
 import { experimentQueues } from "../../core/review/queues";
+import { agentApprovalExperiment, generatedTextExperiment } from "../../core/simulation/feedback-demos";
 import { demoExperiment } from "../../core/simulation/model";
 import { DEFAULT_PORTS, type LocalCloud, onShutdown, startLocalCloud } from "../../local/cloud";
 import { DATA_DIR_ENV } from "../dev-config";
@@ -17,12 +18,14 @@ import {
   resolvePorts,
 } from "../dev-options";
 import { driveTraffic, newTrafficStats, percentile, simulateReviewer } from "../simulate";
+import { driveFeedbackDemos, type FeedbackDemoStats, simulateFeedbackReviewer } from "../simulate-feedback";
 import { ensureSynthesized } from "../synth";
 
 interface DevOptions extends PortOptions, EndpointOptions {
   rate: string;
   reviewers: string;
   traffic: boolean;
+  feedbackDemos: boolean;
   limit?: string;
   inMemory?: boolean;
   dataDir: string;
@@ -63,6 +66,7 @@ export function registerDev(program: Command): void {
     .option("--reviewers <n>", "simulated reviewers working the queues", "3")
     .option("--limit <n>", "stop the traffic after this many decisions (the cloud keeps running)")
     .option("--no-traffic", "only start the local cloud")
+    .option("--no-feedback-demos", "skip the generated-text and agent-approval demo experiments")
     .addOption(
       new Option("--in-memory", "keep no data between runs (prints the tokens)").conflicts("dataDir"),
     )
@@ -145,7 +149,47 @@ export function registerDev(program: Command): void {
         if (!(error instanceof HitlApiError && error.code === "experiment_exists")) throw error;
         log(`demo experiment "${experiment.id}" already exists (kept from the last run)`);
       }
+      const feedbackDemos = options.feedbackDemos
+        ? [generatedTextExperiment(), agentApprovalExperiment()]
+        : [];
+      for (const demo of feedbackDemos) {
+        try {
+          await admin.post("/v1/experiments", demo);
+          log(`seeded the feedback demo "${demo.id}" (${demo.feedback.map((f) => f.type).join(", ")})`);
+        } catch (error) {
+          if (!(error instanceof ApiError && error.status === 409)) throw error;
+          log(`feedback demo "${demo.id}" already exists (kept from the last run)`);
+        }
+      }
       if (!options.traffic) return;
+      if (feedbackDemos.length > 0) {
+        const demoStats: FeedbackDemoStats = { sent: 0, reviewed: 0, signals: 0, errors: 0 };
+        const demoTruths = new Map<string, { good: boolean }>();
+        const demoQueues = [
+          { queue: "replies", experimentId: "support-replies" },
+          { queue: "agent-actions", experimentId: "agent-refunds" },
+          { queue: "audit", experimentId: "support-replies" },
+          { queue: "audit", experimentId: "agent-refunds" },
+        ];
+        const token = cloud.mintToken("sim-feedback-reviewer", ["hitl/reviewer"], {
+          queues: "replies,agent-actions,audit",
+        });
+        void simulateFeedbackReviewer(
+          new ApiClient(cloud.apiUrl, token),
+          { queues: demoQueues, seed: 99, signal: stopTraffic.signal },
+          demoStats,
+          demoTruths,
+        );
+        void driveFeedbackDemos(
+          new ApiClient(cloud.apiUrl, cloud.tokens.producer),
+          { rate: 0.5, signal: stopTraffic.signal },
+          demoStats,
+          demoTruths,
+        );
+        log(
+          "feedback demos: ~0.5 decisions/s of generated replies and refund tool calls, one simulated reviewer",
+        );
+      }
 
       const stats = newTrafficStats();
       const truths = new Map<string, string>();
