@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { clientFor } from "../api-client";
 import { guarded, printJson, table } from "../output";
+import { type DecideFlags, verdictBody } from "./review-flags";
 
 export function registerReview(program: Command): void {
   const review = program
@@ -8,7 +9,7 @@ export function registerReview(program: Command): void {
     .description("work the review queues from a terminal (reviewer role)")
     .addHelpText(
       "after",
-      "\nExamples:\n  hitl review queues\n  hitl review next --queue default\n  hitl review next --queue audit --experiment claims-triage\n  hitl review decide rv-0123 --label deny --notes 'card reported stolen'\n  hitl review release rv-0123",
+      "\nExamples:\n  hitl review queues\n  hitl review next --queue default\n  hitl review next --queue audit --experiment claims-triage\n  hitl review decide rv-0123 --label deny --notes 'card reported stolen'\n  hitl review decide rv-0456 --correct 'Refunds take 3-5 business days.' --rubric faithful=pass,tone=4 --prefer B\n  hitl review decide rv-0789 --edit-args '{\"amountUsd\":40}'\n  hitl review release rv-0123",
     );
   review
     .command("queues")
@@ -44,20 +45,21 @@ export function registerReview(program: Command): void {
     .action((id: string) => guarded(async () => printJson(await clientFor("reviewer").reviews.get(id))));
   review
     .command("decide <id>")
-    .description("give your verdict on a claimed item")
-    .requiredOption("--label <label>", "the verdict")
+    .description(
+      "give your verdict on a claimed item: a label and/or what the experiment's feedback asks for",
+    )
+    .option("--label <label>", "the verdict's label (experiments with a label type)")
+    .option("--accept", "correction: the model's output is right as it is")
+    .option("--correct <output>", "correction: the corrected output (text, or JSON)")
+    .option("--rubric <scores>", "rubric: criterion=score,... (a whole number, pass or fail)")
+    .option("--prefer <choice>", "pairwise: A, B or equal")
+    .option("--approve", "approval: run the proposed tool call")
+    .option("--reject", "approval: do not run it")
+    .option("--edit-args <json>", "approval: run it with these arguments instead")
     .option("--notes <text>", "notes for the record")
     .option("--handling-seconds <s>", "time spent (default: since the claim)")
-    .action((id: string, o: { label: string; notes?: string; handlingSeconds?: string }) =>
-      guarded(async () =>
-        printJson(
-          await clientFor("reviewer").reviews.verdict(id, {
-            label: o.label,
-            ...(o.notes ? { notes: o.notes } : {}),
-            ...(o.handlingSeconds ? { handlingSeconds: Number(o.handlingSeconds) } : {}),
-          }),
-        ),
-      ),
+    .action((id: string, o: DecideFlags) =>
+      guarded(async () => printJson(await clientFor("reviewer").reviews.verdict(id, verdictBody(o)))),
     );
   review
     .command("release <id>")
