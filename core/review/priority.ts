@@ -19,7 +19,10 @@
  *     sum below 1, the remainder as one "other" outcome (renormalized when they sum above 1), `k`
  *     outcomes;
  *   - otherwise the closeness to the arm's threshold `T`: `1 − |c − T| / w`, with `w = T` below the
- *     threshold and `w = 1 − T` above it, so 1 at the threshold and 0 at confidence 0 or 1.
+ *     threshold and `w = 1 − T` above it, so 1 at the threshold and 0 at confidence 0 or 1;
+ *   - for generated outputs with two `candidates` (pairwise), the larger of that and the candidates'
+ *     disagreement, their normalised edit distance (0 identical, 1 nothing shared): two outputs that
+ *     differ a lot are where a preference teaches most. The model's own score is its `confidence`.
  *
  * `base = 0.5·U + 0.3·V + 0.2·C` (see {@link PRIORITY_WEIGHTS}); the score is `1000 + 1000·base` for
  * items a product is waiting on (range [1000, 2000]) and `999·base` for audit items (range [0, 999]):
@@ -29,6 +32,8 @@
  * The score rises with urgency, value and uncertainty and falls with the time left, each with the
  * others held fixed.
  */
+
+import { normalisedEditDistance } from "../feedback/types/measure";
 
 /** How much each factor counts; they sum to 1. */
 export const PRIORITY_WEIGHTS = { urgency: 0.5, value: 0.3, uncertainty: 0.2 } as const;
@@ -41,7 +46,11 @@ export interface PriorityInput {
   secondsToDeadline: number;
   /** The decision's item; `amount` (else `risk`) gives the value at stake. */
   item?: Record<string, unknown>;
-  prediction: { confidence: number; alternatives?: readonly { confidence: number }[] };
+  prediction: {
+    confidence: number;
+    alternatives?: readonly { confidence: number }[];
+    candidates?: readonly { output: unknown }[];
+  };
   /** The arm's `autoAcceptAbove`. */
   threshold: number;
   /** Audit of an automated decision: nobody is waiting on it. */
@@ -93,7 +102,11 @@ export function uncertaintyScore(prediction: PriorityInput["prediction"], thresh
   const t = clamp01(threshold);
   const width = c < t ? t : 1 - t;
   if (width === 0) return 1;
-  return clamp01(1 - Math.abs(c - t) / width);
+  const closeness = clamp01(1 - Math.abs(c - t) / width);
+  const [a, b] = prediction.candidates ?? [];
+  if (!a || !b) return closeness;
+  const text = (output: unknown) => (typeof output === "string" ? output : JSON.stringify(output ?? null));
+  return Math.max(closeness, clamp01(normalisedEditDistance(text(a.output), text(b.output))));
 }
 
 /** The priority score of a held item; see the module documentation for the formula. */
