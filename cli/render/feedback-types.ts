@@ -4,7 +4,7 @@
  * interval, so arms can be compared at a glance.
  */
 
-import type { Share, TypedQuality } from "../../core/feedback/types/quality";
+import type { AgreementStat, Share, TypedQuality } from "../../core/feedback/types/quality";
 import type { ExperimentReport, Num } from "../../core/report";
 import { rate, rateWithInterval } from "./report-text";
 import { DEFAULT_PALETTE, escapeXml } from "./svg-chart";
@@ -105,6 +105,35 @@ export function typedFeedbackTables(report: ExperimentReport): { title: string; 
             : [],
         ),
         align: right(5),
+      },
+    });
+  }
+  if (arms.some((a) => a.q.agreement)) {
+    const row = (arm: string, what: string, a: AgreementStat | undefined) =>
+      a
+        ? [
+            [
+              arm,
+              what,
+              a.level,
+              String(a.pairs),
+              finite(a.alpha)
+                ? `${fixed(a.alpha)}${finite(a.interval[0]) ? ` (${fixed(a.interval[0])}–${fixed(a.interval[1])})` : ""}`
+                : "– (no variation)",
+            ],
+          ]
+        : [];
+    out.push({
+      title: "Agreement of double reviews (Krippendorff's alpha at each type's level)",
+      table: {
+        header: ["arm", "feedback", "level", "pairs", "alpha"],
+        rows: arms.flatMap(({ arm, q }) => [
+          ...row(arm, "correction accepted", q.agreement?.correction),
+          ...Object.entries(q.agreement?.rubric ?? {}).flatMap(([c, a]) => row(arm, `rubric ${c}`, a)),
+          ...row(arm, "pairwise winner", q.agreement?.pairwise),
+          ...row(arm, "approval action", q.agreement?.approval),
+        ]),
+        align: ["left", "left", "left", "right", "right"],
       },
     });
   }

@@ -147,6 +147,15 @@ export interface FeedbackGivenEvent extends EventBase {
   rubric?: { criterion: string; score: number; pass: boolean }[];
   pairwise?: { choice: "A" | "B" | "equal"; winner: string; positions: [string, string] };
   approval?: "approve" | "reject" | "edit";
+  /** The two independent verdicts' typed parts of a double review, for agreement at each type's level. */
+  pair?: TypedPair;
+}
+
+export interface TypedPair {
+  correction?: [boolean, boolean];
+  rubric?: { criterion: string; scores: [number, number] }[];
+  pairwise?: [string, string];
+  approval?: [string, string];
 }
 
 /**

@@ -142,6 +142,21 @@ const Schemas = [
       .object({ choice: z.enum(["A", "B", "equal"]), winner: Label, positions: z.tuple([Label, Label]) })
       .optional(),
     approval: z.enum(["approve", "reject", "edit"]).optional(),
+    pair: z
+      .object({
+        correction: z.tuple([z.boolean(), z.boolean()]).optional(),
+        rubric: z
+          .array(
+            z.object({
+              criterion: Label,
+              scores: z.tuple([z.number().min(0).max(10), z.number().min(0).max(10)]),
+            }),
+          )
+          .optional(),
+        pairwise: z.tuple([Label, Label]).optional(),
+        approval: z.tuple([Label, Label]).optional(),
+      })
+      .optional(),
   }),
   z.object({
     ...base,

@@ -66,6 +66,18 @@ export function typedFeedbackCounters(
     add(F.approvals);
     add(approvalCounter(event.approval));
   }
+  const pair = event.pair;
+  if (pair?.correction) add(agreementCounter("corr", "accepted", pair.correction.map(String)));
+  if (pair?.pairwise) add(agreementCounter("pw", "winner", pair.pairwise));
+  if (pair?.approval) add(agreementCounter("ap", "action", pair.approval));
+  for (const r of pair?.rubric ?? []) add(agreementCounter("rub", r.criterion, r.scores.map(String)));
+}
+
+/** `fb:agr:<type>:<part>:<a>|<b>`: double-reviewed items whose two independent verdicts gave a and b (sorted). */
+export const AGREEMENT_PREFIX = "fb:agr:";
+export function agreementCounter(type: string, part: string, values: readonly string[]): string {
+  const [a, b] = [...values].map(encodePart).sort();
+  return `${AGREEMENT_PREFIX}${type}:${encodePart(part)}:${a}|${b}`;
 }
 
 /** `sig:<route>:n`: decisions with a signal; `sig:<route>:<type>`: decisions with a signal of that type. */

@@ -1,5 +1,5 @@
-import type { FeedbackGivenEvent } from "../../metrics/events";
-import type { ReviewItem } from "../../review/item";
+import type { FeedbackGivenEvent, TypedPair } from "../../metrics/events";
+import type { ReviewItem, Verdict } from "../../review/item";
 import { passes } from "./verdict";
 
 export const feedbackGivenEventId = (decisionId: string, kind: ReviewItem["kind"]) =>
@@ -52,5 +52,35 @@ export function feedbackGivenEvent(item: ReviewItem): FeedbackGivenEvent | undef
         }
       : {}),
     ...(given.approval ? { approval: given.approval.action } : {}),
+    ...pairPart(item.verdicts),
   };
+}
+
+/** The first round with two independent (non-adjudication) typed verdicts: what agreement is measured on. */
+function pairPart(verdicts: readonly Verdict[]): { pair?: TypedPair } {
+  const byRound = Map.groupBy(
+    verdicts.filter((v) => !v.adjudication && v.feedback),
+    (v) => v.round,
+  );
+  for (const round of [...byRound.keys()].sort((a, b) => a - b)) {
+    const [a, b] = (byRound.get(round) ?? []).map((v) => v.feedback ?? {});
+    if (!a || !b) continue;
+    const pair: TypedPair = {};
+    if (a.correction && b.correction) pair.correction = [a.correction.accepted, b.correction.accepted];
+    if (a.pairwise && b.pairwise) pair.pairwise = [a.pairwise.winner, b.pairwise.winner];
+    if (a.approval && b.approval) pair.approval = [a.approval.action, b.approval.action];
+    if (a.rubric && b.rubric) {
+      const ra = a.rubric;
+      const rb = b.rubric;
+      pair.rubric = Object.keys(ra).flatMap((criterion) => {
+        const x = ra[criterion];
+        const y = rb[criterion];
+        return x === undefined || y === undefined
+          ? []
+          : [{ criterion, scores: [Number(x), Number(y)] as [number, number] }];
+      });
+    }
+    return { pair };
+  }
+  return {};
 }

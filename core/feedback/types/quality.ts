@@ -1,7 +1,16 @@
 import type { Counters } from "../../metrics/counters";
 import { studentTQuantile } from "../../stats/distributions";
+import { alpha, type MeasurementLevel } from "../../stats/krippendorff";
 import { wilson } from "../../stats/proportions";
-import { approvalCounter, F, rubricCounter, signalCounter, sourceCounter } from "./counters";
+import type { RatingProfile } from "../../stats/ratings";
+import {
+  AGREEMENT_PREFIX,
+  approvalCounter,
+  F,
+  rubricCounter,
+  signalCounter,
+  sourceCounter,
+} from "./counters";
 import { type FeedbackSpec, qualityCriterion, SIGNAL_TYPES, type SignalType, typeOf } from "./schema";
 
 type Num = number | null;
@@ -45,7 +54,98 @@ export interface TypedQuality {
   };
   approval?: { approve: Share; reject: Share; edit: Share };
   signals?: SignalRates;
+  /** Krippendorff's alpha of double reviews' independent verdicts, per type at its level. */
+  agreement?: TypedAgreement;
 }
+
+export interface AgreementStat {
+  level: MeasurementLevel;
+  /** Double-reviewed items with two independent verdicts of this type. */
+  pairs: number;
+  alpha: Num;
+  /** Percentile bootstrap interval (500 resamples, seeded). */
+  interval: Range;
+}
+
+export interface TypedAgreement {
+  correction?: AgreementStat;
+  /** Per criterion: interval level on a numeric scale, nominal for pass-fail. */
+  rubric?: Record<string, AgreementStat>;
+  pairwise?: AgreementStat;
+  approval?: AgreementStat;
+}
+
+/** The pair profiles of one `fb:agr:<type>:<part>:` family. */
+function pairProfiles(counters: Counters, type: string, part: string): RatingProfile[] {
+  const prefix = `${AGREEMENT_PREFIX}${type}:${encodeURIComponent(part)}:`;
+  const out: RatingProfile[] = [];
+  for (const [name, items] of Object.entries(counters)) {
+    if (!name.startsWith(prefix) || items <= 0) continue;
+    const [a, b] = name.slice(prefix.length).split("|").map(decodeURIComponent);
+    if (a === undefined || b === undefined) continue;
+    out.push({ counts: a === b ? { [a]: 2 } : { [a]: 1, [b]: 1 }, items });
+  }
+  return out;
+}
+
+function agreementStat(
+  profiles: RatingProfile[],
+  level: MeasurementLevel,
+  order: readonly string[] | undefined,
+  confidence: number,
+): AgreementStat | undefined {
+  const pairs = profiles.reduce((s, p) => s + p.items, 0);
+  if (pairs === 0) return undefined;
+  const result = alpha(profiles, {
+    level,
+    ...(order ? { order } : {}),
+    bootstrap: { samples: 500, seed: 1, confidence },
+  });
+  return {
+    level,
+    pairs,
+    alpha: Number.isFinite(result.alpha) ? result.alpha : null,
+    interval: result.interval ? [result.interval[0], result.interval[1]] : [null, null],
+  };
+}
+
+function typedAgreement(
+  counters: Counters,
+  spec: FeedbackSpec,
+  confidence: number,
+): TypedAgreement | undefined {
+  const out: TypedAgreement = {};
+  const nominal = (type: string, part: string) =>
+    agreementStat(pairProfiles(counters, type, part), "nominal", undefined, confidence);
+  if (typeOf(spec, "correction")) {
+    const a = nominal("corr", "accepted");
+    if (a) out.correction = a;
+  }
+  if (typeOf(spec, "pairwise")) {
+    const a = nominal("pw", "winner");
+    if (a) out.pairwise = a;
+  }
+  if (typeOf(spec, "approval")) {
+    const a = nominal("ap", "action");
+    if (a) out.approval = a;
+  }
+  const rubric = typeOf(spec, "rubric");
+  for (const criterion of rubric?.criteria ?? []) {
+    const numeric = criterion.scale !== "pass-fail";
+    const order =
+      criterion.scale === "pass-fail" ? undefined : range(criterion.scale.min, criterion.scale.max);
+    const a = agreementStat(
+      pairProfiles(counters, "rub", criterion.name),
+      numeric ? "interval" : "nominal",
+      order,
+      confidence,
+    );
+    if (a) out.rubric = { ...out.rubric, [criterion.name]: a };
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+const range = (min: number, max: number) => Array.from({ length: max - min + 1 }, (_, i) => String(min + i));
 
 /** Implicit signals: shares of signalled decisions with at least one signal of each type. */
 export interface SignalRates {
@@ -156,6 +256,8 @@ export function typedQuality(
       }),
     };
   }
+  const agreement = typedAgreement(counters, spec, confidence);
+  if (agreement) out.agreement = agreement;
   if (typeOf(spec, "approval")) {
     const n = c(F.approvals);
     out.approval = {
