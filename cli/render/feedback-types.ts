@@ -230,3 +230,45 @@ export function typedFeedbackSvg(report: ExperimentReport): string | undefined {
   parts.push("</svg>");
   return parts.join("\n");
 }
+
+/** CSV rows (metric, value, interval, note) of an arm's typed feedback, for the report's CSV. */
+export function typedFeedbackCsvRows(
+  q: TypedQuality,
+): { metric: string; value: Num; interval: [Num, Num]; note: string }[] {
+  const rows: { metric: string; value: Num; interval: [Num, Num]; note: string }[] = [];
+  const share = (metric: string, x: Share) =>
+    rows.push({ metric, value: x.value, interval: x.interval, note: `${x.count} of ${x.n}` });
+  if (q.correction) {
+    share("correction_accepted_as_is", q.correction.acceptedAsIs);
+    rows.push({
+      metric: "correction_mean_edit_distance",
+      value: q.correction.meanEditDistance,
+      interval: [null, null],
+      note: "",
+    });
+    rows.push({
+      metric: "correction_mean_changed_fields",
+      value: q.correction.meanChangedFields,
+      interval: [null, null],
+      note: "",
+    });
+  }
+  for (const c of q.rubric?.criteria ?? []) {
+    rows.push({
+      metric: `rubric_${c.criterion}_mean`,
+      value: c.mean,
+      interval: c.meanInterval,
+      note: `${c.n} scored`,
+    });
+    share(`rubric_${c.criterion}_pass_rate`, c.passRate);
+  }
+  for (const s of q.pairwise?.sources ?? []) share(`pairwise_${s.source}_win_rate`, s.winRate);
+  if (q.pairwise) share("pairwise_chose_a", q.pairwise.choseA);
+  if (q.approval)
+    for (const k of ["approve", "edit", "reject"] as const) share(`approval_${k}`, q.approval[k]);
+  if (q.signals) {
+    share("signals_acceptance", q.signals.acceptance);
+    share("signals_complaint", q.signals.complaint);
+  }
+  return rows;
+}

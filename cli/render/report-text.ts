@@ -15,7 +15,7 @@ import type {
 } from "../../core/report";
 import { count, marginPp, pp, ppInterval, pValue, relPct, usd } from "../../core/report/words";
 import { agreementFamilyTable, perLabelLine } from "./agreement-table";
-import { typedFeedbackTables } from "./feedback-types";
+import { typedFeedbackCsvRows, typedFeedbackTables } from "./feedback-types";
 import { MISSING } from "./format";
 import { certificateLines, QUALITY_ROWS, qualityCsvRows, qualityDefinitions } from "./report-quality";
 import { renderCsv, renderMarkdownTable, renderTextTable, type Table } from "./table";
@@ -371,6 +371,8 @@ export function renderReportCsv(report: ExperimentReport): string {
         a.feedback.stages[stage].interval,
       );
     arm(a.arm, "kappa", a.agreement.kappa, [null, null], `${a.agreement.pairs} pairs`);
+    for (const r of a.typedFeedback ? typedFeedbackCsvRows(a.typedFeedback) : [])
+      arm(a.arm, r.metric, r.value, r.interval, r.note);
   }
   for (const c of report.comparisons) {
     for (const m of c.metrics) {

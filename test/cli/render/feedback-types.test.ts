@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderReportHtml } from "../../../cli/render/report-html";
-import { renderReportText } from "../../../cli/render/report-text";
+import { renderReportCsv, renderReportText } from "../../../cli/render/report-text";
 import { rebuildRows } from "../../../core/metrics/rebuild";
 import { buildReport } from "../../../core/report/build";
 import { claimNext, submitVerdict, type VerdictInput } from "../../../core/review/desk";
@@ -60,5 +60,20 @@ describe("the report's typed feedback", () => {
     expect(html).toContain("<h2>Feedback by type</h2>");
     expect(html).toContain("Typed feedback per arm");
     expect(html).toMatch(/approved as proposed: 0\.0% \(0\.0–\d+\.\d%\) of 1/);
+  });
+
+  it("puts each type's numbers in the CSV, one row per arm and measure", async () => {
+    // Arrange
+    const r = await report([
+      { approval: { action: "approve" }, correction: { accepted: false, output: { to: "dev" } } },
+    ]);
+
+    // Act
+    const csv = renderReportCsv(r);
+
+    // Assert
+    expect(csv).toMatch(/^arm,[^,]+,approval_approve,1,[\d.]+,1,/m);
+    expect(csv).toMatch(/^arm,[^,]+,correction_accepted_as_is,0,0,[\d.]+,/m);
+    expect(csv).toMatch(/^arm,[^,]+,correction_mean_changed_fields,1,/m);
   });
 });
