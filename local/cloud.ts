@@ -14,7 +14,8 @@ import {
   startSqsPoller,
   startStreamPollers,
 } from "./event-sources";
-import { apiSpecs, type HttpApiServer, startHttpApi } from "./http-api";
+import { type ApiSpec, apiSpecs, type HttpApiServer, startHttpApi } from "./http-api";
+import { IDENTITY_PREFIX, localIdentityProvider } from "./http-api/identity";
 import {
   createFaults,
   createLambdaRuntime,
@@ -127,6 +128,14 @@ export interface LocalCloud {
 }
 
 /** Starts the local cloud from a synthesized CDK app; see LocalCloudOptions for the defaults. */
+/** Every scope the APIs' JWT routes require, sorted: the roles the local sign-in page offers. */
+function scopesOf(apis: readonly ApiSpec[]): string[] {
+  const scopes = apis.flatMap((api) =>
+    api.routes.flatMap((r) => (r.auth.type === "JWT" ? r.auth.scopes : [])),
+  );
+  return [...new Set(scopes)].sort();
+}
+
 export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const region = opts.region ?? "us-east-1";
@@ -246,6 +255,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnListener.endpoint,
+      // The user pool's hosted UI stand-in on the first HTTP API's server (local/http-api/identity.ts).
+      ...(servers[0]
+        ? {
+            AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: `http://127.0.0.1:${servers[0].port}${IDENTITY_PREFIX.slice(0, -1)}`,
+          }
+        : {}),
     };
     // moto's queries sort the whole table and its transactions copy it: calls get slower as
     // tables grow, so functions get more time there (local/README.md).
@@ -349,7 +364,14 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const apiUrls: Record<string, string> = {};
     for (const [i, api] of apis.entries()) {
       const server = servers[i] as HttpApiServer;
-      server.attach({ api, invoke: (fn, event) => lambda.invoke(fn, event), tokens, accountId, log });
+      server.attach({
+        api,
+        invoke: (fn, event) => lambda.invoke(fn, event),
+        tokens,
+        accountId,
+        log,
+        ...(i === 0 ? { identity: localIdentityProvider(tokens, scopesOf(apis)) } : {}),
+      });
       apiUrls[api.logicalId] = server.url;
     }
     const apiUrl = servers[0]?.url ?? "";

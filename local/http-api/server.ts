@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { authorize, type TokenStore } from "../auth";
 import { corsHeaders, preflight } from "./cors";
 import { buildEvent } from "./event";
+import type { LocalIdentityProvider } from "./identity";
 import { createRouter } from "./match";
 import { type HttpResponse, jsonMessage, toHttpResponse } from "./response";
 import type { ApiSpec } from "./spec";
@@ -19,6 +20,8 @@ export interface HttpApiDeps {
   readonly accountId: string;
   readonly log?: (line: string) => void;
   readonly maxBodyBytes?: number;
+  /** The hosted UI's stand-in, served under `/_local/cognito-idp/` beside the API's routes. */
+  readonly identity?: LocalIdentityProvider;
 }
 
 export interface HttpApiServer {
@@ -98,6 +101,15 @@ async function handle(deps: HttpApiDeps, route: ReturnType<typeof createRouter>,
     "access-control-request-method": req.headers["access-control-request-method"] as string | undefined,
   });
   if (allowed) return { response: { statusCode: 204, headers: {}, body: Buffer.alloc(0) }, extra: allowed };
+
+  const signIn = deps.identity?.handle({
+    method,
+    path: url.split("?")[0] ?? "/",
+    query: new URLSearchParams(url.split("?")[1] ?? ""),
+    body,
+    origin: `http://${req.headers.host ?? "127.0.0.1"}`,
+  });
+  if (signIn) return reply(signIn);
 
   let path = url.split("?")[0] ?? "/";
   if (api.stageName !== "$default") {
