@@ -22,6 +22,9 @@ export function buildApp(app: App): { data: StatefulStack; compute: StatelessSta
     data,
     jwtIssuer: ctx("jwtIssuer"),
     jwtAudience: ctx("jwtAudience")?.split(",").filter(Boolean),
+    oidcClientId: ctx("oidcClientId"),
+    oidcOrigins: ctx("oidcOrigins"),
+    webCallbackUrls: ctx("webCallbackUrls")?.split(",").filter(Boolean),
   });
   acknowledgeStatefulFindings(data);
   acknowledgeStatelessFindings(compute, compute.router);

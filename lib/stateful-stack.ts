@@ -33,6 +33,8 @@ export class StatefulStack extends Stack {
   readonly deploymentSightingsQueue: QueueWithDlq;
   readonly streamCountFailures: sqs.Queue;
   readonly userPool: cognito.UserPool;
+  /** The hosted UI's domain (`https://<prefix>.auth.<region>.amazoncognito.com`). */
+  readonly userPoolDomain: cognito.UserPoolDomain;
   /** App clients whose tokens the API accepts (the JWT authorizer's audience). */
   readonly apiClients: cognito.UserPoolClient[];
   readonly resourceServerId = "hitl";
@@ -138,7 +140,7 @@ export class StatefulStack extends Stack {
       identifier: this.resourceServerId,
       scopes,
     });
-    this.userPool.addDomain("Domain", {
+    this.userPoolDomain = this.userPool.addDomain("Domain", {
       cognitoDomain: { domainPrefix: props.cognitoDomainPrefix ?? `hitl-lab-${this.account}` },
     });
     const oauthScopes = scopes.map((scope) => cognito.OAuthScope.resourceServer(resourceServer, scope));

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { ArnFormat, Duration, Lazy, Stack, type StackProps } from "aws-cdk-lib";
 import { HttpMethod } from "aws-cdk-lib/aws-apigatewayv2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
@@ -18,6 +18,7 @@ import { Reports } from "./constructs/reports";
 import { ReviewStateMachine } from "./constructs/review-state-machine";
 import { RouterStateMachine } from "./constructs/router-state-machine";
 import { WebApp } from "./constructs/web-app";
+import { WebSignIn } from "./constructs/web-sign-in";
 import type { StatefulStack } from "./stateful-stack";
 
 export interface StatelessStackProps extends StackProps {
@@ -25,6 +26,12 @@ export interface StatelessStackProps extends StackProps {
   /** Bearer-token issuer; defaults to the stateful stack's Cognito user pool. */
   readonly jwtIssuer?: string;
   readonly jwtAudience?: string[];
+  /** The pages' client at another issuer (with jwtIssuer); defaults to the first audience. */
+  readonly oidcClientId?: string;
+  /** Origins besides the issuer's that sign-in calls (with jwtIssuer), space-separated. */
+  readonly oidcOrigins?: string;
+  /** More callback URLs of the pages' Cognito client. */
+  readonly webCallbackUrls?: string[];
 }
 
 /** Functions, state machines, the HTTP API and alarms: everything replaceable without data loss. */
@@ -237,11 +244,12 @@ export class StatelessStack extends Stack {
     data.auditTrail.grant(experimentsApi, "dynamodb:Query");
 
     // ── HTTP API ────────────────────────────────────────────────────────────────
+    // The pages' sign-in client needs the API's URL for its callbacks, and the authorizer its id: lazy.
     const audience = props.jwtAudience ?? data.apiClients.map((c) => c.userPoolClientId);
     this.api = new HitlHttpApi(this, "Http", {
       jwtIssuer:
         props.jwtIssuer ?? `https://cognito-idp.${this.region}.amazonaws.com/${data.userPool.userPoolId}`,
-      jwtAudience: audience,
+      jwtAudience: Lazy.list({ produce: () => audience }),
     });
     const reports = new Reports(this, "Reports", {
       experimentsTable: data.experiments,
@@ -282,8 +290,19 @@ export class StatelessStack extends Stack {
     route(HttpMethod.GET, "/v1/experiments/{id}/versions", experimentsApi, ["admin", "analyst"]);
     route(HttpMethod.GET, "/v1/experiments/{id}/report", reports.fn, ["analyst", "admin"]);
 
-    new ReviewerConsole(this, "Console", { api: this.api });
-    new WebApp(this, "App", { api: this.api });
+    const webSignIn = new WebSignIn(this, "WebSignIn", {
+      api: this.api,
+      userPool: data.userPool,
+      domain: data.userPoolDomain,
+      jwtIssuer: props.jwtIssuer,
+      jwtAudience: props.jwtAudience,
+      oidcClientId: props.oidcClientId,
+      oidcOrigins: props.oidcOrigins,
+      extraCallbackUrls: props.webCallbackUrls,
+    });
+    if (webSignIn.client && !props.jwtAudience) audience.push(webSignIn.client.userPoolClientId);
+    new ReviewerConsole(this, "Console", { api: this.api, signIn: webSignIn.environment });
+    new WebApp(this, "App", { api: this.api, signIn: webSignIn.environment });
     new ApiContract(this, "Contract", { api: this.api });
 
     new MetricsPipeline(this, "Metrics", {

@@ -1,5 +1,6 @@
 /** The web app: sign in, then pages chosen by the URL's fragment (`#/experiments`, `#/experiments/ID`). */
 import { ApiError, createApi } from "./api";
+import { createSession, readSignInConfig, type Session } from "./auth";
 import { destroyCharts } from "./charts";
 import { byId } from "./dom";
 import { experimentPage, experimentsList, type View } from "./experiments";
@@ -18,11 +19,29 @@ const ui = {
   who: byId("who"),
   whoName: byId("who-name"),
   signOut: byId<HTMLButtonElement>("sign-out"),
+  provider: byId("provider"),
+  providerSignIn: byId<HTMLButtonElement>("provider-sign-in"),
   view: byId("view"),
 };
 
-let token: string | undefined = sessionStorage.getItem(TOKEN_KEY) ?? undefined;
-const api = createApi(apiBaseOf(location.pathname), () => token);
+/** The roles whose pages this app shows; the identity provider grants what the user may have. */
+const SCOPE = "openid email hitl/analyst hitl/admin";
+
+// A pasted token (scripts, tests) or the signed-in session's.
+let pasted: string | undefined = sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+const signInConfig = readSignInConfig(
+  document.querySelector('meta[name="hitl-sign-in"]')?.getAttribute("content"),
+);
+const session: Session | undefined = signInConfig
+  ? createSession(signInConfig, SCOPE, {
+      location,
+      sessionStorage,
+      replaceUrl: (url) => history.replaceState(null, "", url),
+      navigate: (url) => location.assign(url),
+    })
+  : undefined;
+const currentToken = () => pasted ?? session?.token();
+const api = createApi(apiBaseOf(location.pathname), currentToken);
 
 function showError(message: string): void {
   ui.alert.textContent = message;
@@ -36,6 +55,9 @@ function clearMessages(): void {
 }
 
 function signedIn(value: boolean): void {
+  ui.whoName.textContent = value
+    ? `Signed in as ${session?.token() && !pasted ? (session.name() ?? "you") : "a pasted token"}`
+    : "";
   ui.signIn.hidden = value;
   ui.nav.hidden = !value;
   ui.who.hidden = !value;
@@ -46,8 +68,11 @@ function signedIn(value: boolean): void {
 }
 
 function signOut(message?: string): void {
-  token = undefined;
+  const leaving = session?.token() && !pasted;
+  pasted = undefined;
   sessionStorage.removeItem(TOKEN_KEY);
+  // Also at the identity provider, which comes back to this page.
+  if (leaving && !message) void session?.signOut();
   signedIn(false);
   clearMessages();
   if (message) showError(message);
@@ -64,7 +89,7 @@ function route(): { name: string; load: () => Promise<View> } {
 
 let rendering = 0;
 async function render(): Promise<void> {
-  if (!token) return;
+  if (!currentToken()) return;
   const mine = ++rendering;
   const { name, load } = route();
   for (const a of ui.nav.querySelectorAll("a"))
@@ -91,19 +116,19 @@ async function render(): Promise<void> {
   }
 }
 
-async function signIn(pasted: string): Promise<void> {
+async function signIn(text: string): Promise<void> {
   clearMessages();
-  const candidate = pasted.trim().replace(/^Bearer\s+/i, "");
+  const candidate = text.trim().replace(/^Bearer\s+/i, "");
   if (!candidate) {
     showError("Paste a bearer token first.");
     ui.token.focus();
     return;
   }
-  token = candidate;
+  pasted = candidate;
   try {
     await api.experiments();
   } catch (error) {
-    token = undefined;
+    pasted = undefined;
     const hint =
       error instanceof ApiError && error.status === 403
         ? " The token needs the hitl/analyst or hitl/admin scope."
@@ -123,8 +148,18 @@ ui.signInForm.addEventListener("submit", (event) => {
   void signIn(ui.token.value);
 });
 ui.signOut.addEventListener("click", () => signOut());
+ui.providerSignIn.addEventListener("click", () => void session?.signIn());
 window.addEventListener("hashchange", () => void render());
 
-signedIn(token !== undefined);
-if (token) void render();
-else ui.token.focus();
+async function start(): Promise<void> {
+  ui.provider.hidden = session === undefined;
+  try {
+    await session?.start();
+  } catch (error) {
+    showError(error instanceof Error ? error.message : String(error));
+  }
+  signedIn(currentToken() !== undefined);
+  if (currentToken()) await render();
+  else (session ? ui.providerSignIn : ui.token).focus();
+}
+void start();

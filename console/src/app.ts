@@ -1,5 +1,5 @@
 /** The reviewer console: sign in with a token, pick a queue, claim, read the handoff, decide. */
-
+import { createSession, readSignInConfig, type Session } from "../../app/src/auth";
 import { ApiError, createApi } from "./api";
 import { browser, isTextField, type UiControl, type UiElement } from "./dom";
 import {
@@ -46,6 +46,8 @@ const ui = {
   token: byId<UiControl>("token"),
   who: byId("who"),
   signOut: byId<UiControl>("sign-out"),
+  provider: byId("provider"),
+  providerSignIn: byId<UiControl>("provider-sign-in"),
   queues: byId("queues"),
   queuesTitle: byId("queues-title"),
   refresh: byId<UiControl>("refresh"),
@@ -92,16 +94,25 @@ interface OpenItem {
   countdown: Timer;
 }
 
+/** A pasted token (scripts, tests); otherwise the signed-in session's. */
 let token: string | undefined = browser.sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+const signInSettings = readSignInConfig(
+  doc.querySelector('meta[name="hitl-sign-in"]')?.getAttribute("content"),
+);
+const session: Session | undefined = signInSettings
+  ? createSession(signInSettings, "openid email hitl/reviewer", {
+      location: browser.location,
+      sessionStorage: browser.sessionStorage,
+      replaceUrl: (url) => browser.history.replaceState(null, "", url),
+      navigate: (url) => browser.location.assign(url),
+    })
+  : undefined;
+const currentToken = () => token ?? session?.token();
 let open: OpenItem | undefined;
 let queueTimer: Timer | undefined;
 let busy = false;
 
-const api = createApi(
-  apiBase(browser.location.pathname),
-  () => token,
-  (url, init) => fetch(url, init),
-);
+const api = createApi(apiBase(browser.location.pathname), currentToken, (url, init) => fetch(url, init));
 
 const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : "unknown");
 
@@ -179,8 +190,11 @@ function signOut(message?: string): void {
   const leaving = open;
   closeReview();
   // Best effort: hand the item back now rather than when its lease runs out.
-  if (leaving && token) void api.release(leaving.review.reviewId).catch(() => undefined);
+  if (leaving && currentToken()) void api.release(leaving.review.reviewId).catch(() => undefined);
+  const fromProvider = token === undefined && session?.token() !== undefined;
   token = undefined;
+  // Also at the identity provider (which comes back here), unless the token was refused.
+  if (fromProvider && !message) void session?.signOut();
   browser.sessionStorage.removeItem(TOKEN_KEY);
   if (queueTimer !== undefined) clearInterval(queueTimer);
   queueTimer = undefined;
@@ -260,7 +274,7 @@ async function showScorecard(): Promise<void> {
 }
 
 async function refreshQueues(announce: boolean): Promise<void> {
-  if (!token || open) return;
+  if (!currentToken() || open) return;
   try {
     renderQueues(await api.queues());
     if (announce) say(`Queues refreshed at ${new Date().toLocaleTimeString()}.`);
@@ -409,7 +423,7 @@ function tick(): void {
 
 async function heartbeat(): Promise<void> {
   const current = open;
-  if (!current || !token) return;
+  if (!current || !currentToken()) return;
   try {
     const { leaseUntil } = await api.heartbeat(current.review.reviewId);
     if (open === current) renderLease(leaseUntil, current.review.leaseSeconds);
@@ -460,7 +474,7 @@ function closeReview(): void {
   }
   open = undefined;
   ui.review.hidden = true;
-  if (token) ui.queues.hidden = false;
+  if (currentToken()) ui.queues.hidden = false;
 }
 
 function chosenLabel(item: OpenItem): string | undefined {
@@ -542,6 +556,7 @@ ui.signInForm.addEventListener("submit", (event) => {
   void signIn(ui.token.value);
 });
 ui.signOut.addEventListener("click", () => signOut());
+ui.providerSignIn.addEventListener("click", () => void session?.signIn());
 ui.refresh.addEventListener("click", () => void refreshQueues(true));
 ui.qualityRefresh.addEventListener("click", () => void showScorecard());
 ui.decideForm.addEventListener("submit", (event) => {
@@ -588,9 +603,18 @@ doc.addEventListener("keydown", (event) => {
   }
 });
 
-if (token) {
-  showSignedIn();
-  void refreshQueues(false);
-} else {
-  ui.token.focus();
+async function start(): Promise<void> {
+  ui.provider.hidden = session === undefined;
+  try {
+    await session?.start();
+  } catch (error) {
+    showError(error instanceof Error ? error.message : String(error));
+  }
+  if (currentToken()) {
+    showSignedIn();
+    await refreshQueues(false);
+  } else {
+    (session ? ui.providerSignIn : ui.token).focus();
+  }
 }
+void start();

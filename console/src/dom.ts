@@ -37,6 +37,7 @@ export interface UiControl extends UiElement {
 
 export interface UiDocument {
   getElementById(id: string): UiElement | null;
+  querySelector(selector: string): { getAttribute(name: string): string | null } | null;
   createElement(tag: string): UiElement;
   addEventListener(type: "keydown", listener: (event: UiKeyboardEvent) => void): void;
 }
@@ -45,12 +46,23 @@ export interface UiStorage {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
+  readonly length: number;
+  key(index: number): string | null;
+  clear(): void;
 }
 
 export interface Browser {
   readonly document: UiDocument;
   readonly sessionStorage: UiStorage;
-  readonly location: { readonly pathname: string };
+  readonly location: {
+    readonly pathname: string;
+    readonly href: string;
+    readonly origin: string;
+    readonly search: string;
+    readonly hash: string;
+    assign(url: string): void;
+  };
+  readonly history: { replaceState(data: unknown, unused: string, url: string): void };
 }
 
 export const browser = globalThis as unknown as Browser;

@@ -1,9 +1,12 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { CONSOLE_PAGE } from "#console-page";
 import { edge } from "../shared/edge";
+import { signInConfig, signInOrigins, withSignIn } from "../shared/sign-in";
 import { consoleHeaders } from "./headers";
 
-const headers = consoleHeaders(CONSOLE_PAGE);
+const signIn = signInConfig();
+const headers = consoleHeaders(CONSOLE_PAGE, signInOrigins(signIn));
+const html = withSignIn(CONSOLE_PAGE.html, signIn);
 
 /**
  * GET /console: the reviewer console, one self-contained page. Public, because the page holds no
@@ -13,7 +16,7 @@ export const handler = edge(
   async (): Promise<APIGatewayProxyStructuredResultV2> => ({
     statusCode: 200,
     headers,
-    body: CONSOLE_PAGE.html,
+    body: html,
   }),
   { correlation: () => undefined },
 );

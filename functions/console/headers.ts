@@ -1,11 +1,15 @@
 /** Response headers of the console page: it may run only its own inline script and style, and talk only to this origin. */
-export function consoleHeaders(page: { scriptHash: string; styleHash: string }): Record<string, string> {
+export function consoleHeaders(
+  page: { scriptHash: string; styleHash: string },
+  /** The identity provider's origins (discovery and token endpoint), when it is not this one. */
+  signInOrigins: readonly string[] = [],
+): Record<string, string> {
   const policy = [
     "default-src 'none'",
     `script-src '${page.scriptHash}'`,
     `style-src '${page.styleHash}'`,
-    // The reviewer API lives on the same origin as the page.
-    "connect-src 'self'",
+    // The reviewer API lives on the same origin as the page; sign-in talks to the identity provider too.
+    ["connect-src 'self'", ...signInOrigins].join(" "),
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",

@@ -9,6 +9,8 @@ import type { HitlHttpApi } from "./http-api";
 
 export interface ReviewerConsoleProps {
   readonly api: HitlHttpApi;
+  /** Where the page sends people to sign in (OIDC_ISSUER, OIDC_CLIENT_ID, …: functions/shared/sign-in.ts). */
+  readonly signIn?: Record<string, string>;
 }
 
 /**
@@ -30,6 +32,7 @@ export class ReviewerConsole extends Construct {
       aliases,
       entry: "console",
       description: "Serves the reviewer console page (GET /console)",
+      environment: props.signIn,
       timeout: Duration.seconds(3),
       memorySize: 128,
     }).fn;

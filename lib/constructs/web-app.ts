@@ -9,6 +9,8 @@ import type { HitlHttpApi } from "./http-api";
 
 export interface WebAppProps {
   readonly api: HitlHttpApi;
+  /** Where the page sends people to sign in (OIDC_ISSUER, OIDC_CLIENT_ID, …: functions/shared/sign-in.ts). */
+  readonly signIn?: Record<string, string>;
 }
 
 /**
@@ -29,6 +31,7 @@ export class WebApp extends Construct {
       aliases,
       entry: "app",
       description: "Serves the web app page (GET /app)",
+      environment: props.signIn,
       timeout: Duration.seconds(3),
       memorySize: 128,
     }).fn;

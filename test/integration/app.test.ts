@@ -139,6 +139,34 @@ describe("the web app in a browser", () => {
     await page.close();
   });
 
+  it("signs a person in through the local sign-in page (code + PKCE) as a chosen role and identity, and out again", async () => {
+    // Arrange
+    const page = await browser.newPage();
+    const seen = problems(page);
+    await page.goto(`${cloud.apiUrl}/app#/experiments`);
+
+    // Act
+    await page.getByRole("button", { name: "Go to the sign-in page" }).click();
+    await page.getByRole("heading", { name: "Local sign-in" }).waitFor();
+    await page.getByRole("radio", { name: "analyst" }).check();
+    await page.getByLabel("Identity").fill("analyst-7");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Experiments" }).waitFor();
+    const who = await page.locator("#who-name").textContent();
+    const address = page.url();
+    const stored = await page.evaluate("Object.keys(sessionStorage).some((k) => k.startsWith('oidc.user:'))");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Go to the sign-in page" }).waitFor();
+
+    // Assert
+    expect(who).toBe("Signed in as analyst-7");
+    expect(address).toBe(`${cloud.apiUrl}/app#/experiments`);
+    expect(stored).toBe(true);
+    expect(await page.evaluate("Object.keys(sessionStorage).some((k) => k.startsWith('oidc.user:'))")).toBe(false);
+    expect(seen).toEqual([]);
+    await page.close();
+  });
+
   it("refuses a reviewer's token with the API's reason and keeps nothing", async () => {
     // Arrange
     const page = await browser.newPage();

@@ -200,6 +200,35 @@ describe("the reviewer console in a browser", () => {
     await page.close();
   });
 
+  it("signs a reviewer in through the local sign-in page as the identity they pick, whose verdicts carry that name", async () => {
+    // Arrange
+    const queue = uid("console-sign-in");
+    const experimentId = await createExperiment({}, queue);
+    const held = await holdItem(experimentId, { amount: 77 });
+    const page = await browser.newPage();
+    await page.goto(`${cloud.apiUrl}/console`);
+
+    // Act
+    await page.getByRole("button", { name: "Go to the sign-in page" }).click();
+    await page.getByRole("radio", { name: "reviewer" }).check();
+    await page.getByLabel("Identity").fill("reviewer-picked");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: `Claim next item from ${queue}` }).click();
+    await page.getByRole("heading", { name: `Review ${held.reviewId}` }).waitFor();
+    await page.keyboard.press("1");
+    await page.keyboard.press("Control+Enter");
+    const answer = await answerOf(page);
+
+    // Assert
+    expect(answer).toBe(`Verdict “approve” recorded for ${held.reviewId}.`);
+    expect(page.url()).toBe(`${cloud.apiUrl}/console`);
+    const review = await call<ReviewAnswer>("GET", `/v1/reviews/${held.reviewId}`, { role: "admin" });
+    expect(review.body.review?.verdicts).toEqual([
+      expect.objectContaining({ reviewer: "reviewer-picked", label: "approve" }),
+    ]);
+    await page.close();
+  });
+
   it("shows the API's reason when a pasted token is refused and keeps nothing", async () => {
     // Arrange
     const page = await browser.newPage();
