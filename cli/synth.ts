@@ -4,7 +4,18 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const SOURCES = ["bin", "lib", "functions", "core", "adapters", "console", "cdk.json", "package-lock.json"];
+const SOURCES = [
+  "bin",
+  "lib",
+  "functions",
+  "core",
+  "adapters",
+  "console",
+  "app",
+  "cli",
+  "cdk.json",
+  "package-lock.json",
+];
 
 function newestMtime(entry: string): number {
   if (!existsSync(entry)) return 0;
