@@ -1,7 +1,9 @@
 /** The documented HTTP API on the page's own origin, called with the signed-in user's token. */
 import { apiErrorMessage } from "../../console/src/logic";
+import type { QueueStat } from "../../console/src/types";
 import type { ExperimentHistory } from "../../core/experiments/history";
 import type { Experiment } from "../../core/experiments/schema";
+import type { FeedbackRecord } from "../../core/feedback/record";
 import type { ExperimentReport } from "../../core/report/types";
 
 export class ApiError extends Error {
@@ -21,11 +23,24 @@ export interface Api {
   experiment(id: string): Promise<Experiment>;
   report(id: string): Promise<ExperimentReport>;
   history(id: string): Promise<ExperimentHistory>;
+  queues(): Promise<QueueStat[]>;
+  createExperiment(config: unknown): Promise<Experiment>;
+  saveExperiment(id: string, config: unknown): Promise<Experiment>;
+  /** One page of the corrections export (JSON Lines) and the cursor of the next, if any. */
+  feedbackPage(cursor?: string): Promise<{ records: FeedbackRecord[]; next?: string }>;
 }
 
 /** `base` is the path the API lives under (`/` on the $default stage). */
 export function createApi(base: string, token: () => string | undefined): Api {
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const { text } = await send(method, path, body);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  async function send(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ text: string; headers: Headers }> {
     const bearer = token();
     if (!bearer) throw new ApiError(401, "sign in first");
     let answer: Response;
@@ -56,7 +71,7 @@ export function createApi(base: string, token: () => string | undefined): Api {
         Array.isArray(details) ? details : [],
       );
     }
-    return parsed as T;
+    return { text, headers: answer.headers };
   }
   const id = (value: string) => encodeURIComponent(value);
   return {
@@ -65,5 +80,18 @@ export function createApi(base: string, token: () => string | undefined): Api {
     experiment: (value) => request("GET", `v1/experiments/${id(value)}`),
     report: (value) => request("GET", `v1/experiments/${id(value)}/report`),
     history: (value) => request("GET", `v1/experiments/${id(value)}/versions`),
+    createExperiment: (config) => request("POST", "v1/experiments", config),
+    saveExperiment: (value, config) => request("PUT", `v1/experiments/${id(value)}`, config),
+    queues: async () => (await request<{ queues: QueueStat[] }>("GET", "v1/queues")).queues,
+    feedbackPage: async (cursor) => {
+      const query = new URLSearchParams({ limit: "1000", ...(cursor ? { cursor } : {}) });
+      const { text, headers } = await send("GET", `v1/feedback?${query}`);
+      const records = text
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as FeedbackRecord);
+      const next = headers.get("x-next-cursor") ?? undefined;
+      return next ? { records, next } : { records };
+    },
   };
 }

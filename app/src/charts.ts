@@ -199,3 +199,83 @@ export const costOverTime = (canvas: HTMLCanvasElement, series: Series) =>
   lines(canvas, series, "costPerDecision", {
     title: { display: true, text: `US$ per decision by ${series.grain}` },
   });
+
+/** Cost per decision by UTC day: one stacked bar per arm and day, split into model, human, infrastructure. */
+export function dailyCostByComponent(canvas: HTMLCanvasElement, report: ExperimentReport): Chart<"bar"> {
+  const days = [...new Set(report.daily.map((d) => d.day))].sort();
+  const arms = report.arms.map((a) => a.arm);
+  const datasets = arms.flatMap((arm) =>
+    (["model", "human", "infrastructure"] as const).map(
+      (component): ChartDataset<"bar", (number | null)[]> => ({
+        label: `${arm} ${component}`,
+        data: days.map(
+          (day) =>
+            report.daily.find((d) => d.day === day && d.arm === arm)?.cost.perDecision[component] ?? null,
+        ),
+        backgroundColor: COMPONENTS[component],
+        borderColor: "#fff",
+        borderWidth: 1,
+        stack: arm,
+      }),
+    ),
+  );
+  return draw(canvas, {
+    type: "bar",
+    data: { labels: days, datasets },
+    options: {
+      scales: {
+        x: { stacked: true },
+        y: { stacked: true, title: { display: true, text: "US$ per decision" } },
+      },
+    },
+  });
+}
+
+/** Waiting items per queue, stacked: within the SLA, near it (last 20%), past it. */
+export function queueDepths(
+  canvas: HTMLCanvasElement,
+  stats: { queue: string; depth: number; nearSla: number; pastSla: number }[],
+): Chart<"bar"> {
+  const part = (label: string, pick: (s: (typeof stats)[number]) => number, backgroundColor: string) => ({
+    label,
+    data: stats.map(pick),
+    backgroundColor,
+    stack: "depth",
+  });
+  return draw(canvas, {
+    type: "bar",
+    data: {
+      labels: stats.map((s) => s.queue),
+      datasets: [
+        part("within SLA", (s) => Math.max(0, s.depth - s.nearSla - s.pastSla), "#009e73"),
+        part("near SLA", (s) => s.nearSla, "#e69f00"),
+        part("past SLA", (s) => s.pastSla, "#d55e00"),
+      ],
+    },
+    options: {
+      indexAxis: "y",
+      scales: { x: { stacked: true, title: { display: true, text: "waiting items" } }, y: { stacked: true } },
+    },
+  });
+}
+
+/** Share of each day's corrections acknowledged at each stage. */
+export function closureOverTime(
+  canvas: HTMLCanvasElement,
+  days: { key: string; stages: Record<string, { rate: number | null }> }[],
+): Chart<"line"> {
+  const stages = ["training", "evaluation", "deployed"];
+  return draw(canvas, {
+    type: "line",
+    data: {
+      labels: days.map((d) => d.key),
+      datasets: stages.map((stage, i) => ({
+        label: stage,
+        data: days.map((d) => d.stages[stage]?.rate ?? null),
+        borderColor: color(i),
+        backgroundColor: color(i),
+      })),
+    },
+    options: { scales: { y: { min: 0, max: 1, ...percentAxis("closure rate") } } },
+  });
+}

@@ -53,7 +53,8 @@ export function table(
     h("thead", {}, head),
     h("tbody", {}, ...body),
   );
-  return h("div", { class: "scroll" }, element);
+  // A wide table scrolls sideways: the region takes focus so keyboard users can scroll it too.
+  return h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": caption }, element);
 }
 
 /** A chart's canvas: an image with a text label, and its numbers in the table `tableId` describes. */

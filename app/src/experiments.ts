@@ -19,7 +19,7 @@ import {
 
 const badge = (status: string) => h("span", { class: `badge ${status}` }, status);
 const link = (id: string) => h("a", { href: `#/experiments/${encodeURIComponent(id)}` }, id);
-const when = (iso: string) => new Date(iso).toLocaleString("en-GB", { timeZone: "UTC" }) + " UTC";
+const when = (iso: string) => `${new Date(iso).toLocaleString("en-GB", { timeZone: "UTC" })} UTC`;
 
 /** A page: its element, and what to do once it is in the document (draw its charts). */
 export interface View {
@@ -50,6 +50,7 @@ export async function experimentsList(api: Api): Promise<View> {
     "section",
     { class: "card", "aria-labelledby": "page-title" },
     h("h2", { id: "page-title", tabindex: "-1" }, "Experiments"),
+    h("p", {}, h("a", { href: "#/edit", id: "new-experiment" }, "New experiment")),
     experiments.length === 0
       ? h("p", {}, "No experiments yet.")
       : table(
@@ -289,6 +290,15 @@ export async function experimentPage(api: Api, id: string): Promise<View> {
           (report.period.from
             ? `data ${report.period.from}:00 to ${report.period.to}:59 UTC`
             : "no data yet"),
+      ),
+      h(
+        "p",
+        {},
+        h(
+          "a",
+          { href: `#/edit/${encodeURIComponent(report.experimentId)}`, id: "change-experiment" },
+          "Change this experiment",
+        ),
       ),
       h("p", { class: "headline", id: "headline" }, report.recommendation.headline),
       h("ul", { id: "reasons" }, ...report.recommendation.reasons.map((r) => h("li", {}, r))),

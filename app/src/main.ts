@@ -3,8 +3,12 @@ import { ApiError, createApi } from "./api";
 import { createSession, readSignInConfig, type Session } from "./auth";
 import { destroyCharts } from "./charts";
 import { byId } from "./dom";
+import { editorPage } from "./editor";
 import { experimentPage, experimentsList, type View } from "./experiments";
+import { financePage } from "./finance";
 import { apiBaseOf } from "./logic";
+import { mlPage } from "./ml";
+import { queuesPage } from "./queues";
 
 // sessionStorage, not localStorage: the token dies with the tab and is never shared across tabs.
 const TOKEN_KEY = "hitl.app.token";
@@ -25,7 +29,7 @@ const ui = {
 };
 
 /** The roles whose pages this app shows; the identity provider grants what the user may have. */
-const SCOPE = "openid email hitl/analyst hitl/admin";
+const SCOPE = "openid email hitl/analyst hitl/admin hitl/ml";
 
 // A pasted token (scripts, tests) or the signed-in session's.
 let pasted: string | undefined = sessionStorage.getItem(TOKEN_KEY) ?? undefined;
@@ -84,6 +88,10 @@ function route(): { name: string; load: () => Promise<View> } {
   const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
   if (parts[0] === "experiments" && parts[1])
     return { name: "experiments", load: () => experimentPage(api, parts[1] ?? "") };
+  if (parts[0] === "edit") return { name: "experiments", load: () => editorPage(api, parts[1] || undefined) };
+  if (parts[0] === "ml") return { name: "ml", load: () => mlPage(api) };
+  if (parts[0] === "queues") return { name: "queues", load: () => queuesPage(api) };
+  if (parts[0] === "finance") return { name: "finance", load: () => financePage(api, parts[1] || undefined) };
   return { name: "experiments", load: () => experimentsList(api) };
 }
 
@@ -92,9 +100,10 @@ async function render(): Promise<void> {
   if (!currentToken()) return;
   const mine = ++rendering;
   const { name, load } = route();
-  for (const a of ui.nav.querySelectorAll("a"))
-    a.toggleAttribute("aria-current", a.getAttribute("href") === `#/${name}`) &&
-      a.setAttribute("aria-current", "page");
+  for (const a of ui.nav.querySelectorAll("a")) {
+    if (a.getAttribute("href") === `#/${name}`) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
   clearMessages();
   ui.status.textContent = "Loading…";
   try {
@@ -126,12 +135,19 @@ async function signIn(text: string): Promise<void> {
   }
   pasted = candidate;
   try {
-    await api.experiments();
+    // Analysts and admins read experiments; the ML team reads the corrections export.
+    await api.experiments().catch(async (error: unknown) => {
+      if (!(error instanceof ApiError && error.status === 403)) throw error;
+      await api.feedbackPage().catch(() => {
+        throw error;
+      });
+      location.hash = "#/ml";
+    });
   } catch (error) {
     pasted = undefined;
     const hint =
       error instanceof ApiError && error.status === 403
-        ? " The token needs the hitl/analyst or hitl/admin scope."
+        ? " The token needs the hitl/analyst, hitl/admin or hitl/ml scope."
         : "";
     showError(`Could not sign in: ${error instanceof Error ? error.message : String(error)}.${hint}`);
     ui.token.focus();
