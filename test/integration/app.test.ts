@@ -323,7 +323,8 @@ describe("the web app in a browser", () => {
     expect(acks).toEqual(["training", `${model}-next`, "1"]);
     const exported = lines.map((line) => JSON.parse(line) as { feedbackId: string });
     expect(exported.filter((r) => r.feedbackId === feedbackId)).toHaveLength(1);
-    expect(seen).toEqual([]);
+    // Signing in tries the experiments first, which an ml token may not read: the browser logs that 403.
+    expect(seen).toEqual(["Failed to load resource: the server responded with a status of 403 (Forbidden)"]);
     await page.close();
   }, 120_000);
 
