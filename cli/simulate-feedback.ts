@@ -1,6 +1,6 @@
 import { type DemoDecision, demoVerdict, feedbackDemoTraffic } from "../core/simulation/feedback-demos";
 import { seededRandom } from "../core/simulation/random";
-import { type ApiClient, ApiError } from "./api-client";
+import { type ApiClient, HitlApiError } from "./api-client";
 
 export interface FeedbackDemoStats {
   sent: number;
@@ -59,7 +59,7 @@ export async function driveFeedbackDemos(
       }
     } catch (error) {
       stats.errors += 1;
-      stats.lastError = error instanceof ApiError ? error.message : String(error);
+      stats.lastError = error instanceof HitlApiError ? error.message : String(error);
     }
     await sleep(d.gapSeconds * 1000, options.signal);
   }
@@ -91,7 +91,7 @@ export async function simulateFeedbackReviewer(
         stats.reviewed += 1;
       } catch (error) {
         if (options.signal.aborted) return;
-        stats.lastError = error instanceof ApiError ? error.message : String(error);
+        stats.lastError = error instanceof HitlApiError ? error.message : String(error);
       }
     }
     if (!worked) await sleep(1000, options.signal);

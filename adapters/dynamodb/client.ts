@@ -12,21 +12,26 @@ let client: DynamoDBDocumentClient | undefined;
  * shortest form is stored exactly and reads back as the same double. Inputs are checked against
  * DynamoDB's range first (core/storage/dynamodb-limits.ts).
  */
-export const NUMBER_OPTIONS = {
+// A fresh object per client: lib-dynamodb writes its own defaults into the options it is given
+// (convertWithoutMapWrapper: true on the first command), which would change a shared unmarshall.
+export const numberOptions = () => ({
   marshallOptions: {
     removeUndefinedValues: true,
     convertClassInstanceToMap: false,
     allowImpreciseNumbers: true,
   },
-  unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },
-} as const;
+  unmarshallOptions: { wrapNumbers: readNumber },
+});
+
+/** A stored number as the double it was written from. */
+export const readNumber = (value: string): number => Number(value);
 
 /**
  * One document client per process, reused across invocations. The endpoint comes from the SDK's
  * standard AWS_ENDPOINT_URL_DYNAMODB, so the same code runs on AWS, the local cloud or LocalStack.
  */
 export function documentClient(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(countOperations(traced(new DynamoDBClient({}))), NUMBER_OPTIONS);
+  client ??= DynamoDBDocumentClient.from(countOperations(traced(new DynamoDBClient({}))), numberOptions());
   return client;
 }
 

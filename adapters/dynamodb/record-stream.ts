@@ -4,7 +4,7 @@ import type { DecisionWithGroundTruth } from "../../core/feedback/ports";
 import { type CountedRecord, eventDelta } from "../../core/metrics/implied";
 import type { StreamRecord } from "../../core/metrics/stream-batches";
 import { isSequenceNumber } from "../../core/metrics/stream-position";
-import { NUMBER_OPTIONS } from "./client";
+import { readNumber } from "./client";
 import { SK as DECISION_SK, fromItem as decisionFromItem } from "./decision-store";
 import { FEEDBACK_SK, feedbackFromItem } from "./feedback-store";
 import { fromReviewItem, REVIEW_SK } from "./review-store";
@@ -82,7 +82,7 @@ function read(image: Record<string, AttributeValue> | undefined): {
   if (!image) return {};
   const key = image.pk?.S;
   try {
-    const counted = countedRecordOf(unmarshall(image, NUMBER_OPTIONS.unmarshallOptions));
+    const counted = countedRecordOf(unmarshall(image, { wrapNumbers: readNumber }));
     return { ...(counted ? { counted } : {}), ...(key ? { key } : {}) };
   } catch (error) {
     return {

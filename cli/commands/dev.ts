@@ -6,6 +6,7 @@ import { experimentQueues } from "../../core/review/queues";
 import { agentApprovalExperiment, generatedTextExperiment } from "../../core/simulation/feedback-demos";
 import { demoExperiment } from "../../core/simulation/model";
 import { DEFAULT_PORTS, type LocalCloud, onShutdown, startLocalCloud } from "../../local/cloud";
+import { ApiClient } from "../api-client";
 import { DATA_DIR_ENV } from "../dev-config";
 import {
   type EndpointOptions,
@@ -154,10 +155,12 @@ export function registerDev(program: Command): void {
         : [];
       for (const demo of feedbackDemos) {
         try {
-          await admin.post("/v1/experiments", demo);
+          const checked = parseExperiment(demo);
+          if (!checked.ok) throw new Error(`the feedback demo is invalid: ${JSON.stringify(checked.errors)}`);
+          await admin.experiments.create(checked.value);
           log(`seeded the feedback demo "${demo.id}" (${demo.feedback.map((f) => f.type).join(", ")})`);
         } catch (error) {
-          if (!(error instanceof ApiError && error.status === 409)) throw error;
+          if (!(error instanceof HitlApiError && error.code === "experiment_exists")) throw error;
           log(`feedback demo "${demo.id}" already exists (kept from the last run)`);
         }
       }

@@ -38,7 +38,7 @@ export function renderTyped(container: UiElement, review: Review, state: TypedSt
   for (const entry of typedEntries(review)) {
     if (entry.type === "correction") {
       const editor = h("textarea", { id: "correction-output", rows: "8", spellcheck: "true" }) as UiControl;
-      editor.value = editorText(prediction.output);
+      editor.value = editorText(prediction?.output);
       editor.addEventListener("input", () => {
         state.correction = editor.value;
       });
@@ -80,7 +80,7 @@ export function renderTyped(container: UiElement, review: Review, state: TypedSt
     } else if (entry.type === "pairwise") {
       const [a, b] = review.positions ?? [];
       const output = (source: string | undefined) =>
-        editorText(prediction.candidates?.find((c) => c.source === source)?.output ?? "");
+        editorText(prediction?.candidates?.find((c) => c.source === source)?.output ?? "");
       const pick = (choice: "A" | "B" | "equal") => () => {
         state.pairwise = choice;
       };
@@ -108,7 +108,7 @@ export function renderTyped(container: UiElement, review: Review, state: TypedSt
       );
     } else if (entry.type === "approval") {
       const args = h("textarea", { id: "approval-arguments", rows: "6", spellcheck: "false" }) as UiControl;
-      args.value = editorText(prediction.action?.arguments ?? {});
+      args.value = editorText(prediction?.action?.arguments ?? {});
       args.addEventListener("input", () => {
         state.arguments = args.value;
       });
@@ -119,7 +119,7 @@ export function renderTyped(container: UiElement, review: Review, state: TypedSt
         h(
           "fieldset",
           { class: "typed approval" },
-          h("legend", {}, `Proposed tool call: ${prediction.action?.tool ?? "(none)"}`),
+          h("legend", {}, `Proposed tool call: ${prediction?.action?.tool ?? "(none)"}`),
           h("label", { for: "approval-arguments" }, "Arguments (JSON): edit them to approve an edited call"),
           args,
           h(

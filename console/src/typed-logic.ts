@@ -93,7 +93,7 @@ export function typedVerdict(
   const prediction = review.context.prediction;
   for (const entry of typedEntries(review)) {
     if (entry.type === "correction") {
-      const original = editorText(prediction.output);
+      const original = editorText(prediction?.output);
       const text = state.correction ?? original;
       if (text === original) body.correction = { accepted: true };
       else if (entry.format === "json") {
@@ -114,7 +114,7 @@ export function typedVerdict(
         return { ok: false, message: "Pick A, B or equal before deciding (keys a, b, e)." };
       body.pairwise = { choice: state.pairwise };
     } else if (entry.type === "approval") {
-      const proposed = editorText(prediction.action?.arguments ?? {});
+      const proposed = editorText(prediction?.action?.arguments ?? {});
       const text = state.arguments ?? proposed;
       const action = state.approval ?? (text !== proposed ? "edit" : undefined);
       if (!action)

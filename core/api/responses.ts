@@ -42,6 +42,10 @@ export const DecisionViewSchema = z
     enrolled: z.boolean(),
     route: z.enum(["auto", "human"]),
     audit: z.boolean(),
+    auditInclusionProbability: z
+      .number()
+      .optional()
+      .meta({ description: "an uncertainty-weighted audit policy's probability of auditing it" }),
     reason: z.string(),
     status: z.enum(DECISION_STATUSES),
     queue: z.string().optional(),

@@ -10,9 +10,12 @@ import { ExperimentInputSchema } from "../experiments/schema";
 import { AckSchema } from "../feedback/acknowledge";
 import { GroundTruthSchema } from "../feedback/ground-truth";
 import { EXPORT_FORMATS } from "../feedback/types/export-formats";
+import { SignalInputSchema } from "../feedback/types/signals";
 import { ReportQuerySchema } from "../report/get-report";
 import { ClaimQuerySchema } from "../review/claim-query";
 import { VerdictSchema } from "../review/verdict";
+import { ScorecardQuerySchema } from "../reviewers/scorecard-query";
+import { StandingChangeSchema } from "../reviewers/standing";
 import type { Role } from "../roles";
 import type { ApiErrorCode } from "./errors";
 import {
@@ -182,7 +185,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       described("ReviewHandoff", "the item's context handoff, or `{ review: null, message }` when empty"),
       "The claimed item",
     ),
-    errors: ["not_found", "queue_forbidden"],
+    errors: ["not_found", "queue_forbidden", "reviewer_paused"],
     idempotent: false,
   },
   {
@@ -322,6 +325,92 @@ export const API_ROUTES: readonly ApiRoute[] = [
     success: ok(described("Report", "the report's JSON contract is docs/report.md"), "The report"),
     errors: ["not_found"],
     idempotent: true,
+  },
+  {
+    method: "post",
+    path: "/v1/decisions/{id}/signals",
+    operationId: "sendSignal",
+    summary: "What the product's users did with a settled outcome (an implicit signal), once per `signalId`",
+    tag: "feedback",
+    roles: ["producer"],
+    body: { schema: SignalInputSchema, required: true },
+    success: ok(described("SignalResult", "the decision id, the stored signal and `replayed`"), "Recorded"),
+    errors: ["not_found", "signal_exists", "decision_not_settled", "too_many_signals"],
+    idempotent: true,
+  },
+  {
+    method: "post",
+    path: "/v1/queues/{queue}/gold",
+    operationId: "addGold",
+    summary: "Upload known-answer (gold) items for a queue as JSON Lines; all or nothing",
+    tag: "reviewers",
+    roles: ["admin"],
+    body: { schema: z.string().meta({ description: "JSON Lines: docs/review.md" }), required: true },
+    query: z.strictObject({
+      experimentId: z
+        .string()
+        .optional()
+        .meta({ description: "the experiment whose labels check the items" }),
+      dryRun: z
+        .enum(["true", "1", "false", "0"])
+        .optional()
+        .meta({ description: "check only, store nothing" }),
+    }),
+    success: {
+      status: 201,
+      schema: described("GoldUpload", "how many items were stored (200 with `checked` for a dry run)"),
+      description: "Stored",
+    },
+    errors: ["not_found", "experiment_required", "validation_failed"],
+    idempotent: true,
+  },
+  {
+    method: "get",
+    path: "/v1/reviewers",
+    operationId: "listScorecards",
+    summary: "Every reviewer's scorecard per queue over a period",
+    tag: "reviewers",
+    roles: ["admin"],
+    query: ScorecardQuerySchema,
+    success: ok(described("Scorecards", "per reviewer and queue: docs/review.md"), "The scorecards"),
+    errors: [],
+    idempotent: true,
+  },
+  {
+    method: "get",
+    path: "/v1/reviewers/me",
+    operationId: "myScorecard",
+    summary: "The caller's own scorecard per queue",
+    tag: "reviewers",
+    roles: ["reviewer", "admin"],
+    query: ScorecardQuerySchema,
+    success: ok(described("OwnScorecard", "per queue: docs/review.md"), "The scorecard"),
+    errors: ["forbidden"],
+    idempotent: true,
+  },
+  {
+    method: "post",
+    path: "/v1/reviewers/{reviewer}/pause",
+    operationId: "pauseReviewer",
+    summary: "Pause a reviewer for a queue (audit-trailed)",
+    tag: "reviewers",
+    roles: ["admin"],
+    body: { schema: StandingChangeSchema, required: true },
+    success: ok(described("Standing", "the reviewer's new standing in the queue"), "Paused"),
+    errors: [],
+    idempotent: false,
+  },
+  {
+    method: "post",
+    path: "/v1/reviewers/{reviewer}/reinstate",
+    operationId: "reinstateReviewer",
+    summary: "Reinstate a paused reviewer for a queue; starts a new evaluation (audit-trailed)",
+    tag: "reviewers",
+    roles: ["admin"],
+    body: { schema: StandingChangeSchema, required: true },
+    success: ok(described("Reinstated", "the reviewer's new standing in the queue"), "Reinstated"),
+    errors: [],
+    idempotent: false,
   },
   {
     method: "get",

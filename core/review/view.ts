@@ -36,7 +36,10 @@ export function reviewerView(
     ordered: experiment?.orderedLabels ?? false,
     seed: experiment?.hashSeed ?? item.experimentId,
   });
-  if (showsPrediction(item, experiment)) return { review: item, labelOrder };
+  // Typed feedback (corrections, rubrics, pairwise, approvals) judges the model's output itself,
+  // so those items always show it; hiding applies to label verdicts.
+  const judgesOutput = (item.feedback ?? []).some((f) => f.type !== "label");
+  if (judgesOutput || showsPrediction(item, experiment)) return { review: item, labelOrder };
   const { prediction: _hidden, ...context } = item.context;
   return { review: { ...item, context, predictionHidden: true }, labelOrder };
 }

@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NUMBER_OPTIONS } from "../../../adapters/dynamodb/client";
+import { numberOptions } from "../../../adapters/dynamodb/client";
 import { checkStorable, DYNAMODB_LIMITS } from "../../../core/storage/dynamodb-limits";
 import { createTable, type LocalDynamo, startLocalDynamo } from "./local-tables";
 
@@ -16,7 +16,7 @@ let n = 0;
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
-  db = DynamoDBDocumentClient.from(dynamo.client, NUMBER_OPTIONS);
+  db = DynamoDBDocumentClient.from(dynamo.client, numberOptions());
   table = await createTable(dynamo.client, "storable-values");
 });
 afterAll(async () => {
