@@ -1,11 +1,11 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { APP_PAGE } from "#app-page";
 import { edge } from "../shared/edge";
+import { pageHeaders } from "../shared/page-headers";
 import { signInConfig, signInOrigins, withSignIn } from "../shared/sign-in";
-import { appHeaders } from "./headers";
 
 const signIn = signInConfig();
-const headers = appHeaders(APP_PAGE, signInOrigins(signIn));
+const headers = pageHeaders(APP_PAGE, signInOrigins(signIn));
 const html = withSignIn(APP_PAGE.html, signIn);
 
 /**

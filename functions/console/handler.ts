@@ -1,11 +1,11 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { CONSOLE_PAGE } from "#console-page";
 import { edge } from "../shared/edge";
+import { pageHeaders } from "../shared/page-headers";
 import { signInConfig, signInOrigins, withSignIn } from "../shared/sign-in";
-import { consoleHeaders } from "./headers";
 
 const signIn = signInConfig();
-const headers = consoleHeaders(CONSOLE_PAGE, signInOrigins(signIn));
+const headers = pageHeaders(CONSOLE_PAGE, signInOrigins(signIn));
 const html = withSignIn(CONSOLE_PAGE.html, signIn);
 
 /**

@@ -1,5 +1,5 @@
-/** Response headers of the console page: it may run only its own inline script and style, and talk only to this origin. */
-export function consoleHeaders(
+/** Response headers of a self-contained page (the console, the app): it may run only its own inline script and style, and talk only to this origin. */
+export function pageHeaders(
   page: { scriptHash: string; styleHash: string },
   /** The identity provider's origins (discovery and token endpoint), when it is not this one. */
   signInOrigins: readonly string[] = [],
@@ -8,7 +8,7 @@ export function consoleHeaders(
     "default-src 'none'",
     `script-src '${page.scriptHash}'`,
     `style-src '${page.styleHash}'`,
-    // The reviewer API lives on the same origin as the page; sign-in talks to the identity provider too.
+    // The API lives on the same origin as the page; sign-in talks to the identity provider too.
     ["connect-src 'self'", ...signInOrigins].join(" "),
     "base-uri 'none'",
     "form-action 'none'",
@@ -20,7 +20,7 @@ export function consoleHeaders(
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
-    // Revalidate on every load, so a deploy reaches every open console at its next reload.
+    // Revalidate on every load, so a deploy reaches every open page at its next reload.
     "cache-control": "no-cache",
   };
 }
