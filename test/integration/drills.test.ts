@@ -450,8 +450,15 @@ async function run(name: string, drill: Drill, afterWrite: number): Promise<RunR
   const subject = await newSubject(name, drill);
   await drill.prepare(subject);
   const id = await faults.arm({ fn: drill.fn, afterWrite, match: drill.match(subject) });
-  await drill.step(subject);
-  await drill.finish(subject);
+  try {
+    await drill.step(subject);
+    await drill.finish(subject);
+  } catch (error) {
+    // Name the life that failed and what its records say, so a rare one can be replayed with HITL_FAULT.
+    const life = afterWrite === PROBE ? "the probe" : `the crash after write ${afterWrite}`;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${name}, ${life}: ${reason}\n${await history(subject)}`);
+  }
   if (afterWrite === PROBE) {
     const writes = await faults.writesSeen(id, PATIENCE_MS);
     // Done: a redelivered copy of its message must not take the plan of a later run's batch.
