@@ -31,7 +31,7 @@ export const CRASH_RETRY: sfn.RetryProps = {
  *     │ States.Timeout           ▲
  *     ▼                          │
  *   Escalate ──next tier─────────┘ (via Hold)   ──last tier──▶ Fallback ──(keep holding)──▶ Hold
- *     │ States.HeartbeatTimeout: LeaseExpired ──▶ Hold (same deadline)
+ *     │ States.HeartbeatTimeout: LeaseExpired ──▶ Hold (same deadline), or as Escalate at the deadline
  *
  * The task token goes to the intake queue and from there into the reviews table; it never leaves
  * the server. `$.slaSeconds` is what is left of the current tier's SLA.
@@ -68,18 +68,21 @@ export class ReviewStateMachine extends Construct {
 
     const afterStep = (name: string) =>
       new sfn.Choice(this, name).when(sfn.Condition.stringEquals("$.next", "hold"), hold).otherwise(done);
+    // Escalate and LeaseExpired both may end the last tier: a lease that runs out at the SLA
+    // deadline (the heartbeat is capped by the SLA, so the two clocks often end together)
+    // escalates from LeaseExpired, and without this branch the workflow ended with the item held.
+    const afterEscalation = (name: string) =>
+      new sfn.Choice(this, name)
+        .when(sfn.Condition.stringEquals("$.next", "hold"), hold)
+        .when(sfn.Condition.stringEquals("$.next", "fallback"), fallback)
+        .otherwise(done);
 
     hold.addCatch(escalate, { errors: ["States.Timeout"], resultPath: "$.timeout" });
     hold.addCatch(leaseExpired, { errors: ["States.HeartbeatTimeout"], resultPath: "$.timeout" });
     hold.next(settle);
     settle.next(afterStep("AfterSettle"));
-    leaseExpired.next(afterStep("AfterLeaseExpired"));
-    escalate.next(
-      new sfn.Choice(this, "AfterEscalate")
-        .when(sfn.Condition.stringEquals("$.next", "hold"), hold)
-        .when(sfn.Condition.stringEquals("$.next", "fallback"), fallback)
-        .otherwise(done),
-    );
+    leaseExpired.next(afterEscalation("AfterLeaseExpired"));
+    escalate.next(afterEscalation("AfterEscalate"));
     fallback.next(afterStep("AfterFallback"));
 
     this.stateMachine = new sfn.StateMachine(this, "StateMachine", {

@@ -313,7 +313,10 @@ const DRILLS: Record<string, Drill> = {
   },
   escalation: {
     fn: "review-steps",
-    match: (s) => ['"action":"escalate"', s.reviewId],
+    // The first tier's step, whichever clock ends it: the SLA (Escalate) or, as the heartbeat is
+    // capped by the SLA and both run out together, the lease (LeaseExpired, which escalates at the
+    // deadline). Matching only "escalate" left a crash unfired when the lease's clock won.
+    match: (s) => [s.reviewId, '"tierIndex":0'],
     // The suite's tier-2 reviewer works `default.*`; claims pick the run's item by its experiment.
     queue: "default",
     policy: {
