@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DecisionRecord } from "../../core/decisions/record";
+import type { DecisionWithGroundTruth } from "../../core/feedback/ports";
 import type { DecisionStore } from "../../core/ports";
 import { isConditionFailure } from "./client";
 
@@ -78,4 +79,19 @@ export function toItem(record: DecisionRecord): Record<string, unknown> {
 export function fromItem(item: Record<string, unknown>): DecisionRecord {
   const { pk: _pk, sk: _sk, createdKey: _ck, ...record } = item;
   return record as unknown as DecisionRecord;
+}
+
+/**
+ * The decision with what the feedback paths add to it (ground truth, signals), read consistently:
+ * they decide on what is stored, and a conditional write follows.
+ */
+export async function readDecisionForFeedback(
+  db: DynamoDBDocumentClient,
+  table: string,
+  decisionId: string,
+): Promise<DecisionWithGroundTruth | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: table, Key: { pk: decisionId, sk: SK }, ConsistentRead: true }),
+  );
+  return Item ? (fromItem(Item) as DecisionWithGroundTruth) : undefined;
 }

@@ -1,11 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { DecisionWithGroundTruth, GroundTruth, GroundTruthStore } from "../../core/feedback/ports";
 import type { FeedbackRecord } from "../../core/feedback/record";
-import { fromItem } from "./decision-store";
+import { readDecisionForFeedback, SK } from "./decision-store";
 import { createFeedbackUpdate } from "./feedback-store";
 import { cancellationCodes } from "./transactions";
-
-const DECISION_SK = "DECISION";
 
 /**
  * Ground truth lives on the decision item (`groundTruth`, beside `outcome`). Attaching it and creating
@@ -18,15 +16,8 @@ export class DynamoGroundTruthStore implements GroundTruthStore {
     readonly table: string,
   ) {}
 
-  async get(decisionId: string): Promise<DecisionWithGroundTruth | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { pk: decisionId, sk: DECISION_SK },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? (fromItem(Item) as DecisionWithGroundTruth) : undefined;
+  get(decisionId: string): Promise<DecisionWithGroundTruth | undefined> {
+    return readDecisionForFeedback(this.db, this.table, decisionId);
   }
 
   async attach(
@@ -41,7 +32,7 @@ export class DynamoGroundTruthStore implements GroundTruthStore {
             {
               Update: {
                 TableName: this.table,
-                Key: { pk: decisionId, sk: DECISION_SK },
+                Key: { pk: decisionId, sk: SK },
                 UpdateExpression: "SET groundTruth = :gt, updatedAt = :at",
                 ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(groundTruth)",
                 ExpressionAttributeValues: { ":gt": groundTruth, ":at": groundTruth.at },

@@ -1,10 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DecisionWithGroundTruth } from "../../core/feedback/ports";
 import type { ImplicitSignal, SignalStore } from "../../core/feedback/types/signals";
 import { isConditionFailure } from "./client";
-import { fromItem } from "./decision-store";
-
-const DECISION_SK = "DECISION";
+import { readDecisionForFeedback, SK } from "./decision-store";
 
 /**
  * Implicit signals live on the decision item (`signals`, appended in arrival order, and
@@ -17,15 +15,8 @@ export class DynamoSignalStore implements SignalStore {
     readonly table: string,
   ) {}
 
-  async get(decisionId: string): Promise<DecisionWithGroundTruth | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { pk: decisionId, sk: DECISION_SK },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? (fromItem(Item) as DecisionWithGroundTruth) : undefined;
+  get(decisionId: string): Promise<DecisionWithGroundTruth | undefined> {
+    return readDecisionForFeedback(this.db, this.table, decisionId);
   }
 
   async append(
@@ -37,7 +28,7 @@ export class DynamoSignalStore implements SignalStore {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: decisionId, sk: DECISION_SK },
+          Key: { pk: decisionId, sk: SK },
           UpdateExpression:
             "SET signals = list_append(if_not_exists(signals, :empty), :one), signalCount = :count, updatedAt = :at",
           ConditionExpression:
