@@ -78,9 +78,8 @@ export function renderTyped(container: UiElement, review: Review, state: TypedSt
         );
       }
     } else if (entry.type === "pairwise") {
-      const [a, b] = review.positions ?? [];
-      const output = (source: string | undefined) =>
-        editorText(prediction?.candidates?.find((c) => c.source === source)?.output ?? "");
+      const output = (position: "A" | "B") =>
+        editorText(prediction?.candidates?.find((c) => c.position === position)?.output ?? "");
       const pick = (choice: "A" | "B" | "equal") => () => {
         state.pairwise = choice;
       };
@@ -92,8 +91,8 @@ export function renderTyped(container: UiElement, review: Review, state: TypedSt
           h(
             "div",
             { class: "candidates" },
-            h("figure", { id: "candidate-A" }, h("figcaption", {}, "A"), h("pre", {}, output(a))),
-            h("figure", { id: "candidate-B" }, h("figcaption", {}, "B"), h("pre", {}, output(b))),
+            h("figure", { id: "candidate-A" }, h("figcaption", {}, "A"), h("pre", {}, output("A"))),
+            h("figure", { id: "candidate-B" }, h("figcaption", {}, "B"), h("pre", {}, output("B"))),
           ),
           h(
             "div",

@@ -23,7 +23,8 @@ export interface Prediction {
   alternatives?: Alternative[];
   /** Generated output (correction, rubric), candidates (pairwise), a proposed tool call (approval). */
   output?: unknown;
-  candidates?: { source: string; output: unknown }[];
+  /** Pairwise: the two candidates as shown, by position only (the API never says where they came from). */
+  candidates?: { position: "A" | "B"; output: unknown }[];
   action?: { tool: string; arguments: Record<string, unknown> };
 }
 
@@ -74,8 +75,6 @@ export interface Review {
   predictionHidden?: boolean;
   labels: string[];
   feedback?: FeedbackEntry[];
-  /** Pairwise: the candidate sources shown as A and B. */
-  positions?: [string, string];
 }
 
 export interface HistoryEntry {

@@ -148,10 +148,14 @@ export function feedbackDemoTraffic(options: { rate?: number; seed?: number } = 
 }
 
 interface DemoItem {
-  positions?: [string, string];
   context: {
     item: Record<string, unknown>;
-    prediction: { output?: unknown; action?: { arguments: Record<string, unknown> } };
+    prediction?: {
+      output?: unknown;
+      /** As the API shows them: by position, blind to their prompt. */
+      candidates?: { position: "A" | "B"; output: unknown }[];
+      action?: { arguments: Record<string, unknown> };
+    };
   };
 }
 
@@ -162,7 +166,7 @@ interface DemoItem {
  */
 export function demoVerdict(experimentId: string, item: DemoItem, good: boolean, random: () => number) {
   if (experimentId === "agent-refunds") {
-    const args = item.context.prediction.action?.arguments ?? {};
+    const args = item.context.prediction?.action?.arguments ?? {};
     if (good) return { approval: { action: "approve" } };
     if (random() < 0.3) return { approval: { action: "reject", reason: "duplicate refund" } };
     return {
@@ -172,10 +176,12 @@ export function demoVerdict(experimentId: string, item: DemoItem, good: boolean,
       },
     };
   }
-  const output = String(item.context.prediction.output ?? "");
-  const better = good ? "prompt-v2" : "prompt-v1";
+  const output = String(item.context.prediction?.output ?? "");
   const days = String(item.context.item.days ?? 5);
-  const choice = random() < 0.15 ? "equal" : item.positions?.[0] === better ? "A" : "B";
+  // Judged by what the replies say, as a person would: the warmer reply wins when its time is right.
+  const warmer = item.context.prediction?.candidates?.find((c) => String(c.output).startsWith("Good news"));
+  const better = good ? warmer?.position : warmer?.position === "A" ? "B" : "A";
+  const choice = random() < 0.15 ? "equal" : (better ?? "A");
   return {
     correction: good
       ? { accepted: true }

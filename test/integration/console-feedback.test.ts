@@ -6,7 +6,8 @@ import { call, cloud, createExperiment, eventually, uid } from "./support";
 interface ReviewAnswer {
   review: {
     status: string;
-    positions?: [string, string];
+    positions?: unknown;
+    context: { prediction?: { candidates?: unknown[] } };
     verdicts: { label: string; feedback?: Record<string, unknown> }[];
   } | null;
 }
@@ -99,6 +100,7 @@ describe("typed feedback in the reviewer console", () => {
     // Act
     await signInAndClaim(page, cloud.identities.r10 ?? "", queue, reviewId);
     const shownA = await page.locator("#candidate-A pre").textContent();
+    const shownB = await page.locator("#candidate-B pre").textContent();
     const words = await page.locator("fieldset.rubric").first().textContent();
     await page.keyboard.press("b");
     await page.keyboard.press("1");
@@ -112,16 +114,35 @@ describe("typed feedback in the reviewer console", () => {
     // Assert
     expect(answer).toMatch(new RegExp(`^Verdict “.+” recorded for ${reviewId}\\.$`));
     expect(words).toContain("invents facts");
-    const review = await call<ReviewAnswer>("GET", `/v1/reviews/${reviewId}`, { role: "admin" });
-    const positions = review.body.review?.positions ?? ["", ""];
-    expect(shownA).toBe(
-      positions[0] === "m-a" ? "Refund in 5 days." : "Your refund arrives within 3-5 business days.",
-    );
+    // Each candidate shown once, as the API shows them: by position, never by source.
+    const outputs = { "m-a": "Refund in 5 days.", "m-b": "Your refund arrives within 3-5 business days." };
+    expect([shownA, shownB].sort()).toEqual(Object.values(outputs).sort());
+    const review = (await call<ReviewAnswer>("GET", `/v1/reviews/${reviewId}`, { role: "admin" })).body
+      .review;
+    expect(review?.positions).toBeUndefined();
+    expect(review?.context.prediction?.candidates).toEqual([
+      { position: "A", output: shownA },
+      { position: "B", output: shownB },
+    ]);
     expect((await verdictOf(reviewId))?.feedback).toMatchObject({
-      pairwise: { choice: "B", winner: positions[1] },
+      pairwise: { choice: "B" },
       rubric: { faithful: true, tone: 4 },
       correction: { accepted: false, output: "Refund in 3-5 business days." },
     });
+    // B won: the source behind what was shown as B gets the win.
+    const winner = shownB === outputs["m-a"] ? "m-a" : "m-b";
+    const wins = await eventually(
+      async () => {
+        const r = await call<{
+          arms: { typedFeedback?: { pairwise?: { sources: { source: string; wins: number }[] } } }[];
+        }>("GET", `/v1/experiments/${experimentId}/report`, { role: "analyst" });
+        const sources = r.body.arms.flatMap((a) => a.typedFeedback?.pairwise?.sources ?? []);
+        return sources.some((x) => x.wins > 0) ? sources : undefined;
+      },
+      30_000,
+      "the report to count the pairwise verdict",
+    );
+    expect(wins.find((x) => x.source === winner)?.wins).toBe(1);
     await page.close();
   });
 

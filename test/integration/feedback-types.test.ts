@@ -14,7 +14,12 @@ import {
 } from "./support";
 
 interface Handoff {
-  review: { reviewId: string; positions?: [string, string]; feedback?: unknown[] } | null;
+  review: {
+    reviewId: string;
+    positions?: unknown;
+    context?: { prediction?: { candidates?: { position: string; output: unknown }[] } };
+    feedback?: unknown[];
+  } | null;
 }
 
 /** Reads messages from a queue until one satisfies `match` (leaving them for other readers). */
@@ -114,13 +119,18 @@ describe("feedback beyond labels on the local cloud", () => {
 
     // Act
     const claim = await call<Handoff>("POST", `/v1/queues/${queue}/claim`, { token: cloud.identities.r3 });
-    const positions = claim.body.review?.positions ?? ["", ""];
+    // The claim shows the candidates blind (by position); the reviewer picks the 3-5 days reply.
+    const shown = claim.body.review?.context?.prediction?.candidates ?? [];
+    expect(claim.body.review?.positions).toBeUndefined();
+    expect(shown.map((c) => c.position)).toEqual(["A", "B"]);
+    expect(JSON.stringify(shown)).not.toContain("prompt-v");
+    const better = shown.find((c) => c.output === candidates[1]?.output)?.position;
     const verdict = await call("POST", `/v1/reviews/${reviewId}/verdict`, {
       token: cloud.identities.r3,
       body: {
         correction: { accepted: false, output: "We refund within 3 days." },
         rubric: { faithful: true, tone: 4 },
-        pairwise: { choice: positions[0] === "prompt-v2" ? "A" : "B" },
+        pairwise: { choice: better },
       },
     });
 

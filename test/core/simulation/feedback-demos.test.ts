@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseExperiment } from "../../../core/experiments/validate";
 import { rebuildRows } from "../../../core/metrics/rebuild";
 import { buildReport } from "../../../core/report/build";
-import { claimNext, submitVerdict, type VerdictInput } from "../../../core/review/desk";
+import { claimNext, getReview, submitVerdict, type VerdictInput } from "../../../core/review/desk";
 import { type RoundResult, settle } from "../../../core/review/steps";
 import { routeDecision } from "../../../core/routing/route-decision";
 import {
@@ -39,11 +39,13 @@ async function run(config: Record<string, unknown>, n: number) {
     const r = reviewer(`r-${sent}`);
     const item = await claimNext(w.desk, r, hold.queue);
     if (!item) throw new Error("nothing to claim");
+    // What the simulated reviewer judges by: the item as the API shows it (pairwise blind).
+    const { review } = await getReview(w.desk, r, item.reviewId);
     await submitVerdict(
       w.desk,
       r,
       item.reviewId,
-      demoVerdict(d.experimentId, item, d.truth.good, random) as VerdictInput,
+      demoVerdict(d.experimentId, review, d.truth.good, random) as VerdictInput,
     );
     await settle(w.steps, { ...hold, verdict: w.workflow.succeeded.get(token) as RoundResult });
     held++;
