@@ -15,6 +15,7 @@ const fixed = (x: Num, digits = 2) => (finite(x) ? x.toFixed(digits) : "–");
 const s = (share: Share) => rateWithInterval(share);
 
 type Arms = { arm: string; q: TypedQuality }[];
+const NO_SHARE: Share = { count: 0, n: 0, value: null, interval: [null, null] };
 
 const armsOf = (report: ExperimentReport): Arms =>
   report.arms.flatMap((a) => (a.typedFeedback ? [{ arm: a.arm, q: a.typedFeedback }] : []));
@@ -105,6 +106,40 @@ export function typedFeedbackTables(report: ExperimentReport): { title: string; 
             : [],
         ),
         align: right(5),
+      },
+    });
+  }
+  if (arms.some((a) => a.q.byKind)) {
+    // Each type's quality measure, for held items and for audited automated decisions apart.
+    const measures = (q: TypedQuality): string[] => [
+      q.correction ? s(q.correction.acceptedAsIs) : "–",
+      q.rubric
+        ? s(q.rubric.criteria.find((c) => c.criterion === q.rubric?.quality)?.passRate ?? NO_SHARE)
+        : "–",
+      q.approval ? s(q.approval.approve) : "–",
+      String(q.correction?.acceptedAsIs.n ?? q.approval?.approve.n ?? q.pairwise?.verdicts ?? 0),
+    ];
+    out.push({
+      title:
+        "Held items and audited automated decisions apart (audits: what the product got without a person)",
+      table: {
+        header: [
+          "arm",
+          "items",
+          "accepted as is",
+          "rubric quality passed",
+          "approved as proposed",
+          "verdicts",
+        ],
+        rows: arms.flatMap(({ arm, q }) =>
+          q.byKind
+            ? [
+                [arm, "held", ...measures(q.byKind.held)],
+                [arm, "audited", ...measures(q.byKind.audited)],
+              ]
+            : [],
+        ),
+        align: ["left", "left", "right", "right", "right", "right"],
       },
     });
   }

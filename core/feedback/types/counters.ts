@@ -27,11 +27,45 @@ export const sourceCounter = (source: string, part: "n" | "win" | "tie") =>
   `fb:pwSrc:${encodePart(source)}:${part}`;
 export const approvalCounter = (action: "approve" | "reject" | "edit") => `fb:ap:${action}`;
 
+/**
+ * Audited items' typed feedback is counted twice: in the arm's totals and again under this prefix,
+ * so the report can tell the model's automated answers (audits) from the items it held.
+ */
+export const AUDITED_PREFIX = "fb:aud:";
+const audited = (name: string) => `${AUDITED_PREFIX}${name.slice("fb:".length)}`;
+
+/** The audited items' typed-feedback counters, under their ordinary names. */
+export function auditedCounters(counters: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, value] of Object.entries(counters))
+    if (name.startsWith(AUDITED_PREFIX)) out[`fb:${name.slice(AUDITED_PREFIX.length)}`] = value;
+  return out;
+}
+
+/** The held items' typed-feedback counters: the totals less the audited items'. */
+export function heldCounters(counters: Readonly<Record<string, number>>): Record<string, number> {
+  const audits = auditedCounters(counters);
+  const out: Record<string, number> = {};
+  for (const [name, value] of Object.entries(counters)) {
+    if (!name.startsWith("fb:") || name.startsWith(AUDITED_PREFIX)) continue;
+    const held = value - (audits[name] ?? 0);
+    if (held !== 0) out[name] = held;
+  }
+  return out;
+}
+
 /** What one `feedback.given` event adds. */
 export function typedFeedbackCounters(
   event: FeedbackGivenEvent,
-  add: (name: string, value?: number) => void,
+  addTotal: (name: string, value?: number) => void,
 ): void {
+  const add =
+    event.kind === "audit"
+      ? (name: string, value?: number) => {
+          addTotal(name, value);
+          addTotal(audited(name), value);
+        }
+      : addTotal;
   const c = event.correction;
   if (c) {
     add(F.corrections);

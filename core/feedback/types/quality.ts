@@ -5,8 +5,11 @@ import { wilson } from "../../stats/proportions";
 import type { RatingProfile } from "../../stats/ratings";
 import {
   AGREEMENT_PREFIX,
+  AUDITED_PREFIX,
   approvalCounter,
+  auditedCounters,
   F,
+  heldCounters,
   rubricCounter,
   signalCounter,
   sourceCounter,
@@ -56,6 +59,12 @@ export interface TypedQuality {
   signals?: SignalRates;
   /** Krippendorff's alpha of double reviews' independent verdicts, per type at its level. */
   agreement?: TypedAgreement;
+  /**
+   * The same measures over held items only and over audited automated decisions only: audits say
+   * how good the answers the product got without a person were, held items how good the model is
+   * where it was not trusted. Absent until the arm has an audited typed verdict.
+   */
+  byKind?: { held: TypedQuality; audited: TypedQuality };
 }
 
 export interface AgreementStat {
@@ -213,11 +222,24 @@ export function typedQuality(
   spec: FeedbackSpec | undefined,
   confidence = 0.95,
 ): TypedQuality {
-  const c = (name: string) => counters[name] ?? 0;
   const out: TypedQuality = {};
   const signals = signalRates(counters, confidence);
   if (signals) out.signals = signals;
   if (!spec) return out;
+  Object.assign(out, typedMeasures(counters, spec, confidence));
+  if (Object.keys(counters).some((name) => name.startsWith(AUDITED_PREFIX))) {
+    out.byKind = {
+      held: typedMeasures(heldCounters(counters), spec, confidence),
+      audited: typedMeasures(auditedCounters(counters), spec, confidence),
+    };
+  }
+  return out;
+}
+
+/** Every declared type's measures from typed-feedback counters (no signals, no split). */
+function typedMeasures(counters: Counters, spec: FeedbackSpec, confidence: number): TypedQuality {
+  const c = (name: string) => counters[name] ?? 0;
+  const out: TypedQuality = {};
   if (typeOf(spec, "correction")) {
     out.correction = {
       acceptedAsIs: share(c(F.accepted), c(F.corrections), confidence),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { typedFeedbackCounters } from "../../../../core/feedback/types/counters";
 import { typedQuality } from "../../../../core/feedback/types/quality";
+import type { FeedbackGivenEvent } from "../../../../core/metrics/events";
 import { rebuildCounters } from "../../../../core/metrics/rebuild";
 import { claimNext, submitVerdict, type VerdictInput } from "../../../../core/review/desk";
 import { type RoundResult, settle } from "../../../../core/review/steps";
@@ -125,5 +127,49 @@ describe("typed feedback quality", () => {
 
     // Assert
     expect(q).toEqual({});
+  });
+
+  it("tells held items from audited automated decisions, each counted once in the arm's totals", () => {
+    // Arrange: held items accepted 1 of 3, audits 3 of 4
+    const event = (i: number, kind: "review" | "audit", accepted: boolean): FeedbackGivenEvent => ({
+      type: "feedback.given",
+      id: `e-${i}`,
+      at: "2026-01-01T00:00:00.000Z",
+      experimentId: "e",
+      arm: "a",
+      enrolled: true,
+      decisionId: `d-${i}`,
+      kind,
+      correction: { accepted },
+      approval: accepted ? "approve" : "edit",
+    });
+    const events = [
+      ...[true, false, false].map((ok, i) => event(i, "review", ok)),
+      ...[true, true, true, false].map((ok, i) => event(10 + i, "audit", ok)),
+    ];
+    const counters: Record<string, number> = {};
+    for (const e of events)
+      typedFeedbackCounters(e, (name, value = 1) => {
+        counters[name] = (counters[name] ?? 0) + value;
+      });
+
+    // Act
+    const q = typedQuality(counters, [{ type: "correction", format: "text" }, { type: "approval" }]);
+
+    // Assert
+    expect(q.correction?.acceptedAsIs).toMatchObject({ count: 4, n: 7 });
+    expect(q.byKind?.held.correction?.acceptedAsIs).toMatchObject({ count: 1, n: 3 });
+    expect(q.byKind?.audited.correction?.acceptedAsIs).toMatchObject({ count: 3, n: 4 });
+    expect(q.byKind?.audited.approval?.edit).toMatchObject({ count: 1, n: 4 });
+    expect(q.byKind?.held.signals).toBeUndefined();
+  });
+
+  it("has no split before the arm's first audited typed verdict", () => {
+    // Act
+    const q = typedQuality({ "fb:corr": 2, "fb:corrAccepted": 1 }, [{ type: "correction", format: "text" }]);
+
+    // Assert
+    expect(q.correction?.acceptedAsIs).toMatchObject({ count: 1, n: 2 });
+    expect(q.byKind).toBeUndefined();
   });
 });
