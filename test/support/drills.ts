@@ -51,6 +51,33 @@ export class FaultControl {
   }
 
   /**
+   * Waits for the fault to fire, or to be missed: its invocation ended with fewer writes than the
+   * fault waits for (and stayed so for `graceMs`), because a racing step did that write first. A
+   * step's writes can depend on timing (an API and the workflow both record a verdict; whichever
+   * comes second finds it written), so such a life has no write N to crash after.
+   */
+  firedOrMissed(
+    id: string,
+    afterWrite: number,
+    timeoutMs = 60_000,
+    graceMs = 5_000,
+  ): Promise<{ state: "fired"; operation?: string } | { state: "missed"; writes: number }> {
+    let missedSince: number | undefined;
+    return eventually(
+      async () => {
+        const fault = await this.get(id);
+        if (fault.state === "fired") return { state: "fired" as const, operation: fault.operation };
+        const most = fault.completedWrites.length > 0 ? Math.max(...fault.completedWrites) : undefined;
+        if (most === undefined || most >= afterWrite) return undefined;
+        missedSince ??= Date.now();
+        return Date.now() - missedSince >= graceMs ? { state: "missed" as const, writes: most } : undefined;
+      },
+      timeoutMs,
+      `fault ${id} to fire`,
+    );
+  }
+
+  /**
    * A probe (a fault that never fires) answers how many writes the invocation it matched made (the
    * most of any, when a queue delivered the message twice and a copy found the work done).
    */
