@@ -15,6 +15,17 @@ export function acknowledgeStatefulFindings(stack: Stack): void {
     "AwsSolutions-COG8",
     "The Plus feature plan (threat protection) is billed per active user; tokens are short-lived and MFA is required. Turn it on per deployment if the threat model asks for it.",
   );
+  const preToken = stack.node.findChild("PreToken");
+  ack(
+    preToken,
+    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+    "The user pool's token trigger logs to its own log group; the managed basic execution role grants nothing else.",
+  );
+  ack(
+    preToken,
+    "AwsSolutions-IAM5[Resource::*]",
+    "X-Ray's PutTraceSegments and PutTelemetryRecords do not support resource-level permissions.",
+  );
   ack(
     stack.node.findChild("StreamCountFailures"),
     "AwsSolutions-SQS3",

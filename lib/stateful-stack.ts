@@ -1,10 +1,12 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { groupOf } from "../core/auth/token-roles";
 import { ROLES } from "../core/roles";
+import { HitlFunction } from "./constructs/hitl-function";
 import { QueueWithDlq } from "./constructs/queue-with-dlq";
 
 export interface StatefulStackProps extends StackProps {
@@ -131,8 +133,34 @@ export class StatefulStack extends Stack {
         requireSymbols: true,
       },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // A reviewer's queues (patterns as in core/review/entitlement.ts), copied onto their token.
+      customAttributes: { queues: new cognito.StringAttribute({ mutable: true, maxLen: 2048 }) },
+      // Essentials: the pre token generation trigger may change an access token's scopes.
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
       removalPolicy,
     });
+    // Per-person roles: a person's token keeps the role scopes of their `hitl-<role>` groups only.
+    // The trigger lives here, beside the pool it is part of (a trigger from the stateless stack
+    // would make the two stacks depend on each other); it holds no state and reads nothing.
+    const preToken = new HitlFunction(this, "PreToken", {
+      entry: "pre-token",
+      description: "Keeps only the role scopes of a person's user-pool groups on their access token",
+      environment: { RESOURCE_SERVER: this.resourceServerId },
+    });
+    this.userPool.addTrigger(
+      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      preToken.fn,
+      cognito.LambdaVersion.V2_0,
+    );
+    // What an operator needs to give people roles (docs/app.md "Signing in").
+    new CfnOutput(this, "UserPoolId", { value: this.userPool.userPoolId });
+    for (const role of ROLES) {
+      new cognito.UserPoolGroup(this, `Group-${role}`, {
+        userPool: this.userPool,
+        groupName: groupOf(role),
+        description: `hitl-lab role ${role}: access tokens of its members carry the hitl/${role} scope`,
+      });
+    }
     const scopes = ROLES.map(
       (role) => new cognito.ResourceServerScope({ scopeName: role, scopeDescription: role }),
     );

@@ -68,6 +68,45 @@ describe("the stateful stack", () => {
     });
   });
 
+  it("gives each person the roles of their user-pool groups: one group per role and a version 2 pre token trigger", () => {
+    // Arrange
+    const groups = Object.values(data.findResources("AWS::Cognito::UserPoolGroup"));
+    const pool = Object.values(data.findResources("AWS::Cognito::UserPool"))[0];
+
+    // Act
+    const trigger = pool?.Properties.LambdaConfig?.PreTokenGenerationConfig;
+
+    // Assert
+    expect(groups.map((g) => g.Properties.GroupName).sort()).toEqual([
+      "hitl-admin",
+      "hitl-analyst",
+      "hitl-ml",
+      "hitl-producer",
+      "hitl-reviewer",
+    ]);
+    expect(trigger).toMatchObject({ LambdaVersion: "V2_0" });
+    expect(pool?.Properties.UserPoolTier).toBe("ESSENTIALS");
+    expect(pool?.Properties.Schema).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Name: "queues", Mutable: true })]),
+    );
+  });
+
+  it("lets the trigger function do nothing but write its logs and traces", () => {
+    // Arrange
+    const policies = Object.values(data.findResources("AWS::IAM::Policy"));
+
+    // Act
+    const actions = policies.flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) =>
+        Array.isArray(st.Action) ? st.Action : [st.Action],
+      ),
+    );
+
+    // Assert
+    expect(actions.length).toBeGreaterThan(0);
+    for (const action of actions) expect(action).toMatch(/^(xray:|logs:)/);
+  });
+
   it("refuses plain-HTTP access to every queue", () => {
     // Arrange
     const policies = Object.values(data.findResources("AWS::SQS::QueuePolicy"));
