@@ -3,7 +3,7 @@
  * CSV download. The table and the CSV are rendered by the CLI's own functions
  * (`hitl report --finance`), so the page and the command can never disagree.
  */
-import { financeTable, renderFinanceCsv } from "../../cli/render/report-text";
+import { financeTable, renderFinanceCsv } from "../../cli/render/finance";
 import type { ExperimentReport } from "../../core/report/types";
 import type { Api } from "./api";
 import { dailyCostByComponent } from "./charts";

@@ -3,14 +3,10 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import type { ReportQuery } from "../../client";
 import { CORRECTIONS, type Correction, type ExperimentReport } from "../../core/report";
 import { clientFor } from "../api-client";
+import { renderFinanceCsv, renderFinanceText } from "../render/finance";
+import { renderReportCsv } from "../render/report-csv";
 import { renderReportHtml } from "../render/report-html";
-import {
-  renderFinanceCsv,
-  renderFinanceText,
-  renderReportCsv,
-  renderReportMarkdown,
-  renderReportText,
-} from "../render/report-text";
+import { renderReportMarkdown, renderReportText } from "../render/report-text";
 
 /** Exit code when the report cannot be fetched or written (unknown experiment, no API, bad file). */
 export const EXIT_FAILED = 2;

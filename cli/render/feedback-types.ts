@@ -6,7 +6,7 @@
 
 import type { AgreementStat, Share, TypedQuality } from "../../core/feedback/types/quality";
 import type { ExperimentReport, Num } from "../../core/report";
-import { rate, rateWithInterval } from "./report-text";
+import { rate, rateWithInterval } from "./format";
 import { DEFAULT_PALETTE, escapeXml } from "./svg-chart";
 import type { Table } from "./table";
 

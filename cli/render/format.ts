@@ -3,6 +3,8 @@
  * e.g. errors among zero automated decisions) prints as an en dash rather than "NaN%".
  */
 
+import type { Num, Range } from "../../core/report";
+
 export const MISSING = "–";
 
 export function percent(value: number, digits = 1): string {
@@ -32,4 +34,18 @@ export function count(value: number): string {
 /** "1 line" / "2 lines". */
 export function plural(value: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count(value)} ${value === 1 ? singular : pluralForm}`;
+}
+
+export const finite = (x: Num | undefined): x is number => typeof x === "number" && Number.isFinite(x);
+
+export function rate(x: Num, digits = 1): string {
+  return finite(x) ? `${(x * 100).toFixed(digits)}%` : MISSING;
+}
+
+export function rateWithInterval(estimate: { value: Num; interval: Range }, digits = 1): string {
+  const [a, b] = estimate.interval;
+  if (!finite(estimate.value)) return MISSING;
+  return finite(a) && finite(b)
+    ? `${rate(estimate.value, digits)} (${(a * 100).toFixed(digits)}–${(b * 100).toFixed(digits)}%)`
+    : rate(estimate.value, digits);
 }

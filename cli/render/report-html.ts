@@ -6,6 +6,7 @@
 import type { ExperimentReport } from "../../core/report";
 import { agreementFamilyTable, perLabelLine } from "./agreement-table";
 import { typedFeedbackSvg, typedFeedbackTables } from "./feedback-types";
+import { financeTable } from "./finance";
 import { BASE_STYLE } from "./html-style";
 import { reportSvgCharts } from "./report-charts";
 import { certificateLines, qualityDefinitions } from "./report-quality";
@@ -14,7 +15,6 @@ import {
   armTable,
   comparisonNotes,
   comparisonTable,
-  financeTable,
   guardrailLine,
   headerLine,
   srmLine,

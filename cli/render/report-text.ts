@@ -1,13 +1,12 @@
 /**
- * The experiment report (core/report) as a terminal table, Markdown, CSV and the finance CSV. Every
- * format shows the same numbers; CSV carries them raw (no units, no rounding) for spreadsheets.
+ * The experiment report (core/report) as a terminal table and Markdown. Every format shows the
+ * same numbers: CSV in ./report-csv, the finance view in ./finance.
  */
 
 import type {
   ArmReport,
   Comparison,
   ExperimentReport,
-  FinanceArm,
   LatencyReport,
   MetricComparison,
   Num,
@@ -15,24 +14,10 @@ import type {
 } from "../../core/report";
 import { count, marginPp, pp, ppInterval, pValue, relPct, usd } from "../../core/report/words";
 import { agreementFamilyTable, perLabelLine } from "./agreement-table";
-import { typedFeedbackCsvRows, typedFeedbackTables } from "./feedback-types";
-import { MISSING } from "./format";
-import { certificateLines, QUALITY_ROWS, qualityCsvRows, qualityDefinitions } from "./report-quality";
-import { renderCsv, renderMarkdownTable, renderTextTable, type Table } from "./table";
-
-const finite = (x: Num | undefined): x is number => typeof x === "number" && Number.isFinite(x);
-
-export function rate(x: Num, digits = 1): string {
-  return finite(x) ? `${(x * 100).toFixed(digits)}%` : MISSING;
-}
-
-export function rateWithInterval(estimate: { value: Num; interval: Range }, digits = 1): string {
-  const [a, b] = estimate.interval;
-  if (!finite(estimate.value)) return MISSING;
-  return finite(a) && finite(b)
-    ? `${rate(estimate.value, digits)} (${(a * 100).toFixed(digits)}–${(b * 100).toFixed(digits)}%)`
-    : rate(estimate.value, digits);
-}
+import { typedFeedbackTables } from "./feedback-types";
+import { finite, MISSING, rate, rateWithInterval } from "./format";
+import { certificateLines, QUALITY_ROWS, qualityDefinitions } from "./report-quality";
+import { renderMarkdownTable, renderTextTable, type Table } from "./table";
 
 function seconds(x: Num): string {
   if (!finite(x)) return MISSING;
@@ -298,218 +283,4 @@ export function renderReportMarkdown(report: ExperimentReport): string {
     lines.push("", "## Warnings", "", ...report.warnings.map((w) => `- ${w.message}`));
   lines.push("", "## Not tested", "", ...report.notTested.map((n) => `- ${n.metric}: ${n.reason}`));
   return `${lines.join("\n")}\n`;
-}
-
-type Cell = string | number | boolean;
-/** Raw numbers for spreadsheets, without floating-point tails (72.00000000000001 → 72). */
-const raw = (x: Num | undefined): Cell => (finite(x) ? Number.parseFloat(x.toPrecision(12)) : "");
-
-export const REPORT_CSV_HEADER = [
-  "section",
-  "arm",
-  "metric",
-  "value",
-  "lower",
-  "upper",
-  "control",
-  "difference",
-  "ci_lower",
-  "ci_upper",
-  "relative_lift",
-  "p_value",
-  "adjusted_p_value",
-  "sequential_lower",
-  "sequential_upper",
-  "sequential_p_value",
-  "chance_to_be_better",
-  "note",
-] as const;
-
-/** One row per (arm, metric) with its interval, then one per (treatment, metric) comparison. */
-export function renderReportCsv(report: ExperimentReport): string {
-  const rows: Cell[][] = [];
-  const arm = (a: string, metric: string, value: Num, interval: Range = [null, null], note = "") =>
-    rows.push([
-      "arm",
-      a,
-      metric,
-      raw(value),
-      raw(interval[0]),
-      raw(interval[1]),
-      ...Array(11).fill(""),
-      note,
-    ]);
-  for (const a of report.arms) {
-    arm(a.arm, "decisions", a.decisions);
-    arm(a.arm, "units", a.units);
-    arm(a.arm, "automated", a.automated);
-    arm(a.arm, "held", a.held);
-    arm(a.arm, "audited", a.audited);
-    arm(a.arm, "automation_rate", a.automationRate.value, a.automationRate.interval);
-    qualityCsvRows(a, arm);
-    arm(
-      a.arm,
-      "automated_accuracy",
-      a.decisionQuality.automatedAccuracy.value,
-      a.decisionQuality.automatedAccuracy.interval,
-    );
-    arm(a.arm, "override_rate", a.overrideRate.value, a.overrideRate.interval);
-    arm(a.arm, "escalation_rate", a.escalationRate.value, a.escalationRate.interval);
-    arm(a.arm, "sla_breach_rate", a.slaBreachRate.value, a.slaBreachRate.interval);
-    arm(a.arm, "time_in_queue_seconds", a.timeInQueue.meanSeconds);
-    for (const path of ["auto", "human"] as const)
-      for (const q of ["p50Ms", "p95Ms", "p99Ms"] as const)
-        arm(a.arm, `latency_${path}_${q.slice(0, 3)}_ms`, a.latency[path][q]);
-    for (const c of ["model", "human", "infrastructure", "total"] as const)
-      arm(a.arm, `cost_per_decision_${c}_usd`, a.cost.perDecision[c]);
-    arm(a.arm, "spend_usd", a.cost.totalUsd);
-    for (const stage of ["training", "evaluation", "deployed"] as const)
-      arm(
-        a.arm,
-        `feedback_closure_${stage}`,
-        a.feedback.stages[stage].value,
-        a.feedback.stages[stage].interval,
-      );
-    arm(a.arm, "kappa", a.agreement.kappa, [null, null], `${a.agreement.pairs} pairs`);
-    for (const r of a.typedFeedback ? typedFeedbackCsvRows(a.typedFeedback) : [])
-      arm(a.arm, r.metric, r.value, r.interval, r.note);
-  }
-  for (const c of report.comparisons) {
-    for (const m of c.metrics) {
-      rows.push([
-        "comparison",
-        c.arm,
-        m.metric,
-        raw(m.treatment),
-        "",
-        "",
-        raw(m.control),
-        raw(m.difference),
-        raw(m.fixedHorizon.ci[0]),
-        raw(m.fixedHorizon.ci[1]),
-        raw(m.relativeLift),
-        raw(m.fixedHorizon.pValue),
-        raw(m.fixedHorizon.adjustedPValue),
-        raw(m.sequential.ci[0]),
-        raw(m.sequential.ci[1]),
-        raw(m.sequential.pValue),
-        raw(m.bayesian.chanceToBeBetter),
-        m.unavailable ?? "",
-      ]);
-    }
-    const g = c.qualityGuardrail;
-    rows.push([
-      "guardrail",
-      c.arm,
-      "decision_quality_non_inferiority",
-      raw(g.treatment),
-      raw(g.fixedHorizon.lowerBound),
-      "",
-      raw(g.control),
-      raw(g.difference),
-      "",
-      "",
-      "",
-      raw(g.fixedHorizon.pValue),
-      "",
-      raw(g.sequential.ci[0]),
-      raw(g.sequential.ci[1]),
-      "",
-      "",
-      `margin ${g.margin}; ${g.fixedHorizon.nonInferior ? "non-inferior" : "not shown non-inferior"}; guardrail ${g.guardrail}`,
-    ]);
-  }
-  return renderCsv(REPORT_CSV_HEADER, rows);
-}
-
-export const FINANCE_CSV_HEADER = [
-  "period",
-  "arm",
-  "decisions",
-  "model_usd",
-  "human_usd",
-  "infrastructure_usd",
-  "total_usd",
-  "model_per_decision_usd",
-  "human_per_decision_usd",
-  "infrastructure_per_decision_usd",
-  "total_per_decision_usd",
-] as const;
-
-const per = (usdAmount: number, decisions: number): Cell => (decisions > 0 ? raw(usdAmount / decisions) : "");
-
-/**
- * Finance: daily cost per decision per arm and component, then the run's totals per arm and for all
- * arms, then the monthly projection at the current volume (the last ≤ 168 hours).
- */
-export function renderFinanceCsv(report: ExperimentReport): string {
-  const rows: Cell[][] = [];
-  const costRow = (
-    period: string,
-    arm: string,
-    decisions: number,
-    c: { modelUsd: number; humanUsd: number; infrastructureUsd: number; totalUsd: number },
-  ) =>
-    rows.push([
-      period,
-      arm,
-      decisions,
-      raw(c.modelUsd),
-      raw(c.humanUsd),
-      raw(c.infrastructureUsd),
-      raw(c.totalUsd),
-      per(c.modelUsd, decisions),
-      per(c.humanUsd, decisions),
-      per(c.infrastructureUsd, decisions),
-      per(c.totalUsd, decisions),
-    ]);
-  for (const d of report.daily) costRow(d.day, d.arm, d.decisions, d.cost);
-  const all: (FinanceArm | (Omit<FinanceArm, "arm"> & { arm: string }))[] = [
-    ...report.finance.arms,
-    { ...report.finance.total, arm: "all" },
-  ];
-  for (const f of all) costRow("total", f.arm, f.decisions, f);
-  const label = `projection_${report.finance.daysPerMonth}_days`;
-  for (const f of all)
-    costRow(label, f.arm, Math.round(f.projection.decisionsPerMonth), f.projection.monthly);
-  return renderCsv(FINANCE_CSV_HEADER, rows);
-}
-
-/** The finance view for the terminal and Markdown: totals and projection per arm. */
-export function financeTable(report: ExperimentReport): Table {
-  const rows = [...report.finance.arms, { ...report.finance.total, arm: "all" }].map((f) => [
-    f.arm,
-    count(f.decisions),
-    usd(f.modelUsd),
-    usd(f.humanUsd),
-    usd(f.infrastructureUsd),
-    usd(f.totalUsd),
-    usd(f.perDecision.total),
-    f.decisionQuality === null ? MISSING : `${(f.decisionQuality * 100).toFixed(2)}%`,
-    count(Math.round(f.projection.decisionsPerDay)),
-    usd(f.projection.monthly.totalUsd),
-  ]);
-  return {
-    header: [
-      "arm",
-      "decisions",
-      "model",
-      "human",
-      "infrastructure",
-      "total",
-      "per decision",
-      "quality at decision time",
-      "decisions/day",
-      `per ${report.finance.daysPerMonth} days`,
-    ],
-    rows,
-    align: ["left", ...Array(9).fill("right")],
-  };
-}
-
-export function renderFinanceText(report: ExperimentReport, markdown = false): string {
-  const note = `Projection at the volume and cost of the last ${report.finance.windowHours} hours with data.`;
-  const table = markdown ? renderMarkdownTable(financeTable(report)) : renderTextTable(financeTable(report));
-  const title = `${markdown ? "# " : ""}Finance: ${report.experimentId}`;
-  return `${[title, "", table, "", note].join("\n")}\n`;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { renderFinanceText } from "../../cli/render/finance";
+import { renderReportCsv } from "../../cli/render/report-csv";
 import { renderReportHtml } from "../../cli/render/report-html";
-import { renderFinanceText, renderReportCsv, renderReportText } from "../../cli/render/report-text";
+import { renderReportText } from "../../cli/render/report-text";
 import { calCounter } from "../../core/metrics/audit-counters";
 import { P } from "../../core/metrics/counters";
 import { bucketCounter } from "../../core/metrics/histogram";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { financeTable, renderFinanceCsv } from "../../cli/render/report-text";
+import { financeTable, renderFinanceCsv } from "../../cli/render/finance";
 import type { ExperimentReport } from "../../core/report/types";
 import { launchBrowser } from "../support/browser";
 import { call, cloud, createExperiment, eventually, uid } from "./support";

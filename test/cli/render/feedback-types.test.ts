@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { renderReportCsv } from "../../../cli/render/report-csv";
 import { renderReportHtml } from "../../../cli/render/report-html";
-import { renderReportCsv, renderReportText } from "../../../cli/render/report-text";
+import { renderReportText } from "../../../cli/render/report-text";
 import { rebuildRows } from "../../../core/metrics/rebuild";
 import { buildReport } from "../../../core/report/build";
 import { claimNext, submitVerdict, type VerdictInput } from "../../../core/review/desk";
