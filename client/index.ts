@@ -13,10 +13,15 @@ import type { ExperimentHistory } from "../core/experiments/history";
 import type { Experiment, ExperimentInput } from "../core/experiments/schema";
 import type { AckRequest, AckResult } from "../core/feedback/acknowledge";
 import type { GroundTruthResult, GroundTruthSchema } from "../core/feedback/ground-truth";
+import type { ImplicitSignal, SignalInputSchema, SignalResult } from "../core/feedback/types/signals";
 import type { ReportQuerySchema } from "../core/report/get-report";
 import type { ExperimentReport } from "../core/report/types";
 import type { QueueStats, ReviewHandoff, VerdictResult } from "../core/review/desk";
 import type { VerdictRequest } from "../core/review/verdict";
+import type { GoldUploadResult } from "../core/reviewers/gold-upload";
+import type { Qualification } from "../core/reviewers/qualification";
+import type { ScorecardPage, ScorecardQuery } from "../core/reviewers/scorecard-query";
+import type { StandingChange } from "../core/reviewers/standing";
 import { type Answer, type HitlClientOptions, Transport } from "./transport";
 
 export type { ApiErrorCode } from "../core/api/errors";
@@ -32,9 +37,16 @@ export type {
   ExperimentHistory,
   ExperimentInput,
   ExperimentReport,
+  GoldUploadResult,
   GroundTruthResult,
+  ImplicitSignal,
+  Qualification,
   QueueStats,
   ReviewHandoff,
+  ScorecardPage,
+  ScorecardQuery,
+  SignalResult,
+  StandingChange,
   VerdictRequest,
   VerdictResult,
 };
@@ -43,6 +55,7 @@ export type Decision = Omit<DecisionRecord, "requestHash">;
 /** The answer to a decision, and whether it is the first answer again (a retry or a resend). */
 export type DecisionAnswer = DecisionResponse & { replayed: boolean };
 export type GroundTruthRequest = z.input<typeof GroundTruthSchema>;
+export type SignalRequest = z.input<typeof SignalInputSchema>;
 export type ReportQuery = Partial<Record<keyof z.input<typeof ReportQuerySchema>, string | number>>;
 
 export interface FeedbackPage {
@@ -105,6 +118,9 @@ export class HitlClient {
       }),
     groundTruth: (id: string, request: GroundTruthRequest) =>
       this.body<GroundTruthResult>("attachGroundTruth", { params: { id }, body: request }),
+    /** What the product's users did with a settled outcome; sending a `signalId` again changes nothing. */
+    signal: (id: string, request: SignalRequest) =>
+      this.body<SignalResult>("sendSignal", { params: { id }, body: request }),
   };
 
   readonly experiments = {
@@ -150,6 +166,36 @@ export class HitlClient {
       };
     },
     ack: (request: AckRequest) => this.body<AckResult>("acknowledgeFeedback", { body: request }),
+  };
+
+  /** Known-answer items of a review queue (admin). */
+  readonly gold = {
+    /**
+     * Adds JSON Lines of gold items to a queue, all or nothing (one request: keep it under the
+     * API's 256 kB). `dryRun` checks every line against the experiment's labels and stores nothing.
+     */
+    add: (queue: string, jsonLines: string, options: { experimentId?: string; dryRun?: boolean } = {}) =>
+      this.body<GoldUploadResult>("addGold", {
+        params: { queue },
+        query: { experimentId: options.experimentId, dryRun: options.dryRun ? "true" : undefined },
+        raw: { text: jsonLines, contentType: "application/x-ndjson" },
+      }),
+  };
+
+  /** Reviewers' scorecards and standing per queue. */
+  readonly reviewers = {
+    /** Every reviewer's scorecard per queue (admin); narrow with `queue`, `reviewer`, `from`, `to`. */
+    scorecards: (query: ScorecardQuery = {}) =>
+      this.body<ScorecardPage>("listScorecards", { query: { ...query } }),
+    /** The caller's own scorecards (a reviewer's token). */
+    mine: (query: Omit<ScorecardQuery, "reviewer"> = {}) =>
+      this.body<ScorecardPage>("myScorecard", { query: { ...query } }),
+    /** Pauses a reviewer in a queue (audit-trailed); the answer is their new standing. */
+    pause: (reviewer: string, change: StandingChange) =>
+      this.body<Qualification>("pauseReviewer", { params: { reviewer }, body: change }),
+    /** Reinstates a paused reviewer in a queue; a new evaluation starts. */
+    reinstate: (reviewer: string, change: StandingChange) =>
+      this.body<Qualification>("reinstateReviewer", { params: { reviewer }, body: change }),
   };
 
   /** The API's OpenAPI document (no token needed). */

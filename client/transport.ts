@@ -37,6 +37,8 @@ export interface Call {
   params?: Record<string, string>;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /** A body sent as is instead of as JSON (e.g. JSON Lines), with its media type. */
+  raw?: { text: string; contentType: string };
   /** Take the body as text (e.g. JSON Lines) instead of parsing JSON. */
   text?: boolean;
 }
@@ -98,6 +100,11 @@ export class Transport {
   private async attempt<T>(route: ApiRoute, url: URL, call: Call, attempt: number): Promise<Answer<T>> {
     this.options.onAttempt?.({ operationId: route.operationId, attempt });
     const token = typeof this.options.token === "function" ? await this.options.token() : this.options.token;
+    const payload = call.raw
+      ? { type: call.raw.contentType, text: call.raw.text }
+      : call.body === undefined
+        ? undefined
+        : { type: "application/json", text: JSON.stringify(call.body) };
     let response: Response;
     let text: string;
     try {
@@ -105,9 +112,9 @@ export class Transport {
         method: route.method.toUpperCase(),
         headers: {
           ...(route.roles === "public" ? {} : { authorization: `Bearer ${token}` }),
-          ...(call.body === undefined ? {} : { "content-type": "application/json" }),
+          ...(payload ? { "content-type": payload.type } : {}),
         },
-        ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+        ...(payload ? { body: payload.text } : {}),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
       text = await response.text();

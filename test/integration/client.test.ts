@@ -142,4 +142,69 @@ describe("the typed client (hitl-lab/client) on the local cloud", () => {
     expect(claimed.review.decisionId).toBe(legal.id);
     expect(await held).toBe("deny");
   });
+
+  it("sends a user's signal on a settled decision once per signalId", async () => {
+    const experimentId = await createExperiment();
+    const automated = await producer.decisions.send(decision(experimentId));
+    const signal = { signalId: uid("signal"), type: "accepted" as const, at: new Date().toISOString() };
+
+    const first = await producer.decisions.signal(automated.decisionId, signal);
+    const again = await producer.decisions.signal(automated.decisionId, signal);
+    const reused = await producer.decisions
+      .signal(automated.decisionId, { ...signal, type: "complained" })
+      .catch((e: unknown) => e);
+
+    expect(first).toMatchObject({ decisionId: automated.decisionId, replayed: false });
+    expect(first.signal).toMatchObject({ signalId: signal.signalId, type: "accepted" });
+    expect(again.replayed).toBe(true);
+    expect(reused).toMatchObject({ status: 409, code: "signal_exists" });
+  });
+
+  it("uploads gold as JSON Lines: a dry run stores nothing, a bad label names its line, the upload fills the pool", async () => {
+    const queue = uid("client-gold");
+    const experimentId = await createExperiment({}, queue);
+    const admin = as(cloud.tokens.admin);
+    const line = (n: number, label: string) =>
+      JSON.stringify({ item: { case: n }, prediction: { label: "approve", confidence: 0.9 }, label });
+    const lines = [line(1, "deny"), line(2, "approve")].join("\n");
+
+    const dry = await admin.gold.add(queue, lines, { experimentId, dryRun: true });
+    const bad = await admin.gold
+      .add(queue, [line(1, "deny"), line(2, "maybe")].join("\n"), { experimentId })
+      .catch((e: unknown) => e);
+    const stored = await admin.gold.add(queue, lines, { experimentId });
+
+    expect(dry).toEqual({ queue, experimentId, added: 0, pool: 0, checked: 2 });
+    expect(bad).toMatchObject({ status: 400, code: "validation_failed" });
+    expect((bad as HitlApiError).details.map((d) => d.path)).toEqual(["line 2: label"]);
+    expect(stored).toEqual({ queue, experimentId, added: 2, pool: 2 });
+  });
+
+  it("pauses a reviewer in a queue (their claims there are refused), reinstates them, and reads the scorecards", async () => {
+    const queue = uid("client-standing");
+    // A queue with gold settings: only there does a pause refuse claims.
+    const experimentId = await createExperiment(
+      { queues: { [queue]: { gold: { rate: 0.1, minAccuracy: 0.5 } } } },
+      queue,
+    );
+    const admin = as(cloud.tokens.admin);
+    const reviewer = as(cloud.identities.r5 ?? "");
+
+    const paused = await admin.reviewers.pause("reviewer-5", { queue, note: "client test" });
+    const refused = await reviewer.reviews.claim(queue, { experimentId }).catch((e: unknown) => e);
+    const twice = await admin.reviewers
+      .pause("reviewer-5", { queue, note: "again" })
+      .catch((e: unknown) => e);
+    const reinstated = await admin.reviewers.reinstate("reviewer-5", { queue, note: "retrained" });
+    const all = await admin.reviewers.scorecards({ queue });
+    const mine = await reviewer.reviewers.mine({ queue });
+
+    expect(paused).toMatchObject({ reviewer: "reviewer-5", queue, status: "paused", changedBy: "admin-1" });
+    expect(refused).toMatchObject({ status: 403, code: "reviewer_paused" });
+    expect(twice).toMatchObject({ status: 409, code: "already_paused" });
+    expect(reinstated).toMatchObject({ queue, status: "qualifying", gold: 0 });
+    expect(all).toMatchObject({ from: null, to: null });
+    expect(Array.isArray(all.reviewers) && Array.isArray(all.queues)).toBe(true);
+    expect(mine.reviewers.every((card) => card.reviewer === "reviewer-5")).toBe(true);
+  });
 });
