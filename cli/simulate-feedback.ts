@@ -1,6 +1,6 @@
+import { HitlApiError, type HitlClient } from "../client";
 import { type DemoDecision, demoVerdict, feedbackDemoTraffic } from "../core/simulation/feedback-demos";
 import { seededRandom } from "../core/simulation/random";
-import { type ApiClient, HitlApiError } from "./api-client";
 
 export interface FeedbackDemoStats {
   sent: number;
@@ -29,7 +29,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * else complained or reverted).
  */
 export async function driveFeedbackDemos(
-  producer: ApiClient,
+  producer: HitlClient,
   options: { rate: number; seed?: number; signal: AbortSignal },
   stats: FeedbackDemoStats,
   truths: Map<string, DemoDecision["truth"]>,
@@ -40,7 +40,7 @@ export async function driveFeedbackDemos(
     const d = next();
     truths.set(d.decisionId, d.truth);
     try {
-      const answer = await producer.post<{ route: string }>("/v1/decisions", {
+      const answer = await producer.decisions.send({
         experimentId: d.experimentId,
         unitId: d.unitId,
         decisionId: d.decisionId,
@@ -50,7 +50,7 @@ export async function driveFeedbackDemos(
       stats.sent += 1;
       if (answer.route === "auto" && random() < 0.33) {
         const type = d.truth.good ? "accepted" : random() < 0.5 ? "complained" : "reverted";
-        await producer.post(`/v1/decisions/${d.decisionId}/signals`, {
+        await producer.decisions.signal(d.decisionId, {
           signalId: `${d.decisionId}:${type}`,
           type,
           at: new Date().toISOString(),
@@ -67,7 +67,7 @@ export async function driveFeedbackDemos(
 
 /** A simulated reviewer of the feedback demos: claims their items and answers each feedback type. */
 export async function simulateFeedbackReviewer(
-  reviewer: ApiClient,
+  reviewer: HitlClient,
   options: { queues: { queue: string; experimentId: string }[]; seed: number; signal: AbortSignal },
   stats: FeedbackDemoStats,
   truths: Map<string, DemoDecision["truth"]>,
@@ -77,15 +77,13 @@ export async function simulateFeedbackReviewer(
     let worked = false;
     for (const { queue, experimentId } of options.queues) {
       try {
-        const claimed = await reviewer.post<{
-          review: (Parameters<typeof demoVerdict>[1] & { reviewId: string; decisionId: string }) | null;
-        }>(`/v1/queues/${encodeURIComponent(queue)}/claim?experimentId=${encodeURIComponent(experimentId)}`);
-        if (!claimed.review) continue;
+        const claimed = await reviewer.reviews.claim(queue, { experimentId });
+        if (!claimed) continue;
         worked = true;
         await sleep(3000 * (0.5 + random()), options.signal);
         const good = truths.get(claimed.review.decisionId)?.good ?? true;
-        await reviewer.post(
-          `/v1/reviews/${claimed.review.reviewId}/verdict`,
+        await reviewer.reviews.verdict(
+          claimed.review.reviewId,
           demoVerdict(experimentId, claimed.review, good, random),
         );
         stats.reviewed += 1;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { clientFor } from "../api-client";
+import { clientFor } from "../hitl-client";
 import { guarded, printJson } from "../output";
 
 export function registerDecide(program: Command): void {

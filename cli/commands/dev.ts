@@ -6,7 +6,6 @@ import { experimentQueues } from "../../core/review/queues";
 import { agentApprovalExperiment, generatedTextExperiment } from "../../core/simulation/feedback-demos";
 import { demoExperiment } from "../../core/simulation/model";
 import { DEFAULT_PORTS, type LocalCloud, onShutdown, startLocalCloud } from "../../local/cloud";
-import { ApiClient } from "../api-client";
 import { DATA_DIR_ENV } from "../dev-config";
 import {
   type EndpointOptions,
@@ -178,13 +177,13 @@ export function registerDev(program: Command): void {
           queues: "replies,agent-actions,audit",
         });
         void simulateFeedbackReviewer(
-          new ApiClient(cloud.apiUrl, token),
+          new HitlClient({ baseUrl: cloud.apiUrl, token }),
           { queues: demoQueues, seed: 99, signal: stopTraffic.signal },
           demoStats,
           demoTruths,
         );
         void driveFeedbackDemos(
-          new ApiClient(cloud.apiUrl, cloud.tokens.producer),
+          new HitlClient({ baseUrl: cloud.apiUrl, token: cloud.tokens.producer }),
           { rate: 0.5, signal: stopTraffic.signal },
           demoStats,
           demoTruths,

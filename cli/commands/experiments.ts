@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { ExperimentInput } from "../../client";
-import { clientFor } from "../api-client";
+import { clientFor } from "../hitl-client";
 import { guarded, printJson, table } from "../output";
 import { registerPropose } from "./propose";
 

@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { type Command, Option } from "commander";
 import type { AckRequest } from "../../client";
-import { clientFor } from "../api-client";
+import { clientFor } from "../hitl-client";
 import { guarded, printJson } from "../output";
 
 const write = (out: WriteStream | NodeJS.WriteStream, text: string) =>

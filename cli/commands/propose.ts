@@ -7,13 +7,14 @@
 
 import { createInterface } from "node:readline/promises";
 import { type Command, InvalidArgumentError } from "commander";
+import type { ReportQuery } from "../../client";
 import { proposeChange } from "../../core/experiments/propose";
 import type { Experiment, ExperimentInput } from "../../core/experiments/schema";
 import type { ExperimentReport } from "../../core/report";
-import { ApiClient } from "../api-client";
+import { clientFor } from "../hitl-client";
 
 export interface ProposeDeps {
-  fetchReport: (path: string) => Promise<ExperimentReport>;
+  fetchReport: (id: string, query: ReportQuery) => Promise<ExperimentReport>;
   fetchExperiment: (id: string) => Promise<Experiment>;
   saveExperiment: (id: string, config: ExperimentInput) => Promise<Experiment>;
   /** Asks the question; true for yes. */
@@ -32,11 +33,9 @@ async function ask(question: string): Promise<boolean> {
 }
 
 const defaults = (): ProposeDeps => ({
-  fetchReport: (path) => ApiClient.forRole("analyst").get<ExperimentReport>(path),
-  fetchExperiment: (id) =>
-    ApiClient.forRole("admin").get<Experiment>(`/v1/experiments/${encodeURIComponent(id)}`),
-  saveExperiment: (id, config) =>
-    ApiClient.forRole("admin").put<Experiment>(`/v1/experiments/${encodeURIComponent(id)}`, config),
+  fetchReport: (id, query) => clientFor("analyst").experiments.report(id, query),
+  fetchExperiment: (id) => clientFor("admin").experiments.get(id),
+  saveExperiment: (id, config) => clientFor("admin").experiments.update(id, config),
   confirm: ask,
   write: (text) => process.stdout.write(text),
   writeErr: (text) => process.stderr.write(text),
@@ -54,8 +53,8 @@ export async function propose(
   options: { targetError?: number; yes?: boolean },
   deps: ProposeDeps,
 ): Promise<number> {
-  const query = options.targetError !== undefined ? `?targetError=${options.targetError}` : "";
-  const report = await deps.fetchReport(`/v1/experiments/${encodeURIComponent(id)}/report${query}`);
+  const query = options.targetError !== undefined ? { targetError: options.targetError } : {};
+  const report = await deps.fetchReport(id, query);
   const proposal = report.recommendation.proposed;
   if (!proposal) {
     const why = report.arms.some((a) => a.certificate)

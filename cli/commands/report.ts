@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { ReportQuery } from "../../client";
 import { CORRECTIONS, type Correction, type ExperimentReport } from "../../core/report";
-import { clientFor } from "../api-client";
+import { clientFor } from "../hitl-client";
 import { renderFinanceCsv, renderFinanceText } from "../render/finance";
 import { renderReportCsv } from "../render/report-csv";
 import { renderReportHtml } from "../render/report-html";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { clientFor } from "../api-client";
+import { clientFor } from "../hitl-client";
 import { guarded, printJson, table } from "../output";
 import { type DecideFlags, verdictBody } from "./review-flags";
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { formatGoldErrors, parseGoldLines } from "../../core/reviewers/gold";
 import type { ScorecardPage } from "../../core/reviewers/scorecard-query";
-import { ApiClient } from "../api-client";
+import { clientFor } from "../hitl-client";
 import { guarded, printJson, table } from "../output";
 
 /** A request body stays under the API's 256 kB: uploads are sent in chunks of whole lines. */
@@ -87,17 +87,13 @@ export function registerReviewers(program: Command): void {
         const local = parseGoldLines(text, { queue: o.queue });
         if (!local.ok)
           throw new Error(`${file} is invalid; nothing was uploaded:\n${formatGoldErrors(local.errors)}`);
-        const api = ApiClient.forRole("admin");
-        const path = (dryRun: boolean) =>
-          `/v1/queues/${encodeURIComponent(o.queue)}/gold?${new URLSearchParams({
-            ...(o.experiment ? { experimentId: o.experiment } : {}),
-            ...(dryRun ? { dryRun: "true" } : {}),
-          })}`;
+        const admin = clientFor("admin");
+        const experiment = o.experiment ? { experimentId: o.experiment } : {};
         const parts = chunks(text);
         // Every part is checked (labels, server side) before any is stored.
-        for (const part of parts) await api.postText(path(true), part);
+        for (const part of parts) await admin.gold.add(o.queue, part, { ...experiment, dryRun: true });
         let last: unknown;
-        for (const part of parts) last = await api.postText(path(false), part);
+        for (const part of parts) last = await admin.gold.add(o.queue, part, experiment);
         printJson({ ...(last as object), added: local.items.length, parts: parts.length });
       }),
     );
@@ -114,15 +110,17 @@ export function registerReviewers(program: Command): void {
     .action(
       (o: { queue?: string; reviewer?: string; from?: string; to?: string; me?: boolean; json?: boolean }) =>
         guarded(async () => {
-          const query = new URLSearchParams({
+          const query = {
             ...(o.queue ? { queue: o.queue } : {}),
-            ...(o.reviewer && !o.me ? { reviewer: o.reviewer } : {}),
             ...(o.from ? { from: o.from } : {}),
             ...(o.to ? { to: o.to } : {}),
-          });
-          const page = await ApiClient.forRole(o.me ? "reviewer" : "admin").get<ScorecardPage>(
-            `/v1/reviewers${o.me ? "/me" : ""}?${query}`,
-          );
+          };
+          const page = o.me
+            ? await clientFor("reviewer").reviewers.mine(query)
+            : await clientFor("admin").reviewers.scorecards({
+                ...query,
+                ...(o.reviewer ? { reviewer: o.reviewer } : {}),
+              });
           if (o.json) printJson(page);
           else process.stdout.write(renderScorecards(page));
         }),
@@ -139,12 +137,7 @@ export function registerReviewers(program: Command): void {
       .requiredOption("--note <text>", "why (kept in the audit trail)")
       .action((reviewer: string, o: { queue: string; note: string }) =>
         guarded(async () =>
-          printJson(
-            await ApiClient.forRole("admin").post(`/v1/reviewers/${encodeURIComponent(reviewer)}/${action}`, {
-              queue: o.queue,
-              note: o.note,
-            }),
-          ),
+          printJson(await clientFor("admin").reviewers[action](reviewer, { queue: o.queue, note: o.note })),
         ),
       );
   }

@@ -1,3 +1,5 @@
+import type { DecisionRequest } from "../decisions/schema";
+import type { VerdictRequest } from "../review/verdict";
 import { exponential, seededRandom } from "./random";
 
 /**
@@ -80,7 +82,7 @@ export interface DemoDecision {
   decisionId: string;
   unitId: string;
   item: Record<string, unknown>;
-  prediction: Record<string, unknown>;
+  prediction: DecisionRequest["prediction"];
   gapSeconds: number;
   /** What a careful reviewer would find (the simulated reviewers and users act on it). */
   truth: { good: boolean };
@@ -150,12 +152,14 @@ export function feedbackDemoTraffic(options: { rate?: number; seed?: number } = 
 interface DemoItem {
   context: {
     item: Record<string, unknown>;
-    prediction?: {
-      output?: unknown;
-      /** As the API shows them: by position, blind to their prompt. */
-      candidates?: { position: "A" | "B"; output: unknown }[];
-      action?: { arguments: Record<string, unknown> };
-    };
+    prediction?:
+      | {
+          output?: unknown;
+          /** As the API shows them: by position, blind to their prompt. */
+          candidates?: { position: "A" | "B"; output: unknown }[];
+          action?: { arguments: Record<string, unknown> };
+        }
+      | undefined;
   };
 }
 
@@ -164,7 +168,12 @@ interface DemoItem {
  * a bad one is corrected, fails `faithful` and loses to the other prompt; a bad refund is edited to
  * the right amount (sometimes rejected).
  */
-export function demoVerdict(experimentId: string, item: DemoItem, good: boolean, random: () => number) {
+export function demoVerdict(
+  experimentId: string,
+  item: DemoItem,
+  good: boolean,
+  random: () => number,
+): VerdictRequest {
   if (experimentId === "agent-refunds") {
     const args = item.context.prediction?.action?.arguments ?? {};
     if (good) return { approval: { action: "approve" } };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type ProposeDeps, propose } from "../../cli/commands/propose";
+import type { ReportQuery } from "../../client";
 import type { Experiment, ExperimentInput } from "../../core/experiments/schema";
 import { parseExperiment } from "../../core/experiments/validate";
 import { calCounter } from "../../core/metrics/audit-counters";
@@ -25,13 +26,14 @@ function data() {
 function deps(config: Experiment, answer: boolean, rowsOf = data) {
   const saved: ExperimentInput[] = [];
   const asked: string[] = [];
-  const paths: string[] = [];
+  const queries: ReportQuery[] = [];
   let out = "";
   let err = "";
   const d: ProposeDeps = {
-    fetchReport: async (path) => {
-      paths.push(path);
-      const targetError = path.includes("targetError=") ? Number(path.split("targetError=")[1]) : undefined;
+    fetchReport: async (id, query) => {
+      expect(id).toBe("claims");
+      queries.push(query);
+      const targetError = query.targetError === undefined ? undefined : Number(query.targetError);
       return buildReport({
         experiment: config,
         rows: rowsOf(),
@@ -55,7 +57,7 @@ function deps(config: Experiment, answer: boolean, rowsOf = data) {
       err += t;
     },
   };
-  return { d, saved, asked, paths, out: () => out, err: () => err };
+  return { d, saved, asked, queries, out: () => out, err: () => err };
 }
 
 describe("hitl experiments propose", () => {
@@ -111,7 +113,7 @@ describe("hitl experiments propose", () => {
     expect(run.err()).toContain(
       "propose: nothing to propose for claims: no certificate: give --target-error or set the experiment's certification.targetError",
     );
-    expect(run.paths[1]).toBe("/v1/experiments/claims/report?targetError=0.02");
+    expect(run.queries[1]).toEqual({ targetError: 0.02 });
     expect(asked).toBe(1);
     expect(run.saved).toEqual([]);
   });
