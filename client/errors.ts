@@ -19,6 +19,8 @@ export class HitlApiError extends Error {
     readonly body: unknown,
     /** The `x-request-id` of a 500, which finds the failure in the function's logs. */
     readonly requestId?: string,
+    /** The wait a 429 or 503 asked for in its `Retry-After` header, in milliseconds. */
+    readonly retryAfterMs?: number,
   ) {
     const parsed = describe(body);
     super(`${operation}: HTTP ${status} ${parsed.code}: ${parsed.message}`);

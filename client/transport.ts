@@ -1,6 +1,7 @@
 import { API_ROUTES, type ApiRoute } from "../core/api/routes";
 import { type Backoff, withRetries } from "../core/util/retry";
 import { HitlApiError, HitlNetworkError } from "./errors";
+import { retryAfterMs } from "./retry-after";
 
 export interface RetryOptions {
   /** Attempts in all, the first included (default 4; 1 turns retries off). */
@@ -8,6 +9,8 @@ export interface RetryOptions {
   /** Full-jitter backoff: attempt n waits a uniform time below min(capMs, baseMs · 2^n). Defaults 100 and 2,000 ms. */
   baseMs?: number;
   capMs?: number;
+  /** The longest wait a 429's or 503's `Retry-After` may ask for; a longer one waits this long (default 20,000 ms). */
+  maxRetryAfterMs?: number;
 }
 
 export interface HitlClientOptions {
@@ -84,6 +87,10 @@ export class Transport {
       capMs: options.retry?.capMs ?? 2000,
       ...(options.random ? { random: options.random } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      waitFor: (error) =>
+        error instanceof HitlApiError && error.retryAfterMs !== undefined
+          ? Math.min(error.retryAfterMs, options.retry?.maxRetryAfterMs ?? 20_000)
+          : undefined,
     };
   }
 
@@ -127,6 +134,10 @@ export class Transport {
         response.status,
         parse(text),
         response.headers.get("x-request-id") ?? undefined,
+        // Throttled or unavailable: the server may say when to come back.
+        response.status === 429 || response.status === 503
+          ? retryAfterMs(response.headers.get("retry-after"))
+          : undefined,
       );
     const body = (call.text ? text : text ? JSON.parse(text) : undefined) as T;
     return { body, status: response.status, headers: response.headers };

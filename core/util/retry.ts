@@ -6,6 +6,8 @@ export interface Backoff {
   sleep?: (ms: number) => Promise<void>;
   baseMs?: number;
   capMs?: number;
+  /** The wait a failure itself asks for (an HTTP `Retry-After`), taken instead of the backoff's; undefined: back off. */
+  waitFor?: (error: unknown) => number | undefined;
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -27,7 +29,8 @@ export async function withRetries<T>(
       return await op(attempt);
     } catch (error) {
       if (!retryable(error) || attempt >= backoff.maxAttempts) throw error;
-      await sleep(random() * Math.min(backoff.capMs ?? 1000, (backoff.baseMs ?? 25) * 2 ** attempt));
+      const asked = backoff.waitFor?.(error);
+      await sleep(asked ?? random() * Math.min(backoff.capMs ?? 1000, (backoff.baseMs ?? 25) * 2 ** attempt));
     }
   }
 }
