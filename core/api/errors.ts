@@ -25,7 +25,12 @@ export const API_ERRORS = {
   experiment_not_running: { status: 409, meaning: "the experiment is draft, paused or stopped" },
   decision_id_reused: { status: 409, meaning: "the `decisionId` was used before with another body" },
   experiment_exists: { status: 409, meaning: "an experiment with this id exists; change it with PUT" },
-  version_conflict: { status: 409, meaning: "the experiment changed meanwhile; read it again and retry" },
+  version_conflict: {
+    status: 409,
+    meaning: "the experiment or standing changed meanwhile; read it again and retry",
+  },
+  already_paused: { status: 409, meaning: "the reviewer is paused in this queue already" },
+  not_paused: { status: 409, meaning: "the reviewer is not paused in this queue: nothing to reinstate" },
   not_held: { status: 409, meaning: "the decision is not held (automated, settled or withdrawn)" },
   no_lease: { status: 409, meaning: "the item is not claimed; claim it first" },
   lease_expired: { status: 409, meaning: "the lease ran out; claim the item again" },

@@ -18,6 +18,7 @@ import { ScorecardQuerySchema } from "../reviewers/scorecard-query";
 import { StandingChangeSchema } from "../reviewers/standing";
 import type { Role } from "../roles";
 import type { ApiErrorCode } from "./errors";
+import { ReportSchema } from "./report-response";
 import {
   AckResultSchema,
   DecisionResponseSchema,
@@ -27,6 +28,22 @@ import {
   GroundTruthResultSchema,
   QueuesSchema,
 } from "./responses";
+import {
+  AuditEntrySchema,
+  AuditTrailSchema,
+  ClaimAnswerSchema,
+  LeaseSchema,
+  ReleasedSchema,
+  ReviewHandoffSchema,
+  VerdictResultSchema,
+  WithdrawalSchema,
+} from "./review-responses";
+import {
+  GoldUploadSchema,
+  ScorecardPageSchema,
+  SignalResultSchema,
+  StandingSchema,
+} from "./reviewer-responses";
 
 export interface ApiRoute {
   readonly method: "get" | "post" | "put";
@@ -102,7 +119,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "The decision's append-only audit trail (and its review's)",
     tag: "decisions",
     roles: ["analyst", "admin"],
-    success: ok(described("AuditTrail", "`{ decisionId, entries: [...] }`, oldest first"), "The trail"),
+    success: ok(AuditTrailSchema, "The trail, oldest first"),
     errors: ["not_found"],
     idempotent: true,
   },
@@ -114,7 +131,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: "decisions",
     roles: ["producer", "admin"],
     body: { schema: WithdrawRequestSchema, required: false },
-    success: ok(described("Withdrawal", "the withdrawn decision's id and status"), "Withdrawn"),
+    success: ok(WithdrawalSchema, "Withdrawn"),
     errors: ["not_found", "not_held"],
     idempotent: false,
   },
@@ -182,8 +199,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     roles: ["reviewer", "admin"],
     query: ClaimQuerySchema,
     success: ok(
-      described("ReviewHandoff", "the item's context handoff, or `{ review: null, message }` when empty"),
-      "The claimed item",
+      ClaimAnswerSchema,
+      "The claimed item's context handoff, or `{ review: null, message }` when empty",
     ),
     errors: ["not_found", "queue_forbidden", "reviewer_paused"],
     idempotent: false,
@@ -195,7 +212,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "A review's context handoff (never its task token)",
     tag: "reviews",
     roles: ["reviewer", "admin"],
-    success: ok(described("Review", "the context handoff"), "The review"),
+    success: ok(ReviewHandoffSchema, "The review's context handoff"),
     errors: ["not_found", "queue_forbidden"],
     idempotent: true,
   },
@@ -207,10 +224,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: "reviews",
     roles: ["reviewer", "admin"],
     body: { schema: VerdictSchema, required: true },
-    success: ok(
-      described("VerdictResult", "`{ reviewId, status, verdict, replayed }`"),
-      "Recorded (the same label again answers `replayed: true`)",
-    ),
+    success: ok(VerdictResultSchema, "Recorded (the same label again answers `replayed: true`)"),
     errors: [
       "not_found",
       "queue_forbidden",
@@ -230,7 +244,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "Hand the item back to its queue",
     tag: "reviews",
     roles: ["reviewer", "admin"],
-    success: ok(described("Released", '`{ reviewId, status: "pending" }`'), "Released"),
+    success: ok(ReleasedSchema, "Released"),
     errors: ["not_found", "no_lease", "held_by_another", "lease_expired", "hold_closed"],
     idempotent: false,
   },
@@ -241,7 +255,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "Extend the lease",
     tag: "reviews",
     roles: ["reviewer", "admin"],
-    success: ok(described("Lease", "`{ leaseUntil }`"), "Extended"),
+    success: ok(LeaseSchema, "Extended"),
     errors: ["not_found", "no_lease", "held_by_another", "lease_expired", "hold_closed"],
     idempotent: true,
   },
@@ -305,7 +319,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
           currentVersion: z.number().int(),
           versions: z.array(ExperimentSchema),
           audit: z
-            .array(z.looseObject({}))
+            .array(AuditEntrySchema)
             .meta({ description: "creations, changes and pauses, oldest first" }),
         })
         .meta({ id: "ExperimentHistory" }),
@@ -322,7 +336,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: "experiments",
     roles: ["analyst", "admin"],
     query: ReportQuerySchema,
-    success: ok(described("Report", "the report's JSON contract is docs/report.md"), "The report"),
+    success: ok(ReportSchema, "The report"),
     errors: ["not_found"],
     idempotent: true,
   },
@@ -334,7 +348,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: "feedback",
     roles: ["producer"],
     body: { schema: SignalInputSchema, required: true },
-    success: ok(described("SignalResult", "the decision id, the stored signal and `replayed`"), "Recorded"),
+    success: ok(SignalResultSchema, "Recorded"),
     errors: ["not_found", "signal_exists", "decision_not_settled", "too_many_signals"],
     idempotent: true,
   },
@@ -358,8 +372,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     }),
     success: {
       status: 201,
-      schema: described("GoldUpload", "how many items were stored (200 with `checked` for a dry run)"),
-      description: "Stored",
+      schema: GoldUploadSchema,
+      description: "Stored (a dry run answers 200 with `checked`)",
     },
     errors: ["not_found", "experiment_required", "validation_failed"],
     idempotent: true,
@@ -372,7 +386,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: "reviewers",
     roles: ["admin"],
     query: ScorecardQuerySchema,
-    success: ok(described("Scorecards", "per reviewer and queue: docs/review.md"), "The scorecards"),
+    success: ok(ScorecardPageSchema, "The scorecards per reviewer and queue (docs/review.md)"),
     errors: [],
     idempotent: true,
   },
@@ -384,7 +398,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: "reviewers",
     roles: ["reviewer", "admin"],
     query: ScorecardQuerySchema,
-    success: ok(described("OwnScorecard", "per queue: docs/review.md"), "The scorecard"),
+    success: ok(ScorecardPageSchema, "The caller's scorecards per queue (docs/review.md)"),
     errors: ["forbidden"],
     idempotent: true,
   },
@@ -396,8 +410,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: "reviewers",
     roles: ["admin"],
     body: { schema: StandingChangeSchema, required: true },
-    success: ok(described("Standing", "the reviewer's new standing in the queue"), "Paused"),
-    errors: [],
+    success: ok(StandingSchema, "Paused: the reviewer's new standing in the queue"),
+    errors: ["already_paused", "version_conflict"],
     idempotent: false,
   },
   {
@@ -408,8 +422,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: "reviewers",
     roles: ["admin"],
     body: { schema: StandingChangeSchema, required: true },
-    success: ok(described("Reinstated", "the reviewer's new standing in the queue"), "Reinstated"),
-    errors: [],
+    success: ok(StandingSchema, "Reinstated: the reviewer's new standing in the queue"),
+    errors: ["not_paused", "version_conflict"],
     idempotent: false,
   },
   {

@@ -1,12 +1,39 @@
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { HitlApiError, HitlClient } from "../../client";
 import { openApiDocument } from "../../core/api/openapi";
+import { API_ROUTES } from "../../core/api/routes";
 import { triage } from "../../examples/product-integration";
 import { call, cloud, createExperiment, dynamodb, eventually, nameOf, uid } from "./support";
 
+const templates = API_ROUTES.map((route) => ({
+  route,
+  pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, "[^/]+")}$`),
+}));
+/** Answers that do not parse with the schema their route documents (checked after every test). */
+const mismatches: string[] = [];
+/** Answers checked so far, so a test can tell the check ran. */
+let checkedAnswers = 0;
+
+/** The global fetch, checking every successful JSON answer against its route's documented schema. */
+const documented = (async (input: URL, init?: RequestInit) => {
+  const response = await fetch(input, init);
+  const method = (init?.method ?? "GET").toLowerCase();
+  const found = templates.find((t) => t.route.method === method && t.pattern.test(new URL(input).pathname));
+  if (response.ok && found && !found.route.success.contentType) {
+    checkedAnswers += 1;
+    const parsed = found.route.success.schema.safeParse(await response.clone().json());
+    if (!parsed.success) mismatches.push(`${found.route.operationId}: ${parsed.error.message}`);
+  }
+  return response;
+}) as typeof fetch;
+
+afterEach(() => {
+  expect(mismatches.splice(0)).toEqual([]);
+});
+
 const as = (token: string, options: Partial<ConstructorParameters<typeof HitlClient>[0]> = {}) =>
-  new HitlClient({ baseUrl: cloud.apiUrl, token, ...options });
+  new HitlClient({ baseUrl: cloud.apiUrl, token, fetch: documented, ...options });
 const producer = as(cloud.tokens.producer);
 
 const decision = (experimentId: string, overrides: Record<string, unknown> = {}) => ({
@@ -190,21 +217,85 @@ describe("the typed client (hitl-lab/client) on the local cloud", () => {
     const admin = as(cloud.tokens.admin);
     const reviewer = as(cloud.identities.r5 ?? "");
 
+    // The functions read the experiments' queue settings through a cache of a few seconds: a dry-run
+    // gold upload without an experiment finds the queue's experiment once the reviewers' side sees it.
+    const gold = JSON.stringify({
+      item: { n: 1 },
+      prediction: { label: "approve", confidence: 0.9 },
+      label: "deny",
+    });
+    await eventually(
+      () => admin.gold.add(queue, gold, { dryRun: true }).catch(() => undefined),
+      20_000,
+      "the reviewers' side to see the queue's settings",
+    );
     const paused = await admin.reviewers.pause("reviewer-5", { queue, note: "client test" });
-    const refused = await reviewer.reviews.claim(queue, { experimentId }).catch((e: unknown) => e);
+    const claimOutcome = () =>
+      reviewer.reviews.claim(queue, { experimentId }).then(
+        () => "claimable",
+        (e: unknown) => e,
+      );
+    const refused = await eventually(
+      async () => {
+        const outcome = await claimOutcome();
+        return outcome === "claimable" ? undefined : outcome;
+      },
+      20_000,
+      "the pause to refuse claims",
+    );
     const twice = await admin.reviewers
       .pause("reviewer-5", { queue, note: "again" })
       .catch((e: unknown) => e);
     const reinstated = await admin.reviewers.reinstate("reviewer-5", { queue, note: "retrained" });
+    const afterwards = await claimOutcome();
     const all = await admin.reviewers.scorecards({ queue });
     const mine = await reviewer.reviewers.mine({ queue });
 
     expect(paused).toMatchObject({ reviewer: "reviewer-5", queue, status: "paused", changedBy: "admin-1" });
     expect(refused).toMatchObject({ status: 403, code: "reviewer_paused" });
     expect(twice).toMatchObject({ status: 409, code: "already_paused" });
-    expect(reinstated).toMatchObject({ queue, status: "qualifying", gold: 0 });
+    // A queue with a gold minimum evaluates the reinstated reviewer again from zero.
+    expect(reinstated).toMatchObject({ queue, status: "qualifying", gold: 0, goldCorrect: 0 });
+    expect(afterwards).toBe("claimable");
     expect(all).toMatchObject({ from: null, to: null });
     expect(Array.isArray(all.reviewers) && Array.isArray(all.queues)).toBe(true);
     expect(mine.reviewers.every((card) => card.reviewer === "reviewer-5")).toBe(true);
+  });
+
+  it("answers the review, audit, history and report routes with the shapes the OpenAPI document gives them", async () => {
+    const queue = uid("client-shapes");
+    const experimentId = await createExperiment({}, queue);
+    const admin = as(cloud.tokens.admin);
+    const analyst = as(cloud.tokens.analyst);
+    const reviewer = as(cloud.identities.r6 ?? "");
+    const checkedBefore = checkedAnswers;
+    const first = await producer.decisions.send(decision(experimentId, { item: { topic: "legal" } }));
+    const second = await producer.decisions.send(decision(experimentId, { item: { topic: "legal" } }));
+
+    const claimed = await eventually(
+      async () => (await reviewer.reviews.claim(queue, { experimentId })) ?? undefined,
+      30_000,
+      "a held item to be claimable",
+    );
+    const shown = await reviewer.reviews.get(claimed.review.reviewId);
+    const lease = await reviewer.reviews.heartbeat(claimed.review.reviewId);
+    const released = await reviewer.reviews.release(claimed.review.reviewId);
+    const withdrawn = await producer.decisions.withdraw(
+      claimed.review.decisionId === first.decisionId ? second.decisionId : first.decisionId,
+      "client test",
+    );
+    const trail = await analyst.decisions.audit(first.decisionId);
+    const history = await admin.experiments.versions(experimentId);
+    const report = await analyst.experiments.report(experimentId, { alpha: 0.1 });
+
+    expect(shown).toMatchObject({ review: { reviewId: claimed.review.reviewId, queue }, yours: true });
+    expect(Date.parse(lease.leaseUntil)).toBeGreaterThan(Date.now());
+    expect(released).toEqual({ reviewId: claimed.review.reviewId, status: "pending" });
+    expect(withdrawn.status).toBe("withdrawn");
+    expect(trail.entries.map((e) => e.action)).toContain("routed");
+    expect(history.audit.map((e) => e.action)).toContain("experiment-created");
+    expect(report).toMatchObject({ experimentId, options: { alpha: 0.1 } });
+    // Every answer above went through the schema check (afterEach fails the test on a mismatch).
+    expect(checkedAnswers - checkedBefore).toBeGreaterThanOrEqual(10);
   });
 });

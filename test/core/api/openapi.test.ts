@@ -91,6 +91,52 @@ describe("the OpenAPI document", () => {
     expect(body.content["application/json"]?.schema.$ref).toBe("#/components/schemas/DecisionRequest");
   });
 
+  it("gives every JSON answer but the document itself a schema with its fields, not an open object", () => {
+    const schemas = (doc.components?.schemas ?? {}) as Record<string, Record<string, unknown>>;
+    const resolve = (schema: Record<string, unknown>) => {
+      const ref = schema.$ref as string | undefined;
+      return ref ? (schemas[ref.replace("#/components/schemas/", "")] ?? {}) : schema;
+    };
+    const open = API_ROUTES.filter(
+      (route) => route.operationId !== "getOpenApi" && !route.success.contentType,
+    )
+      .filter((route) => {
+        const op = (
+          (doc.paths?.[route.path] ?? {}) as Record<string, { responses: Record<string, unknown> }>
+        )[route.method];
+        const answer = op?.responses[String(route.success.status)] as {
+          content: Record<string, { schema: Record<string, unknown> }>;
+        };
+        const schema = resolve(answer.content["application/json"]?.schema ?? {});
+        const variants = (schema.anyOf ?? schema.oneOf ?? [schema]) as Record<string, unknown>[];
+        return variants.some(
+          (v) => Object.keys((resolve(v).properties as object | undefined) ?? {}).length === 0,
+        );
+      })
+      .map((route) => route.operationId);
+    expect(open).toEqual([]);
+  });
+
+  it("documents the review and reviewer answers' fields", () => {
+    const schemas = (doc.components?.schemas ?? {}) as Record<
+      string,
+      { properties?: Record<string, unknown> }
+    >;
+    expect(Object.keys(schemas.ReviewHandoff?.properties ?? {})).toEqual([
+      "review",
+      "labelOrder",
+      "yours",
+      "history",
+    ]);
+    expect(schemas.VerdictResult?.properties).toHaveProperty("verdict");
+    expect(schemas.Standing?.properties).toHaveProperty("status", {
+      type: "string",
+      enum: ["qualifying", "qualified", "paused"],
+    });
+    expect(Object.keys(schemas.Scorecards?.properties ?? {})).toEqual(["from", "to", "reviewers", "queues"]);
+    expect(schemas.Report?.properties).toHaveProperty("recommendation");
+  });
+
   it("resolves every $ref to a component it holds", () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
       (m) => m[1],
