@@ -22,6 +22,7 @@ import type { GoldUploadResult } from "../core/reviewers/gold-upload";
 import type { Qualification } from "../core/reviewers/qualification";
 import type { ScorecardPage, ScorecardQuery } from "../core/reviewers/scorecard-query";
 import type { StandingChange } from "../core/reviewers/standing";
+import { jsonLinesParts } from "./lines";
 import { type Answer, type HitlClientOptions, Transport } from "./transport";
 
 export type { ApiErrorCode } from "../core/api/errors";
@@ -65,6 +66,9 @@ export interface FeedbackPage {
   /** The next page's cursor; absent on the last page. */
   nextCursor?: string;
 }
+
+/** A gold part stays well under the API's 256,000-byte body limit. */
+const GOLD_PART_BYTES = 200_000;
 
 const replayed = (answer: Answer<unknown>) => answer.headers.get("x-hitl-replayed") === "true";
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -180,6 +184,29 @@ export class HitlClient {
         query: { experimentId: options.experimentId, dryRun: options.dryRun ? "true" : undefined },
         raw: { text: jsonLines, contentType: "application/x-ndjson" },
       }),
+    /**
+     * Adds a gold file of any size: sent in parts of whole lines under the API's body limit, every
+     * part checked first (a dry run each), then stored. A bad line anywhere stores nothing; a
+     * failure while storing leaves the parts before it stored (sending the file again is safe:
+     * the same items get the same ids).
+     */
+    upload: async (
+      queue: string,
+      jsonLines: string,
+      options: { experimentId?: string; partBytes?: number } = {},
+    ): Promise<GoldUploadResult & { parts: number }> => {
+      const parts = jsonLinesParts(jsonLines, options.partBytes ?? GOLD_PART_BYTES);
+      if (parts.length === 0) throw new Error("the gold upload has no items");
+      const experiment = options.experimentId === undefined ? {} : { experimentId: options.experimentId };
+      for (const part of parts) await this.gold.add(queue, part, { ...experiment, dryRun: true });
+      let added = 0;
+      let last: GoldUploadResult | undefined;
+      for (const part of parts) {
+        last = await this.gold.add(queue, part, experiment);
+        added += last.added;
+      }
+      return { ...(last as GoldUploadResult), added, parts: parts.length };
+    },
   };
 
   /** Reviewers' scorecards and standing per queue. */

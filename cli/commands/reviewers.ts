@@ -5,28 +5,6 @@ import type { ScorecardPage } from "../../core/reviewers/scorecard-query";
 import { clientFor } from "../hitl-client";
 import { guarded, printJson, table } from "../output";
 
-/** A request body stays under the API's 256 kB: uploads are sent in chunks of whole lines. */
-const CHUNK_BYTES = 200_000;
-
-function chunks(text: string): string[] {
-  const out: string[] = [];
-  let current: string[] = [];
-  let bytes = 0;
-  for (const line of text.replace(/^\uFEFF/, "").split(/\r?\n/)) {
-    if (line.trim() === "") continue;
-    const size = Buffer.byteLength(line, "utf8") + 1;
-    if (bytes + size > CHUNK_BYTES && current.length > 0) {
-      out.push(current.join("\n"));
-      current = [];
-      bytes = 0;
-    }
-    current.push(line);
-    bytes += size;
-  }
-  if (current.length > 0) out.push(current.join("\n"));
-  return out;
-}
-
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? "" : x.toFixed(2));
 const secs = (x: number | null | undefined) => (x === null || x === undefined ? "" : x.toFixed(1));
 
@@ -87,14 +65,10 @@ export function registerReviewers(program: Command): void {
         const local = parseGoldLines(text, { queue: o.queue });
         if (!local.ok)
           throw new Error(`${file} is invalid; nothing was uploaded:\n${formatGoldErrors(local.errors)}`);
-        const admin = clientFor("admin");
-        const experiment = o.experiment ? { experimentId: o.experiment } : {};
-        const parts = chunks(text);
-        // Every part is checked (labels, server side) before any is stored.
-        for (const part of parts) await admin.gold.add(o.queue, part, { ...experiment, dryRun: true });
-        let last: unknown;
-        for (const part of parts) last = await admin.gold.add(o.queue, part, experiment);
-        printJson({ ...(last as object), added: local.items.length, parts: parts.length });
+        const uploaded = await clientFor("admin").gold.upload(o.queue, text, {
+          ...(o.experiment ? { experimentId: o.experiment } : {}),
+        });
+        printJson(uploaded);
       }),
     );
 

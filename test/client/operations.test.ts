@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HitlApiError, HitlClient } from "../../client";
+import { jsonLinesParts } from "../../client/lines";
 import { fixed } from "../support/clock";
 
 interface Sent {
@@ -162,5 +163,45 @@ describe("the client's signal, gold and reviewer operations", () => {
 
     await expect(api.reviewers.pause("r", { queue: "q", note: "n" })).rejects.toBeInstanceOf(HitlApiError);
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe("a gold file of any size", () => {
+  const line = (n: number) => JSON.stringify({ item: { n, text: "é".repeat(20) }, label: "deny" });
+  const file = Array.from({ length: 10 }, (_, i) => line(i)).join("\r\n");
+
+  it("splits JSON Lines into parts of whole lines under the byte limit, counting UTF-8 bytes", () => {
+    const bytes = new TextEncoder().encode(`${line(0)}\n`).length;
+
+    const parts = jsonLinesParts(`\uFEFF${file}\n\n`, bytes * 3);
+
+    expect(parts.map((p) => p.split("\n").length)).toEqual([3, 3, 3, 1]);
+    expect(parts.join("\n")).toBe(file.replaceAll("\r\n", "\n"));
+    for (const part of parts) expect(new TextEncoder().encode(part).length).toBeLessThanOrEqual(bytes * 3);
+  });
+
+  it("checks every part with a dry run before storing any, then stores each and sums what was added", async () => {
+    const stored = (added: number, pool: number) => json(201, { queue: "q", experimentId: "e", added, pool });
+    const checked = json(200, { queue: "q", experimentId: "e", added: 0, pool: 0, checked: 5 });
+    const { api, sent } = fake([checked, checked.clone(), stored(5, 5), stored(5, 10)]);
+    const half = new TextEncoder().encode(`${line(0)}\n`).length * 5;
+
+    const result = await api.gold.upload("q", file, { experimentId: "e", partBytes: half });
+
+    expect(sent.map((s) => new URL(s.url).searchParams.get("dryRun"))).toEqual(["true", "true", null, null]);
+    expect(result).toEqual({ queue: "q", experimentId: "e", added: 10, pool: 10, parts: 2 });
+  });
+
+  it("stores nothing when a later part fails its dry run", async () => {
+    const checked = json(200, { queue: "q", experimentId: "e", added: 0, pool: 0, checked: 5 });
+    const bad = json(400, { error: { code: "validation_failed", message: "line 1: label: not allowed" } });
+    const { api, sent } = fake([checked, bad]);
+    const half = new TextEncoder().encode(`${line(0)}\n`).length * 5;
+
+    await expect(api.gold.upload("q", file, { partBytes: half })).rejects.toMatchObject({
+      code: "validation_failed",
+    });
+    expect(sent).toHaveLength(2);
+    expect(sent.every((s) => s.url.endsWith("dryRun=true"))).toBe(true);
   });
 });
