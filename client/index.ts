@@ -17,6 +17,8 @@ import type { ImplicitSignal, SignalInputSchema, SignalResult } from "../core/fe
 import type { ReportQuerySchema } from "../core/report/get-report";
 import type { ExperimentReport } from "../core/report/types";
 import type { QueueStats, ReviewHandoff, VerdictResult } from "../core/review/desk";
+import type { QueueHistory } from "../core/review/queue-history";
+import type { QueueHistoryQuerySchema } from "../core/review/queue-history-query";
 import type { VerdictRequest } from "../core/review/verdict";
 import type { GoldUploadResult } from "../core/reviewers/gold-upload";
 import type { Qualification } from "../core/reviewers/qualification";
@@ -42,6 +44,7 @@ export type {
   GroundTruthResult,
   ImplicitSignal,
   Qualification,
+  QueueHistory,
   QueueStats,
   ReviewHandoff,
   ScorecardPage,
@@ -57,6 +60,8 @@ export type Decision = Omit<DecisionRecord, "requestHash">;
 export type DecisionAnswer = DecisionResponse & { replayed: boolean };
 export type GroundTruthRequest = z.input<typeof GroundTruthSchema>;
 export type SignalRequest = z.input<typeof SignalInputSchema>;
+/** `since`/`until` as ISO 8601 times; `queue` keeps a queue and its tiers. */
+export type QueueHistoryQuery = Partial<z.input<typeof QueueHistoryQuerySchema>>;
 export type ReportQuery = Partial<Record<keyof z.input<typeof ReportQuerySchema>, string | number>>;
 
 export interface FeedbackPage {
@@ -141,6 +146,9 @@ export class HitlClient {
 
   readonly reviews = {
     queues: async () => (await this.body<{ queues: QueueStats[] }>("listQueues")).queues,
+    /** Each queue and tier's depth, oldest age, near and past SLA over a window (default: the last day). */
+    queueHistory: (query: QueueHistoryQuery = {}) =>
+      this.body<QueueHistory>("getQueueHistory", { query: { ...query } }),
     /** Leases the most urgent item; `null` when the queue has nothing (of that experiment) to claim. */
     claim: async (queue: string, options: { experimentId?: string } = {}): Promise<ReviewHandoff | null> => {
       const answer = await this.body<ReviewHandoff | { review: null }>("claimNext", {

@@ -4,6 +4,7 @@ import type { Experiment } from "./experiments/schema";
 import type { FeedbackRecord, OutcomeMessage } from "./feedback/record";
 import type { StreamRecord } from "./metrics/stream-batches";
 import type { ReviewItem } from "./review/item";
+import type { QueueHistoryRecord } from "./review/queue-history";
 
 /** Storage and messaging the use cases need; adapters implement them over AWS SDK clients. */
 export interface ExperimentStore {
@@ -116,4 +117,10 @@ export interface QueueMessage {
 /** Where a message that can never succeed goes, with the reason attached. */
 export interface DeadLetter {
   send(message: QueueMessage, code: string, reason: string): Promise<void>;
+}
+
+/** Reads the review items whose history touches a window (the queues' history, core/review/queue-history.ts). */
+export interface ReviewHistoryReader {
+  /** Items created by `until` that were still open at `since` or changed since then. */
+  activeBetween(since: string, until: string): Promise<QueueHistoryRecord[]>;
 }

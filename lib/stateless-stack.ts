@@ -273,6 +273,7 @@ export class StatelessStack extends Stack {
     route(HttpMethod.POST, "/v1/decisions/{id}/ground-truth", feedbackApi.fn, ["producer", "ml"]);
     route(HttpMethod.POST, "/v1/decisions/{id}/signals", feedbackApi.fn, ["producer"]);
     route(HttpMethod.GET, "/v1/queues", reviewsApi, ["reviewer", "admin"]);
+    route(HttpMethod.GET, "/v1/queues/history", reviewsApi, ["reviewer", "admin"]);
     route(HttpMethod.POST, "/v1/queues/{queue}/claim", reviewsApi, ["reviewer", "admin"]);
     route(HttpMethod.GET, "/v1/reviews/{id}", reviewsApi, ["reviewer", "admin"]);
     route(HttpMethod.POST, "/v1/reviews/{id}/verdict", reviewsApi, ["reviewer", "admin"]);

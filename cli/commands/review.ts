@@ -14,8 +14,23 @@ export function registerReview(program: Command): void {
   review
     .command("queues")
     .description("depth, oldest item's age and items near or past their SLA, per queue you may see")
-    .action(() =>
+    .option("--history", "each queue and tier over time (5-minute points up to a day, hourly beyond)")
+    .option("--queue <queue>", "with --history: this queue and its tiers only")
+    .option("--since <time>", "with --history: ISO 8601 start (default: a day before --until)")
+    .option("--until <time>", "with --history: ISO 8601 end (default: now)")
+    .action((o: { history?: boolean; queue?: string; since?: string; until?: string }) =>
       guarded(async () => {
+        if (o.history) {
+          const { history, ...query } = o;
+          const answer = await clientFor("reviewer").reviews.queueHistory(query);
+          const rows = answer.queues.flatMap((q) =>
+            q.points.map((p) => ({ queue: q.queue, tier: q.tier, ...p })),
+          );
+          process.stdout.write(
+            `${table(rows, ["at", "queue", "tier", "depth", "oldestAgeSeconds", "nearSla", "pastSla"])}\n`,
+          );
+          return;
+        }
         const queues = await clientFor("reviewer").reviews.queues();
         process.stdout.write(
           `${table(

@@ -10,6 +10,7 @@ import { type Experiment, ExperimentInputSchema } from "../experiments/schema";
 import type { AckResult } from "../feedback/acknowledge";
 import type { GroundTruthResult } from "../feedback/ground-truth";
 import type { QueueStats } from "../review/desk";
+import type { QueueHistory } from "../review/queue-history";
 import { API_ERRORS } from "./errors";
 
 /** True when A and B are the same type; a `const x: Same<A, B> = true` fails to compile otherwise. */
@@ -83,6 +84,31 @@ export const QueuesSchema = z
   })
   .meta({ id: "Queues" });
 
+export const QueueHistorySchema = z
+  .object({
+    since: z.string(),
+    until: z.string(),
+    stepSeconds: z.number().int().meta({ description: "300 for a window up to a day, 3600 beyond" }),
+    queues: z.array(
+      z.object({
+        queue: z.string(),
+        tier: z.string(),
+        points: z.array(
+          z
+            .object({
+              at: z.string(),
+              depth: z.number().int(),
+              oldestAgeSeconds: z.number(),
+              nearSla: z.number().int(),
+              pastSla: z.number().int(),
+            })
+            .meta({ description: "the queue's state at `at`, as GET /v1/queues counts it" }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: "QueueHistory" });
+
 export const GroundTruthResultSchema = z
   .object({
     decisionId: z.string(),
@@ -132,4 +158,5 @@ const _experiment: Same<keyof z.infer<typeof ExperimentSchema>, keyof Experiment
 const _queues: Same<z.infer<typeof QueuesSchema>["queues"][number], QueueStats> = true;
 const _groundTruth: Same<keyof z.infer<typeof GroundTruthResultSchema>, keyof GroundTruthResult> = true;
 const _ack: Same<z.infer<typeof AckResultSchema>, AckResult> = true;
-void [_response, _status, _view, _experiment, _queues, _groundTruth, _ack];
+const _history: Same<z.infer<typeof QueueHistorySchema>, QueueHistory> = true;
+void [_response, _status, _view, _experiment, _queues, _groundTruth, _ack, _history];

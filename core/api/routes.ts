@@ -13,6 +13,7 @@ import { EXPORT_FORMATS } from "../feedback/types/export-formats";
 import { SignalInputSchema } from "../feedback/types/signals";
 import { ReportQuerySchema } from "../report/get-report";
 import { ClaimQuerySchema } from "../review/claim-query";
+import { QueueHistoryQuerySchema } from "../review/queue-history-query";
 import { VerdictSchema } from "../review/verdict";
 import { ScorecardQuerySchema } from "../reviewers/scorecard-query";
 import { StandingChangeSchema } from "../reviewers/standing";
@@ -26,6 +27,7 @@ import {
   described,
   ExperimentSchema,
   GroundTruthResultSchema,
+  QueueHistorySchema,
   QueuesSchema,
 } from "./responses";
 import {
@@ -187,6 +189,18 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: "reviews",
     roles: ["reviewer", "admin"],
     success: ok(QueuesSchema, "The queues"),
+    errors: [],
+    idempotent: true,
+  },
+  {
+    method: "get",
+    path: "/v1/queues/history",
+    operationId: "getQueueHistory",
+    summary: "Depth, oldest age, near and past SLA per queue and tier over time, from the items' histories",
+    tag: "reviews",
+    roles: ["reviewer", "admin"],
+    query: QueueHistoryQuerySchema,
+    success: ok(QueueHistorySchema, "The queues' history"),
     errors: [],
     idempotent: true,
   },

@@ -9,6 +9,7 @@ import { DYNAMODB_LIMITS, dynamoBytes, utf8Bytes } from "../storage/dynamodb-lim
 import { canSee, type Reviewer } from "./entitlement";
 import { publicView, type ReviewItem, type Verdict } from "./item";
 import { priorityScore } from "./priority";
+import { NEAR_SLA_SHARE } from "./queue-history";
 import { type ReviewerView, reviewerView } from "./view";
 
 export interface DeskDeps {
@@ -22,7 +23,6 @@ export interface DeskDeps {
 
 /** How many of a queue's best items a claim looks at before re-scoring them with the current time. */
 const CLAIM_WINDOW = 25;
-const NEAR_SLA_SHARE = 0.2;
 
 const entryFor = (
   item: ReviewItem,

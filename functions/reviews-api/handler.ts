@@ -1,7 +1,10 @@
+import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
+import { DynamoReviewHistory } from "../../adapters/dynamodb/review-history";
 import { DomainError, validationFailed } from "../../core/errors";
 import { claimFilter } from "../../core/review/claim-query";
 import { getReview, queueStats } from "../../core/review/desk";
 import { parseQueuesClaim, type Reviewer } from "../../core/review/entitlement";
+import { readQueueHistory } from "../../core/review/queue-history-query";
 import { VerdictSchema } from "../../core/review/verdict";
 import { claim, heartbeatAny, releaseAny, verdict } from "../../core/reviewers/desk";
 import { BUDGETS, parseStorable } from "../../core/storage/dynamodb-limits";
@@ -10,6 +13,7 @@ import { reviewerDesk } from "../shared/reviewer-desk";
 
 // Claims go through the reviewer side: gold items, paused reviewers (core/reviewers/desk.ts).
 const desk = reviewerDesk();
+const history = new DynamoReviewHistory(documentClient(), requireEnv("REVIEWS_TABLE"));
 
 const reviewerOf = (caller: Caller): Reviewer => ({
   id: caller.id,
@@ -21,6 +25,12 @@ export const handler = httpApi({
   "GET /v1/queues": {
     roles: ["reviewer", "admin"],
     run: async ({ caller }) => ({ body: { queues: await queueStats(desk, reviewerOf(caller)) } }),
+  },
+  "GET /v1/queues/history": {
+    roles: ["reviewer", "admin"],
+    run: async ({ caller, query }) => ({
+      body: await readQueueHistory({ history, now: desk.now }, reviewerOf(caller), query),
+    }),
   },
   "POST /v1/queues/{queue}/claim": {
     roles: ["reviewer", "admin"],
