@@ -5,6 +5,7 @@ import type { ExperimentHistory } from "../../core/experiments/history";
 import type { Experiment } from "../../core/experiments/schema";
 import type { FeedbackRecord } from "../../core/feedback/record";
 import type { ExperimentReport } from "../../core/report/types";
+import type { QueueHistory } from "../../core/review/queue-history";
 
 export class ApiError extends Error {
   constructor(
@@ -24,6 +25,8 @@ export interface Api {
   report(id: string): Promise<ExperimentReport>;
   history(id: string): Promise<ExperimentHistory>;
   queues(): Promise<QueueStat[]>;
+  /** `GET /v1/queues/history` over a window (`since`, `until` as ISO times; `queue` and its tiers). */
+  queueHistory(query: { since?: string; until?: string; queue?: string }): Promise<QueueHistory>;
   createExperiment(config: unknown): Promise<Experiment>;
   saveExperiment(id: string, config: unknown): Promise<Experiment>;
   /** One page of the corrections export (JSON Lines) and the cursor of the next, if any. */
@@ -83,6 +86,7 @@ export function createApi(base: string, token: () => string | undefined): Api {
     createExperiment: (config) => request("POST", "v1/experiments", config),
     saveExperiment: (value, config) => request("PUT", `v1/experiments/${id(value)}`, config),
     queues: async () => (await request<{ queues: QueueStat[] }>("GET", "v1/queues")).queues,
+    queueHistory: (query) => request("GET", `v1/queues/history?${new URLSearchParams(query)}`),
     feedbackPage: async (cursor) => {
       const query = new URLSearchParams({ limit: "1000", ...(cursor ? { cursor } : {}) });
       const { text, headers } = await send("GET", `v1/feedback?${query}`);

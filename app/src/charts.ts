@@ -259,6 +259,90 @@ export function queueDepths(
   });
 }
 
+/** Waiting items over time, one line per queue and tier. */
+export function queueHistoryDepth(
+  canvas: HTMLCanvasElement,
+  labels: string[],
+  series: { name: string; depth: number[] }[],
+): Chart<"line"> {
+  return draw(canvas, {
+    type: "line",
+    data: {
+      labels,
+      datasets: series.map((s, i) => ({
+        label: s.name,
+        data: s.depth,
+        borderColor: color(i),
+        backgroundColor: color(i),
+        pointRadius: 0,
+        stepped: true,
+      })),
+    },
+    options: { scales: { y: { min: 0, title: { display: true, text: "waiting items" } } } },
+  });
+}
+
+/** One queue and tier over time: waiting items stacked by SLA state, and the oldest item's age (right axis). */
+export function queueHistorySla(
+  canvas: HTMLCanvasElement,
+  labels: string[],
+  points: { depth: number; nearSla: number; pastSla: number; oldestAgeSeconds: number }[],
+): Chart<"line"> {
+  const part = (label: string, data: number[], hex: string): ChartDataset<"line", number[]> => ({
+    label,
+    data,
+    borderColor: hex,
+    backgroundColor: faded(hex),
+    fill: true,
+    pointRadius: 0,
+    stepped: true,
+    yAxisID: "y",
+    stack: "items",
+  });
+  return draw(canvas, {
+    type: "line",
+    data: {
+      labels,
+      datasets: [
+        part(
+          "within SLA",
+          points.map((p) => Math.max(0, p.depth - p.nearSla - p.pastSla)),
+          "#009e73",
+        ),
+        part(
+          "near SLA",
+          points.map((p) => p.nearSla),
+          "#e69f00",
+        ),
+        part(
+          "past SLA",
+          points.map((p) => p.pastSla),
+          "#d55e00",
+        ),
+        {
+          label: "oldest item's age (min)",
+          data: points.map((p) => (p.depth === 0 ? Number.NaN : p.oldestAgeSeconds / 60)),
+          borderColor: "#555",
+          borderDash: [6, 4],
+          pointRadius: 0,
+          yAxisID: "age",
+        },
+      ],
+    },
+    options: {
+      scales: {
+        y: { stacked: true, min: 0, title: { display: true, text: "waiting items" } },
+        age: {
+          position: "right",
+          min: 0,
+          grid: { drawOnChartArea: false },
+          title: { display: true, text: "minutes" },
+        },
+      },
+    },
+  });
+}
+
 /** Share of each day's corrections acknowledged at each stage. */
 export function closureOverTime(
   canvas: HTMLCanvasElement,

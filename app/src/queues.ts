@@ -2,9 +2,18 @@
 import { formatAge } from "../../console/src/logic";
 import type { QueueStat } from "../../console/src/types";
 import { type Api, ApiError } from "./api";
-import { queueDepths } from "./charts";
+import { queueDepths, queueHistoryDepth, queueHistorySla } from "./charts";
 import { chartCanvas, h, table } from "./dom";
 import type { View } from "./experiments";
+import {
+  HISTORY_WINDOWS,
+  type HistoryWindowId,
+  historyRows,
+  type QueueHistory,
+  seriesName,
+  timeLabels,
+  windowQuery,
+} from "./queue-history";
 
 /** `claims.tier-2` → queue `claims`, tier `tier-2`; a first-tier queue has no suffix. */
 export function queueAndTier(name: string): { queue: string; tier: string } {
@@ -74,5 +83,110 @@ export async function queuesPage(api: Api): Promise<View> {
         chart.box,
       ),
   );
-  return { element, mounted: () => (stats.length > 0 ? queueDepths(chart.canvas, stats) : undefined) };
+  const history = historySection(api);
+  element.append(history.element);
+  return {
+    element,
+    mounted: () => {
+      if (stats.length > 0) queueDepths(chart.canvas, stats);
+      void history.load();
+    },
+  };
+}
+
+/**
+ * Every queue and tier over a window (`GET /v1/queues/history`): waiting items per queue, and for
+ * the chosen one its SLA states and oldest age, charted with its numbers in a table beside.
+ */
+function historySection(api: Api): { element: HTMLElement; load: () => Promise<void> } {
+  const windowSelect = h(
+    "select",
+    { id: "history-window" },
+    ...HISTORY_WINDOWS.map((w) =>
+      h("option", w.id === "24h" ? { value: w.id, selected: "" } : { value: w.id }, w.label),
+    ),
+  );
+  const seriesSelect = h("select", { id: "history-series" });
+  const status = h("p", { id: "history-status", role: "status" }, "Loading the queues' history…");
+  const depth = chartCanvas("chart-queue-history", "Waiting items per queue and tier over time");
+  const sla = chartCanvas(
+    "chart-queue-sla",
+    "One queue and tier over time: waiting items by SLA state and the oldest item's age",
+  );
+  const tableBox = h("div", { id: "history-table-box" });
+  const body = h("div", { hidden: "" });
+  let history: QueueHistory | undefined;
+
+  const drawSeries = () => {
+    const series = history?.queues[Number(seriesSelect.value)];
+    if (!history || !series) return;
+    queueHistorySla(sla.canvas, timeLabels(history), series.points);
+    tableBox.replaceChildren(
+      table(
+        `${seriesName(series)} over time, newest first (UTC)`,
+        [
+          { title: "Time (UTC)" },
+          { title: "Waiting", num: true },
+          { title: "Oldest", num: true },
+          { title: "Near SLA", num: true },
+          { title: "Past SLA", num: true },
+        ],
+        historyRows(history, series),
+        { id: "history-table" },
+      ),
+    );
+  };
+  const load = async () => {
+    status.textContent = "Loading the queues' history…";
+    try {
+      history = await api.queueHistory(windowQuery(windowSelect.value as HistoryWindowId, Date.now()));
+    } catch (error) {
+      status.textContent = error instanceof ApiError ? error.message : String(error);
+      body.hidden = true;
+      return;
+    }
+    const steps = history.stepSeconds >= 3600 ? "hourly" : "every 5 minutes";
+    status.textContent =
+      history.queues.length === 0
+        ? "No item waited in any queue you may see in this window."
+        : `${history.queues.length} queues and tiers, ${steps}, up to ${history.until.slice(11, 16)} UTC.`;
+    body.hidden = history.queues.length === 0;
+    if (history.queues.length === 0) return;
+    const keep = seriesSelect.value;
+    seriesSelect.replaceChildren(
+      ...history.queues.map((q, i) => h("option", { value: String(i) }, seriesName(q))),
+    );
+    if (keep && Number(keep) < history.queues.length) seriesSelect.value = keep;
+    const labels = timeLabels(history);
+    queueHistoryDepth(
+      depth.canvas,
+      labels,
+      history.queues.map((q) => ({ name: seriesName(q), depth: q.points.map((p) => p.depth) })),
+    );
+    drawSeries();
+  };
+  windowSelect.addEventListener("change", () => void load());
+  seriesSelect.addEventListener("change", drawSeries);
+  body.append(
+    h("h4", {}, "Waiting items per queue and tier"),
+    depth.box,
+    h("label", { for: "history-series" }, "Queue and tier "),
+    seriesSelect,
+    h("div", { class: "history-pair" }, h("div", {}, sla.box), tableBox),
+  );
+  const element = h(
+    "section",
+    { class: "card", "aria-labelledby": "history-title" },
+    h("h3", { id: "history-title" }, "Over time"),
+    h(
+      "p",
+      {},
+      "Counted from each item's own history (its rounds, claims, verdicts and escalations), so any past moment reads the same as it did live.",
+    ),
+    h("label", { for: "history-window" }, "Window "),
+    windowSelect,
+    status,
+    body,
+  );
+  return { element, load };
 }

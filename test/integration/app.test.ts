@@ -200,7 +200,7 @@ describe("the web app in a browser", () => {
     await page.close();
   });
 
-  it("shows an admin every queue and tier with the API's depth, age and SLA counts", async () => {
+  it("shows an admin every queue and tier with the API's depth, age and SLA counts, now and over time", async () => {
     // Arrange: one held item in a queue of its own.
     const queue = uid("app-queue");
     const id = await createExperiment({}, queue);
@@ -239,10 +239,37 @@ describe("the web app in a browser", () => {
       .locator("th, td")
       .allTextContents();
     const chart = await painted(page, "chart-queues");
+    const option = await page
+      .locator("#history-series option")
+      .filter({ hasText: `${queue} (` })
+      .textContent();
+    await page.locator("#history-series").selectOption({ label: option ?? "" });
+    await page
+      .locator("#history-table")
+      .filter({ hasText: `${queue} (` })
+      .waitFor();
+    const newest = await page.locator("#history-table tbody tr").first().locator("th, td").allTextContents();
+    const historyCharts = await Promise.all(
+      ["chart-queue-history", "chart-queue-sla"].map((c) => painted(page, c)),
+    );
+    const api = await call<{
+      queues: { queue: string; points: { depth: number; nearSla: number; pastSla: number }[] }[];
+    }>("GET", `/v1/queues/history?queue=${queue}`, { role: "admin" });
+    const apiNewest = api.body.queues.find((q) => q.queue === queue)?.points.at(-1);
 
     // Assert
     expect(row).toEqual([queue, queue, "first", "1", expect.stringMatching(/^\d+ (s|min)$/), "0", "0"]);
     expect(chart).toBe(true);
+    expect(option).toBe(`${queue} (tier-1)`);
+    expect(newest).toEqual([
+      expect.stringMatching(/^\d\d:\d\d$/),
+      String(apiNewest?.depth),
+      expect.stringMatching(/^\d+ (s|min)$/),
+      String(apiNewest?.nearSla),
+      String(apiNewest?.pastSla),
+    ]);
+    expect(apiNewest?.depth).toBe(1);
+    expect(historyCharts).toEqual([true, true]);
     expect(seen).toEqual([]);
     await page.close();
   }, 120_000);
