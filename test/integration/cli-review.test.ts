@@ -14,7 +14,7 @@ async function hitl(token: string, ...args: string[]) {
 }
 
 describe("working the queues from a terminal", () => {
-  it("lists queues, claims the next item and decides it with hitl review", async () => {
+  it("lists queues and their history, claims the next item and decides it with hitl review", async () => {
     // Arrange
     const queue = uid("terminal");
     const experimentId = await createExperiment({}, queue);
@@ -35,9 +35,20 @@ describe("working the queues from a terminal", () => {
       20_000,
       "the held item",
     );
+    const waiting = new Date().toISOString();
 
     // Act
     const queues = await hitl(cloud.identities.r13 ?? "", "review", "queues");
+    const history = await hitl(
+      cloud.identities.r13 ?? "",
+      "review",
+      "queues",
+      "--history",
+      "--queue",
+      queue,
+      "--until",
+      waiting,
+    );
     const next = JSON.parse(await hitl(cloud.identities.r13 ?? "", "review", "next", "--queue", queue)) as {
       review: { reviewId: string };
     };
@@ -56,6 +67,10 @@ describe("working the queues from a terminal", () => {
 
     // Assert
     expect(queues).toMatch(new RegExp(`^${queue}\\s+1\\s`, "m"));
+    // The history's last point is the asked time: the item waited then, within its SLA.
+    expect(history.trim().split("\n").at(-1)).toMatch(
+      new RegExp(`^${waiting.replaceAll(".", "\\.")}\\s+${queue}\\s+tier-1\\s+1\\s+\\d+\\s+0\\s+0$`),
+    );
     expect(next.review.reviewId).toBe(decision.body.reviewId);
     expect(decided.status).toBe("recorded");
     const outcome = await eventually(
