@@ -71,16 +71,30 @@ const percentAxis = (title: string) => ({
   ticks: { callback: (value: string | number) => `${Math.round(Number(value) * 100)}%` },
 });
 
-/** Automation (x) against quality (y) per arm, each with its interval as whiskers; control's quality − margin as a line. */
+/**
+ * Automation (x) against quality at decision time (y) per arm, each with its interval as whiskers,
+ * an open circle at its quality after corrections, and control's decision-time quality − margin as
+ * a dashed line: the same picture as the HTML report's (cli/render/report-charts.ts).
+ */
 export function automationVsQuality(canvas: HTMLCanvasElement, report: ExperimentReport): Chart<"scatter"> {
   const datasets: ChartDataset<"scatter", { x: number; y: number }[]>[] = [];
   report.arms.forEach((arm, i) => {
     const x = arm.automationRate.value;
-    const y = arm.quality.value;
+    const y = arm.decisionQuality.value;
     if (x === null || y === null) return;
     const [xl, xu] = arm.automationRate.interval;
-    const [yl, yu] = arm.quality.interval;
+    const [yl, yu] = arm.decisionQuality.interval;
     datasets.push({ label: arm.arm, data: [{ x, y }], backgroundColor: color(i), pointRadius: 6 });
+    const after = arm.quality.value;
+    if (after !== null && after !== y)
+      datasets.push({
+        label: `${arm.arm} after corrections`,
+        data: [{ x, y: after }],
+        backgroundColor: "#fff",
+        borderColor: color(i),
+        borderWidth: 2,
+        pointRadius: 5,
+      });
     const whisker = (points: { x: number; y: number }[]) =>
       datasets.push({
         label: `${arm.arm} interval`,
@@ -101,7 +115,7 @@ export function automationVsQuality(canvas: HTMLCanvasElement, report: Experimen
         { x, y: yu },
       ]);
   });
-  const control = report.arms.find((a) => a.control)?.quality.value;
+  const control = report.arms.find((a) => a.control)?.decisionQuality.value;
   if (control !== null && control !== undefined) {
     const xs = report.arms.flatMap((a) => a.automationRate.interval.filter((v): v is number => v !== null));
     const floor = control - report.experiment.qualityMargin;
@@ -121,8 +135,17 @@ export function automationVsQuality(canvas: HTMLCanvasElement, report: Experimen
     type: "scatter",
     data: { datasets },
     options: {
-      plugins: { legend: { labels: { filter: (item) => !item.text.endsWith(" interval") } } },
-      scales: { x: percentAxis("automation rate"), y: percentAxis("quality") },
+      plugins: {
+        legend: {
+          labels: {
+            filter: (item) => !item.text.endsWith(" interval") && !item.text.endsWith(" after corrections"),
+          },
+        },
+      },
+      scales: {
+        x: percentAxis("automation rate"),
+        y: percentAxis("quality at decision time (○ after corrections)"),
+      },
     },
   });
 }

@@ -77,6 +77,8 @@ function armsTable(report: ExperimentReport): HTMLElement {
     formatCount(a.decisions),
     formatRate(a.automationRate.value),
     formatRateRange(a.automationRate.interval),
+    formatRate(a.decisionQuality.value),
+    formatRateRange(a.decisionQuality.interval),
     formatRate(a.quality.value),
     formatRateRange(a.quality.interval),
     a.quality.description,
@@ -99,8 +101,10 @@ function armsTable(report: ExperimentReport): HTMLElement {
       { title: "Decisions", num: true },
       { title: "Automation", num: true },
       { title: "Automation CI", num: true },
-      { title: "Quality", num: true },
-      { title: "Quality CI", num: true },
+      { title: "Quality at decision time", num: true },
+      { title: "Decision-time CI", num: true },
+      { title: "Quality after corrections", num: true },
+      { title: "After-corrections CI", num: true },
       { title: "Quality source" },
       { title: "Override", num: true },
       { title: "Escalation", num: true },
@@ -116,6 +120,25 @@ function armsTable(report: ExperimentReport): HTMLElement {
     ],
     rows,
     { id: "arms-table" },
+  );
+}
+
+/** What the two qualities count, in the report's own words; comparisons use decision time. */
+function qualityDefinitions(report: ExperimentReport): HTMLElement | false {
+  const arm = report.arms[0];
+  if (!arm) return false;
+  const words = (definition: string) => definition.replace(/^[^:]*: /, "");
+  return h(
+    "dl",
+    { id: "quality-definitions", class: "definitions" },
+    h("dt", {}, "Quality at decision time"),
+    h(
+      "dd",
+      {},
+      `${words(arm.decisionQuality.definition)}. Comparisons, the guardrail and the recommendation use it.`,
+    ),
+    h("dt", {}, "Quality after corrections"),
+    h("dd", {}, `${words(arm.quality.definition)}.`),
   );
 }
 
@@ -267,7 +290,10 @@ function seriesTable(report: ExperimentReport): HTMLElement {
 export async function experimentPage(api: Api, id: string): Promise<View> {
   const [report, history] = await Promise.all([api.report(id), api.history(id)]);
   const series = seriesOf(report);
-  const quality = chartCanvas("chart-quality", "Automation rate against quality per arm, with intervals");
+  const quality = chartCanvas(
+    "chart-quality",
+    "Automation rate against quality at decision time per arm, with intervals; open circles: quality after corrections",
+  );
   const cost = chartCanvas("chart-cost", "Cost per decision per arm by component");
   const automation = chartCanvas(
     "chart-automation",
@@ -319,8 +345,8 @@ export async function experimentPage(api: Api, id: string): Promise<View> {
       { class: "grid" },
       h(
         "section",
-        { class: "card", "aria-label": "Automation against quality" },
-        h("h3", {}, "Automation against quality"),
+        { class: "card", "aria-label": "Automation against quality at decision time" },
+        h("h3", {}, "Automation against quality at decision time"),
         quality.box,
       ),
       h(
@@ -347,6 +373,7 @@ export async function experimentPage(api: Api, id: string): Promise<View> {
       { class: "card", "aria-labelledby": "arms-title" },
       h("h3", { id: "arms-title" }, "Arms"),
       armsTable(report),
+      qualityDefinitions(report),
       seriesTable(report),
     ),
     ...report.comparisons.map(comparisonSection),

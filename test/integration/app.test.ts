@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatRateRange } from "../../app/src/logic";
 import { financeTable, renderFinanceCsv } from "../../cli/render/finance";
 import type { ExperimentReport } from "../../core/report/types";
 import { launchBrowser } from "../support/browser";
@@ -10,7 +11,8 @@ import { call, cloud, createExperiment, eventually, uid } from "./support";
 const DECISIONS = 40;
 
 /** Sends `count` decisions with confidences spread over [0.6, 1), so each arm automates some and holds some. */
-async function sendDecisions(experimentId: string, count: number): Promise<void> {
+async function sendDecisions(experimentId: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
   const send = async (i: number) => {
     const body = {
       experimentId,
@@ -28,13 +30,17 @@ async function sendDecisions(experimentId: string, count: number): Promise<void>
     // as a producer would: the API answers a retry with the first answer, counted once.
     for (let attempt = 1; ; attempt++) {
       const answer = await call("POST", "/v1/decisions", { role: "producer", body });
-      if (answer.status === 200) return;
+      if (answer.status === 200) {
+        ids.push(body.decisionId);
+        return;
+      }
       if (answer.status < 500 || attempt === 3)
         throw new Error(`decision refused: ${answer.status} ${JSON.stringify(answer.body)}`);
     }
   };
   // One at a time: parallel first calls would each cold-start a worker of the same functions.
   for (let i = 0; i < count; i++) await send(i);
+  return ids;
 }
 
 const report = async (id: string) =>
@@ -83,7 +89,15 @@ describe("the web app in a browser", () => {
   it("shows an analyst the experiments and an experiment's live report with the API's numbers, charts and versions", async () => {
     // Arrange: a running experiment with traffic and a second config version.
     const id = await createExperiment({}, uid("app"));
-    await sendDecisions(id, DECISIONS);
+    const sent = await sendDecisions(id, DECISIONS);
+    // Ground truth for some, one of them against the model: both qualities have numbers to show.
+    for (const [i, decisionId] of sent.slice(-6).entries()) {
+      const truth = await call("POST", `/v1/decisions/${decisionId}/ground-truth`, {
+        role: "producer",
+        body: { label: i === 0 ? "deny" : "approve", source: "app-test" },
+      });
+      expect(truth.status).toBe(200);
+    }
     const config = (await call<Record<string, unknown>>("GET", `/v1/experiments/${id}`, { role: "admin" }))
       .body;
     const arms = config.arms as { id: string; policy: Record<string, unknown> }[];
@@ -100,7 +114,9 @@ describe("the web app in a browser", () => {
     const api = await eventually(
       async () => {
         const r = await report(id);
-        return r.arms.reduce((s, a) => s + a.decisions, 0) === DECISIONS ? r : undefined;
+        const counted = r.arms.reduce((s, a) => s + a.decisions, 0) === DECISIONS;
+        const truths = r.arms.reduce((s, a) => s + a.decisionQuality.outcomes.groundTruth, 0);
+        return counted && truths === 6 ? r : undefined;
       },
       30_000,
       "the counters to count every decision",
@@ -121,6 +137,7 @@ describe("the web app in a browser", () => {
       .evaluateAll((trs) =>
         trs.map((tr) => [...tr.querySelectorAll("th, td")].map((cell) => cell.textContent ?? "")),
       );
+    const definitions = await page.locator("#quality-definitions").textContent();
     const charts = await Promise.all(
       ["chart-quality", "chart-cost", "chart-automation", "chart-cost-series"].map((c) => painted(page, c)),
     );
@@ -156,6 +173,18 @@ describe("the web app in a browser", () => {
         percent(a.automationRate.value),
       ]),
     );
+    // Both qualities with their intervals, decision time first (what comparisons use), as the API reports them.
+    expect(armRows.map((cells) => cells.slice(4, 8))).toEqual(
+      api.arms.map((a) => [
+        percent(a.decisionQuality.value),
+        formatRateRange(a.decisionQuality.interval),
+        percent(a.quality.value),
+        formatRateRange(a.quality.interval),
+      ]),
+    );
+    expect(api.arms.filter((a) => a.decisionQuality.value !== null).length).toBeGreaterThan(0);
+    expect(definitions).toContain(api.arms[0]?.decisionQuality.definition.replace(/^[^:]*: /, ""));
+    expect(definitions).toContain(api.arms[0]?.quality.definition.replace(/^[^:]*: /, ""));
     expect(charts).toEqual([true, true, true, true]);
     expect(versions).toContain("Version 2");
     expect(versions).toContain("arms[1].policy.autoAcceptAbove: 0.8 → 0.85");
