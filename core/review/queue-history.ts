@@ -164,7 +164,9 @@ export function queueHistory(
     for (const span of waitingSpans(item)) {
       if (span.to <= sinceMs || span.from > untilMs || !keep(span.queue)) continue;
       const key = `${span.queue}\u0000${span.tier}`;
-      groups.set(key, [...(groups.get(key) ?? []), span]);
+      const group = groups.get(key);
+      if (group) group.push(span);
+      else groups.set(key, [span]);
     }
   }
   const queues = [...groups.values()]
