@@ -9,6 +9,7 @@ import { formatErrors, newExperiment, parseExperiment } from "../../core/experim
 import { type Api, ApiError } from "./api";
 import { byId, h } from "./dom";
 import type { View } from "./experiments";
+import { type FieldIssue, fieldsForm } from "./fields";
 import { diffConfigs, formatValue } from "./logic";
 
 const TEMPLATE = {
@@ -57,6 +58,8 @@ export async function editorPage(api: Api, id: string | undefined): Promise<View
     "aria-describedby": "config-help",
   });
   config.value = JSON.stringify(current ? editable(current) : TEMPLATE, null, 2);
+  const fields = fieldsForm(config);
+  fields.render();
   const changes = h("div", { id: "changes", "aria-live": "polite" });
   const errors = h("ul", { id: "field-errors", class: "warnings", "aria-live": "polite" });
   const unit = h("input", { id: "unit", type: "text", autocomplete: "off" });
@@ -100,6 +103,7 @@ export async function editorPage(api: Api, id: string | undefined): Promise<View
     assigned.textContent = previewAssignment(config.value, unit.value.trim());
   });
   save.addEventListener("click", async () => {
+    fields.render();
     if (!showChanges()) return;
     const status = byId("status");
     const alert = byId("alert");
@@ -113,13 +117,17 @@ export async function editorPage(api: Api, id: string | undefined): Promise<View
     } catch (error) {
       alert.textContent = `Not saved: ${error instanceof Error ? error.message : String(error)}`;
       alert.hidden = false;
-      if (error instanceof ApiError)
+      if (error instanceof ApiError) {
+        const issues: FieldIssue[] = error.details.map((d) => {
+          const { path, message } = d as { path?: string; message?: string };
+          return { path: path ?? "", message: message ?? "" };
+        });
         errors.replaceChildren(
-          ...error.details.map((d) => {
-            const { path, message } = d as { path?: string; message?: string };
-            return h("li", {}, h("code", {}, path || "(the config)"), `: ${message ?? ""}`);
-          }),
+          ...issues.map((i) => h("li", {}, h("code", {}, i.path || "(the config)"), `: ${i.message}`)),
         );
+        // Each issue also stands at its field, which gets the focus; the list keeps them all.
+        fields.showIssues(issues);
+      }
     }
   });
 
@@ -143,6 +151,7 @@ export async function editorPage(api: Api, id: string | undefined): Promise<View
       h("h3", {}, "Changes"),
       changes,
     ),
+    fields.element,
     h(
       "section",
       { class: "card", "aria-labelledby": "assign-title" },

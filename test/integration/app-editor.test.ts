@@ -30,11 +30,18 @@ describe("changing an experiment in the web app", () => {
     await browser?.close();
   });
 
-  it("shows the API's field messages for a bad config, previews assignment and the diff, and saves a good one as a new version", async () => {
+  it("shows the API's field messages for a bad config at their fields, previews assignment and the diff, and saves a good one as a new version", async () => {
     // Arrange
     const id = await createExperiment({}, uid("app-edit"));
     const current = (await call<Experiment>("GET", `/v1/experiments/${id}`, { role: "admin" })).body;
-    const bad = { ...editable(current), arms: current.arms.map((a) => ({ ...a, weight: 0.7 })) };
+    // Two problems: arm 0's threshold and arm 1's audit rate are out of range.
+    const bad = {
+      ...editable(current),
+      arms: current.arms.map((a, i) => ({
+        ...a,
+        policy: { ...a.policy, ...(i === 0 ? { autoAcceptAbove: 2 } : { auditRate: 7 }) },
+      })),
+    };
     const good = {
       ...editable(current),
       arms: current.arms.map((a) =>
@@ -53,6 +60,19 @@ describe("changing an experiment in the web app", () => {
     await page.getByRole("alert").waitFor();
     const alert = await page.getByRole("alert").textContent();
     const fieldErrors = await page.locator("#field-errors li").allTextContents();
+    // Every field the API named: marked invalid, described by the API's message; the first has the focus.
+    const atFields = await page.locator("#fields input[aria-invalid='true']").evaluateAll((inputs) =>
+      inputs.map((input) => ({
+        path: input.getAttribute("data-path"),
+        message: document.getElementById(input.getAttribute("aria-describedby") ?? "")?.textContent,
+        focused: document.activeElement === input,
+      })),
+    );
+    // Fixing a field changes the JSON.
+    await page.getByLabel("arms[0].policy.autoAcceptAbove", { exact: true }).fill("0.95");
+    await page.getByLabel("arms[1].policy.auditRate", { exact: true }).fill("0");
+    await page.getByLabel("arms[1].policy.auditRate", { exact: true }).blur();
+    const fixed = JSON.parse(await page.getByLabel("Experiment config (JSON)").inputValue()) as Experiment;
     await page.getByLabel("Experiment config (JSON)").fill(JSON.stringify(good, null, 2));
     await page.getByLabel("Unit id").fill("customer-42");
     await page.getByRole("button", { name: "Which arm?" }).click();
@@ -67,6 +87,14 @@ describe("changing an experiment in the web app", () => {
     expect(alert).toBe(`Not saved: ${apiAnswer.body.error.message}`);
     expect(fieldErrors).toEqual(apiAnswer.body.error.details.map((d) => `${d.path}: ${d.message}`));
     expect(fieldErrors.length).toBeGreaterThan(0);
+    expect(atFields).toEqual(
+      apiAnswer.body.error.details.map((d, i) => ({ path: d.path, message: d.message, focused: i === 0 })),
+    );
+    expect(apiAnswer.body.error.details.map((d) => d.path)).toEqual([
+      "arms[0].policy.autoAcceptAbove",
+      "arms[1].policy.auditRate",
+    ]);
+    expect([fixed.arms[0]?.policy.autoAcceptAbove, fixed.arms[1]?.policy.auditRate]).toEqual([0.95, 0]);
     const arm = assignArm(current, "customer-42");
     expect(assigned).toBe(`customer-42 → ${arm.armId} (bucket ${arm.bucket.toFixed(4)})`);
     expect(changes).toEqual(["arms[1].policy.autoAcceptAbove: 0.8 → 0.85"]);
