@@ -64,8 +64,9 @@ describe("changing an experiment in the web app", () => {
     const atFields = await page.locator("#fields input[aria-invalid='true']").evaluateAll((inputs) =>
       inputs.map((input) => ({
         path: input.getAttribute("data-path"),
-        message: document.getElementById(input.getAttribute("aria-describedby") ?? "")?.textContent,
-        focused: document.activeElement === input,
+        message: input.ownerDocument.getElementById(input.getAttribute("aria-describedby") ?? "")
+          ?.textContent,
+        focused: input.ownerDocument.activeElement === input,
       })),
     );
     // Fixing a field changes the JSON.
