@@ -27,6 +27,7 @@ import {
 } from "./certificate";
 import { type ArmData, armData, compareArms, num, range } from "./compare";
 import { recommend } from "./recommend";
+import { sequentialOverTime } from "./sequential-series";
 import { hourlyMetrics } from "./series";
 import { qualityOfArm, sumCounters } from "./sums";
 import {
@@ -473,6 +474,15 @@ export function buildReport(input: ReportInput): ExperimentReport {
         )
     : [];
   adjust(comparisons, options);
+  for (const c of comparisons)
+    c.sequentialOverTime = sequentialOverTime({
+      experimentId: experiment.id,
+      control: c.control,
+      treatment: c.arm,
+      rows,
+      read,
+      options,
+    });
 
   const all = armMetrics("all", "run", sumCounters(run), read);
   const overall = all.agreement;

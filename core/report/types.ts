@@ -1,4 +1,5 @@
 import type { TypedQuality } from "../feedback/types/quality";
+import type { SequentialSeries } from "./sequential-series";
 
 /**
  * The experiment report's JSON contract (`GET /v1/experiments/{id}/report`, `hitl report --format json`).
@@ -329,6 +330,11 @@ export interface Comparison {
   control: string;
   metrics: MetricComparison[];
   qualityGuardrail: QualityGuardrailReport;
+  /**
+   * Each metric's sequential interval at the end of every hour (data on at most two UTC days: the
+   * last 48 hours) or day: the comparison on the data up to then (core/report/sequential-series.ts).
+   */
+  sequentialOverTime?: SequentialSeries;
   /** Cost per decision by component (values only; the total is tested in `metrics`). */
   cost: {
     model: CostComponentDiff;
