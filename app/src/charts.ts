@@ -45,12 +45,12 @@ Chart.defaults.maintainAspectRatio = false;
 /** Colour-blind-safe (Okabe–Ito), dark enough on white. */
 export const PALETTE = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"];
 const COMPONENTS = { model: "#0072b2", human: "#d55e00", infrastructure: "#7a7a7a" };
-const color = (i: number) => PALETTE[i % PALETTE.length] ?? "#333";
-const faded = (hex: string) => `${hex}33`;
+export const color = (i: number) => PALETTE[i % PALETTE.length] ?? "#333";
+export const faded = (hex: string) => `${hex}33`;
 
 const charts = new Map<HTMLCanvasElement, { destroy(): void }>();
 
-function draw<T extends "scatter" | "bar" | "line">(
+export function draw<T extends "scatter" | "bar" | "line">(
   canvas: HTMLCanvasElement,
   config: ChartConfiguration<T>,
 ): Chart<T> {
@@ -66,7 +66,7 @@ export function destroyCharts(): void {
   charts.clear();
 }
 
-const percentAxis = (title: string) => ({
+export const percentAxis = (title: string) => ({
   title: { display: true, text: title },
   ticks: { callback: (value: string | number) => `${Math.round(Number(value) * 100)}%` },
 });
@@ -254,118 +254,6 @@ export function dailyCostByComponent(canvas: HTMLCanvasElement, report: Experime
   });
 }
 
-/** Waiting items per queue, stacked: within the SLA, near it (last 20%), past it. */
-export function queueDepths(
-  canvas: HTMLCanvasElement,
-  stats: { queue: string; depth: number; nearSla: number; pastSla: number }[],
-): Chart<"bar"> {
-  const part = (label: string, pick: (s: (typeof stats)[number]) => number, backgroundColor: string) => ({
-    label,
-    data: stats.map(pick),
-    backgroundColor,
-    stack: "depth",
-  });
-  return draw(canvas, {
-    type: "bar",
-    data: {
-      labels: stats.map((s) => s.queue),
-      datasets: [
-        part("within SLA", (s) => Math.max(0, s.depth - s.nearSla - s.pastSla), "#009e73"),
-        part("near SLA", (s) => s.nearSla, "#e69f00"),
-        part("past SLA", (s) => s.pastSla, "#d55e00"),
-      ],
-    },
-    options: {
-      indexAxis: "y",
-      scales: { x: { stacked: true, title: { display: true, text: "waiting items" } }, y: { stacked: true } },
-    },
-  });
-}
-
-/** Waiting items over time, one line per queue and tier. */
-export function queueHistoryDepth(
-  canvas: HTMLCanvasElement,
-  labels: string[],
-  series: { name: string; depth: number[] }[],
-): Chart<"line"> {
-  return draw(canvas, {
-    type: "line",
-    data: {
-      labels,
-      datasets: series.map((s, i) => ({
-        label: s.name,
-        data: s.depth,
-        borderColor: color(i),
-        backgroundColor: color(i),
-        pointRadius: 0,
-        stepped: true,
-      })),
-    },
-    options: { scales: { y: { min: 0, title: { display: true, text: "waiting items" } } } },
-  });
-}
-
-/** One queue and tier over time: waiting items stacked by SLA state, and the oldest item's age (right axis). */
-export function queueHistorySla(
-  canvas: HTMLCanvasElement,
-  labels: string[],
-  points: { depth: number; nearSla: number; pastSla: number; oldestAgeSeconds: number }[],
-): Chart<"line"> {
-  const part = (label: string, data: number[], hex: string): ChartDataset<"line", number[]> => ({
-    label,
-    data,
-    borderColor: hex,
-    backgroundColor: faded(hex),
-    fill: true,
-    pointRadius: 0,
-    stepped: true,
-    yAxisID: "y",
-    stack: "items",
-  });
-  return draw(canvas, {
-    type: "line",
-    data: {
-      labels,
-      datasets: [
-        part(
-          "within SLA",
-          points.map((p) => Math.max(0, p.depth - p.nearSla - p.pastSla)),
-          "#009e73",
-        ),
-        part(
-          "near SLA",
-          points.map((p) => p.nearSla),
-          "#e69f00",
-        ),
-        part(
-          "past SLA",
-          points.map((p) => p.pastSla),
-          "#d55e00",
-        ),
-        {
-          label: "oldest item's age (min)",
-          data: points.map((p) => (p.depth === 0 ? Number.NaN : p.oldestAgeSeconds / 60)),
-          borderColor: "#555",
-          borderDash: [6, 4],
-          pointRadius: 0,
-          yAxisID: "age",
-        },
-      ],
-    },
-    options: {
-      scales: {
-        y: { stacked: true, min: 0, title: { display: true, text: "waiting items" } },
-        age: {
-          position: "right",
-          min: 0,
-          grid: { drawOnChartArea: false },
-          title: { display: true, text: "minutes" },
-        },
-      },
-    },
-  });
-}
-
 /** Share of each day's corrections acknowledged at each stage. */
 export function closureOverTime(
   canvas: HTMLCanvasElement,
@@ -384,5 +272,58 @@ export function closureOverTime(
       })),
     },
     options: { scales: { y: { min: 0, max: 1, ...percentAxis("closure rate") } } },
+  });
+}
+
+/** A comparison's difference over time with its sequential interval as a band, one per metric, in pp. */
+export function sequentialOverTime(
+  canvas: HTMLCanvasElement,
+  labels: string[],
+  lines: { label: string; values: (number | null)[]; lower: (number | null)[]; upper: (number | null)[] }[],
+): Chart<"line"> {
+  const datasets: ChartDataset<"line", (number | null)[]>[] = [];
+  lines.forEach((line, i) => {
+    datasets.push({
+      label: `${line.label} upper`,
+      data: line.upper,
+      pointRadius: 0,
+      borderWidth: 0,
+      fill: false,
+    });
+    datasets.push({
+      label: `${line.label} lower`,
+      data: line.lower,
+      pointRadius: 0,
+      borderWidth: 0,
+      backgroundColor: faded(color(i)),
+      fill: "-1",
+    });
+    datasets.push({
+      label: line.label,
+      data: line.values,
+      borderColor: color(i),
+      backgroundColor: color(i),
+      spanGaps: true,
+    });
+  });
+  datasets.push({
+    label: "no difference",
+    data: labels.map(() => 0),
+    borderColor: "#555",
+    borderDash: [6, 4],
+    pointRadius: 0,
+  });
+  return draw(canvas, {
+    type: "line",
+    data: { labels, datasets },
+    options: {
+      plugins: { legend: { labels: { filter: (item) => !/ (upper|lower)$/.test(item.text) } } },
+      scales: {
+        y: {
+          title: { display: true, text: "treatment − control (pp), sequential interval" },
+          ticks: { callback: (value: string | number) => `${Math.round(Number(value) * 1000) / 10}` },
+        },
+      },
+    },
   });
 }

@@ -16,6 +16,7 @@ import {
   formatValue,
   seriesOf,
 } from "./logic";
+import { sequentialPart } from "./sequential";
 
 const badge = (status: string) => h("span", { class: `badge ${status}` }, status);
 const link = (id: string) => h("a", { href: `#/experiments/${encodeURIComponent(id)}` }, id);
@@ -155,7 +156,8 @@ const metricDiff = (unit: string, value: number | null) =>
 const rangeOf = (unit: string, [lower, upper]: [number | null, number | null]) =>
   `${metricDiff(unit, lower)} to ${metricDiff(unit, upper)}`;
 
-function comparisonSection(c: Comparison): HTMLElement {
+function comparisonSection(c: Comparison): { element: HTMLElement; draw: () => void } {
+  const sequential = sequentialPart(c);
   const rows = c.metrics.map((m) => [
     m.label,
     metricValue(m.unit, m.control),
@@ -168,7 +170,7 @@ function comparisonSection(c: Comparison): HTMLElement {
     m.fixedHorizon.significant ? "yes" : "no",
   ]);
   const g = c.qualityGuardrail;
-  return h(
+  const element = h(
     "section",
     { class: "card", "aria-labelledby": `cmp-${c.arm}` },
     h("h3", { id: `cmp-${c.arm}` }, `${c.arm} against ${c.control}`),
@@ -194,7 +196,9 @@ function comparisonSection(c: Comparison): HTMLElement {
         `sequential CI ${rangeOf("rate", g.sequential.ci)}, ` +
         `${g.fixedHorizon.nonInferior ? "non-inferior" : "not yet shown non-inferior"}; the scheduled check: ${g.guardrail}.`,
     ),
+    sequential.element,
   );
+  return { element, draw: sequential.draw };
 }
 
 function guardrailActions(audit: AuditEntry[]): HTMLElement {
@@ -301,6 +305,7 @@ export async function experimentPage(api: Api, id: string): Promise<View> {
   );
   const costSeries = chartCanvas("chart-cost-series", `Cost per decision by ${series.grain} per arm`);
   const e = report.experiment;
+  const comparisons = report.comparisons.map(comparisonSection);
   const page = h(
     "div",
     {},
@@ -376,7 +381,7 @@ export async function experimentPage(api: Api, id: string): Promise<View> {
       qualityDefinitions(report),
       seriesTable(report),
     ),
-    ...report.comparisons.map(comparisonSection),
+    ...comparisons.map((c) => c.element),
     h(
       "section",
       { class: "card", "aria-labelledby": "checks-title" },
@@ -399,6 +404,7 @@ export async function experimentPage(api: Api, id: string): Promise<View> {
     costByComponent(cost.canvas, report);
     automationOverTime(automation.canvas, series);
     costOverTime(costSeries.canvas, series);
+    for (const c of comparisons) c.draw();
   };
   return { element: page, mounted };
 }

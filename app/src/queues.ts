@@ -2,7 +2,7 @@
 import { formatAge } from "../../console/src/logic";
 import type { QueueStat } from "../../console/src/types";
 import { type Api, ApiError } from "./api";
-import { queueDepths, queueHistoryDepth, queueHistorySla } from "./charts";
+import { queueDepths, queueHistoryDepth, queueHistorySla } from "./charts-queues";
 import { chartCanvas, h, table } from "./dom";
 import type { View } from "./experiments";
 import {

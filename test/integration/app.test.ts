@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatRateRange } from "../../app/src/logic";
+import { formatPoints, formatRateRange } from "../../app/src/logic";
 import { financeTable, renderFinanceCsv } from "../../cli/render/finance";
 import type { ExperimentReport } from "../../core/report/types";
 import { launchBrowser } from "../support/browser";
@@ -86,7 +86,7 @@ describe("the web app in a browser", () => {
     await browser?.close();
   });
 
-  it("shows an analyst the experiments and an experiment's live report with the API's numbers, charts and versions", async () => {
+  it("shows an analyst the experiments and an experiment's live report with the API's numbers, charts (the sequential interval over time too) and versions", async () => {
     // Arrange: a running experiment with traffic and a second config version.
     const id = await createExperiment({}, uid("app"));
     const sent = await sendDecisions(id, DECISIONS);
@@ -139,6 +139,12 @@ describe("the web app in a browser", () => {
         trs.map((tr) => [...tr.querySelectorAll("th, td")].map((cell) => cell.textContent ?? "")),
       );
     const definitions = await page.locator("#quality-definitions").textContent();
+    const newestSequential = await page
+      .locator("#sequential-table-aggressive tbody tr")
+      .first()
+      .locator("th, td")
+      .allTextContents();
+    const sequentialChart = await painted(page, "chart-sequential-aggressive");
     const charts = await Promise.all(
       ["chart-quality", "chart-cost", "chart-automation", "chart-cost-series"].map((c) => painted(page, c)),
     );
@@ -187,6 +193,21 @@ describe("the web app in a browser", () => {
     expect(definitions).toContain(api.arms[0]?.decisionQuality.definition.replace(/^[^:]*: /, ""));
     expect(definitions).toContain(api.arms[0]?.quality.definition.replace(/^[^:]*: /, ""));
     expect(charts).toEqual([true, true, true, true]);
+    // The newest sequential interval of each charted metric, as the API's series ends.
+    const series = api.comparisons.find((c) => c.arm === "aggressive")?.sequentialOverTime;
+    const newest = (metric: string) => series?.metrics.find((m) => m.metric === metric)?.points.at(-1);
+    expect(series?.grain).toBe("hour");
+    expect(newestSequential.slice(1)).toEqual(
+      ["automationRate", "decisionQuality"].flatMap((metric) => {
+        const p = newest(metric);
+        return [formatPoints(p?.difference), `${formatPoints(p?.ci[0])} to ${formatPoints(p?.ci[1])}`];
+      }),
+    );
+    expect(newest("automationRate")?.ci).toEqual(
+      api.comparisons.find((c) => c.arm === "aggressive")?.metrics.find((m) => m.metric === "automationRate")
+        ?.sequential.ci,
+    );
+    expect(sequentialChart).toBe(true);
     expect(versions).toContain("Version 2");
     expect(versions).toContain("arms[1].policy.autoAcceptAbove: 0.8 → 0.85");
     expect(totals).toEqual(financeTable(now).rows);
