@@ -476,7 +476,6 @@ export function buildReport(input: ReportInput): ExperimentReport {
   adjust(comparisons, options);
   for (const c of comparisons)
     c.sequentialOverTime = sequentialOverTime({
-      experimentId: experiment.id,
       control: c.control,
       treatment: c.arm,
       rows,

@@ -3,7 +3,8 @@
  * comparison run again on the counter rows up to that period, with the same functions as the report.
  * The sequence is valid however often it is read, so the line it draws may be watched.
  */
-import { armMetrics, type CounterRow, experimentMetrics, type ReadOptions } from "../metrics/read";
+import { addCounters, type Counters } from "../metrics/counters";
+import { armMetrics, type CounterRow, type ReadOptions } from "../metrics/read";
 import { armData, compareMetric } from "./compare";
 import { HOURLY_SERIES_HOURS } from "./series";
 import { METRIC_IDS, type MetricId, type Num, type Range, type ReportOptions } from "./types";
@@ -27,30 +28,28 @@ export function sequentialGrain(rows: readonly CounterRow[]): "hour" | "day" {
 
 /** The sequential interval of every metric of `treatment` against `control`, at each period's end. */
 export function sequentialOverTime(input: {
-  experimentId: string;
   control: string;
   treatment: string;
   rows: readonly CounterRow[];
   read: ReadOptions;
   options: ReportOptions;
 }): SequentialSeries {
-  const { experimentId, control, treatment, read, options } = input;
+  const { control, treatment, read, options } = input;
   const rows = input.rows.filter((r) => r.arm === control || r.arm === treatment);
   const grain = sequentialGrain(input.rows);
   const periodOf = (hour: string) => (grain === "hour" ? hour : hour.slice(0, 10));
   const periods = [...new Set(rows.map((r) => periodOf(r.hour)))].sort();
   const shown = grain === "hour" ? periods.slice(-HOURLY_SERIES_HOURS) : periods;
   const points = new Map<MetricId, SequentialPoint[]>(METRIC_IDS.map((id) => [id, []]));
+  // Each arm's run metrics from its own rows up to the period, summed as experimentMetrics sums them.
+  const data = (arm: string, period: string) => {
+    const upTo = rows.filter((r) => r.arm === arm && periodOf(r.hour) <= period);
+    const counters: Counters = {};
+    for (const row of upTo) addCounters(counters, row.counters);
+    return armData(armMetrics(arm, "run", counters, read), upTo, read);
+  };
   for (const period of shown) {
-    const upTo = rows.filter((r) => periodOf(r.hour) <= period);
-    const run = experimentMetrics(experimentId, upTo, read).arms;
-    const data = (arm: string) =>
-      armData(
-        run.find((m) => m.arm === arm) ?? armMetrics(arm, "run", {}, read),
-        upTo.filter((r) => r.arm === arm),
-        read,
-      );
-    const [a, b] = [data(control), data(treatment)];
+    const [a, b] = [data(control, period), data(treatment, period)];
     for (const id of METRIC_IDS) {
       const compared = compareMetric(id, a, b, options);
       points.get(id)?.push({ period, difference: compared.difference, ci: compared.sequential.ci });
