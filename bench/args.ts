@@ -11,6 +11,14 @@ export interface BenchOptions {
   held: number;
   /** Simulated reviewers working the held items at once. */
   reviewers: number;
+  /** Soak: minutes of traffic (fractions allowed). */
+  soakMinutes: number;
+  /** Soak: decisions per second offered. */
+  soakRate: number;
+  /** Soak: worker crashes armed per minute. */
+  soakCrashes: number;
+  /** Soak: reviewers (`--reviewers` sets it too). */
+  soakReviewers: number;
   /** Scenario names in the order they run. */
   scenarios: string[];
   quick: boolean;
@@ -29,6 +37,10 @@ export const DEFAULTS: Readonly<BenchOptions> = Object.freeze({
   warmup: 100,
   held: 200,
   reviewers: 16,
+  soakMinutes: 3,
+  soakRate: 4,
+  soakCrashes: 4,
+  soakReviewers: 4,
   scenarios: [],
   quick: false,
   outDir: "bench/results",
@@ -38,7 +50,7 @@ export const DEFAULTS: Readonly<BenchOptions> = Object.freeze({
 });
 
 /** `--quick`: a smoke test of every scenario in well under a minute after start-up. */
-export const QUICK = Object.freeze({ decisions: 300, held: 40, warmup: 50 });
+export const QUICK = Object.freeze({ decisions: 300, held: 40, warmup: 50, soakMinutes: 1 });
 
 export const USAGE = `npm run bench -- [options]
 
@@ -48,7 +60,10 @@ export const USAGE = `npm run bench -- [options]
   --warmup W           decisions routed first and not measured (default ${DEFAULTS.warmup})
   --held M             held decisions for the review scenario (default ${DEFAULTS.held})
   --reviewers R        simulated reviewers (default ${DEFAULTS.reviewers})
-  --quick              small run: N=${QUICK.decisions}, M=${QUICK.held}, warm-up ${QUICK.warmup}
+  --minutes T          soak: minutes of traffic (default ${DEFAULTS.soakMinutes}; fractions allowed)
+  --rate R             soak: decisions per second (default ${DEFAULTS.soakRate})
+  --crashes K          soak: worker crashes per minute (default ${DEFAULTS.soakCrashes}; 0 for none)
+  --quick              small run: N=${QUICK.decisions}, M=${QUICK.held}, warm-up ${QUICK.warmup}, soak ${QUICK.soakMinutes} min
   --out DIR            where the JSON result goes (default ${DEFAULTS.outDir})
   --verbose            every local cloud log line on stderr
   --no-count           functions do not count their SDK calls (to see what counting costs)
@@ -63,6 +78,14 @@ function positiveInt(flag: string, value: string | undefined, min = 1): number {
   const n = Number(value);
   if (value === undefined || !Number.isInteger(n) || n < min)
     throw new UsageError(`${flag} needs an integer ≥ ${min}, got ${value ?? "nothing"}`);
+  return n;
+}
+
+/** A finite number > 0 (or ≥ 0 with `zero`), fractions allowed. */
+function positiveNumber(flag: string, value: string | undefined, zero = false): number {
+  const n = Number(value);
+  if (value === undefined || value.trim() === "" || !Number.isFinite(n) || n < 0 || (n === 0 && !zero))
+    throw new UsageError(`${flag} needs a number ${zero ? "≥" : ">"} 0, got ${value ?? "nothing"}`);
   return n;
 }
 
@@ -94,6 +117,17 @@ export function parseArgs(argv: readonly string[], known: readonly string[]): Be
         break;
       case "--reviewers":
         options.reviewers = positiveInt(flag, value());
+        options.soakReviewers = options.reviewers;
+        break;
+      case "--minutes":
+        options.soakMinutes = positiveNumber(flag, value());
+        explicit.add("soakMinutes");
+        break;
+      case "--rate":
+        options.soakRate = positiveNumber(flag, value());
+        break;
+      case "--crashes":
+        options.soakCrashes = positiveNumber(flag, value(), true);
         break;
       case "--scenario":
       case "--scenarios": {
@@ -134,6 +168,7 @@ export function parseArgs(argv: readonly string[], known: readonly string[]): Be
     if (!explicit.has("decisions")) options.decisions = QUICK.decisions;
     if (!explicit.has("held")) options.held = QUICK.held;
     if (!explicit.has("warmup")) options.warmup = QUICK.warmup;
+    if (!explicit.has("soakMinutes")) options.soakMinutes = QUICK.soakMinutes;
   }
   if (options.scenarios.length === 0) options.scenarios = [...known];
   return options;

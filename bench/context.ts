@@ -28,6 +28,8 @@ export interface ScenarioResult {
   readonly markdown: string;
   /** Every number, for bench/results/<time>.json. */
   readonly data: Record<string, unknown>;
+  /** The scenario ran but its own check did not hold (the bench exits 1). */
+  readonly failed?: boolean;
 }
 
 export interface Scenario {

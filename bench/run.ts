@@ -78,6 +78,7 @@ async function main(): Promise<number> {
         const result = await scenario.run(ctx);
         sections.push(result.markdown);
         results[name] = result.data;
+        if (result.failed) failed = true;
       } catch (error) {
         failed = true;
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -12,7 +12,8 @@ import { metrics } from "./metrics";
 import { report } from "./report";
 import { review } from "./review";
 import { routing } from "./routing";
+import { soak } from "./soak";
 
-export const SCENARIOS: readonly Scenario[] = [routing, review, metrics, report, edge, client];
+export const SCENARIOS: readonly Scenario[] = [routing, review, metrics, report, edge, client, soak];
 
 export const scenarioNames = (): string[] => SCENARIOS.map((s) => s.name);
