@@ -6,6 +6,7 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { BenchContext, Scenario, ScenarioResult } from "../context";
 import { barChart, markdown, num } from "../render";
+import { memorySampler } from "../soak/memory";
 import { runSoak, type SoakResult, type SoakTarget } from "../soak/run";
 import { CRASH_TARGETS } from "../soak/schedule";
 
@@ -95,13 +96,14 @@ export function soakMarkdown(r: SoakResult, failedInvocations: Record<string, nu
     const c = r.crashes.byTarget[t.label] ?? { planned: 0, fired: 0 };
     return [t.label, t.fn, String(c.planned), String(c.fired), String(failedInvocations[t.label] ?? "–")];
   });
+  const processes = [...new Set(r.windows.flatMap((w) => Object.keys(w.memoryMb)))];
   const windows = r.windows.map((w) => [
     num(w.atS, 0),
     String(w.decisions),
     String(w.verdicts),
     String(w.crashes),
     ms(w.decisionP95Ms),
-    num(w.rssMb, 0),
+    ...processes.map((p) => num(w.memoryMb[p] ?? Number.NaN, 0)),
   ]);
   const chart = barChart(
     r.windows.map((w) => ({
@@ -192,6 +194,7 @@ export const soak: Scenario = {
         reviewers: options.soakReviewers,
         crashesPerMinute: options.soakCrashes,
         progress: ctx.progress,
+        memory: memorySampler(cloud.endpoints.dynamodb),
       });
       await ctx.recorder.settle();
       ctx.recorder.begin(undefined);

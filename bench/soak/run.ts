@@ -67,6 +67,8 @@ export interface SoakOptions {
   /** A progress line this often (default 10 s). */
   readonly windowMs?: number;
   readonly progress?: (line: string) => void;
+  /** Resident memory by process, sampled at each window's end (default: this process's). */
+  readonly memory?: () => Record<string, number>;
 }
 
 export interface SoakWindow {
@@ -78,8 +80,8 @@ export interface SoakWindow {
   readonly verdicts: number;
   readonly crashes: number;
   readonly decisionP95Ms: number;
-  /** This process's resident memory (the local cloud's Node side and its worker threads, when in-process). */
-  readonly rssMb: number;
+  /** Resident memory by process (bench/soak/memory.ts), e.g. `node` and `dynamodb-local`. */
+  readonly memoryMb: Readonly<Record<string, number>>;
 }
 
 export interface SoakResult {
@@ -159,6 +161,7 @@ export async function runSoak(
 ): Promise<SoakResult> {
   const progress = options.progress ?? (() => undefined);
   const windowMs = options.windowMs ?? 10_000;
+  const memory = options.memory ?? (() => ({ node: process.memoryUsage().rss / 2 ** 20 }));
   const random = seeded(options.seed ?? 20261204);
   const { soakId } = options;
   const queue = `${soakId}-q`;
@@ -346,7 +349,7 @@ export async function runSoak(
       verdicts: verdicts - lastWindow.verdicts,
       crashes: fired - lastWindow.crashes,
       decisionP95Ms: summarize(latencies).p95,
-      rssMb: process.memoryUsage().rss / 2 ** 20,
+      memoryMb: memory(),
     };
     windows.push(w);
     lastWindow = { atS, answered, verdicts, crashes: fired, latencies: decisionMs.length };

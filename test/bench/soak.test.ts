@@ -8,6 +8,7 @@ import {
   type SentDecision,
   settleProblems,
 } from "../../bench/soak/check";
+import { isDynamoDbLocal, rssMbOf } from "../../bench/soak/memory";
 import { CRASH_TARGETS, copiesOf, crashSchedule, seeded } from "../../bench/soak/schedule";
 import type { Counters } from "../../core/metrics/counters";
 
@@ -166,5 +167,27 @@ describe("the soak's options", () => {
     expect(() => parseArgs(["--minutes", "0"], known)).toThrow(/--minutes needs a number > 0, got 0/);
     expect(() => parseArgs(["--rate", "fast"], known)).toThrow(/--rate needs a number > 0, got fast/);
     expect(() => parseArgs(["--crashes", "-1"], known)).toThrow(/--crashes needs a number ≥ 0, got -1/);
+  });
+});
+
+describe("the soak's memory sampler", () => {
+  it("reads VmRSS in MB from a /proc status text, and nothing from one without it", () => {
+    expect(rssMbOf("Name:\tjava\nVmPeak:\t 9999 kB\nVmRSS:\t  524288 kB\nThreads:\t40\n")).toBe(512);
+    expect(rssMbOf("Name:\tzombie\n")).toBeUndefined();
+  });
+
+  it("knows DynamoDB Local by its jar and its -port, not another JVM's port", () => {
+    const cmdline = [
+      "java",
+      "-Djava.library.path=x",
+      "-jar",
+      "DynamoDBLocal.jar",
+      "-inMemory",
+      "-port",
+      "41234",
+    ].join("\0");
+    expect(isDynamoDbLocal(cmdline, 41234)).toBe(true);
+    expect(isDynamoDbLocal(cmdline, 8000)).toBe(false);
+    expect(isDynamoDbLocal(["node", "server.js", "-port", "41234"].join("\0"), 41234)).toBe(false);
   });
 });
