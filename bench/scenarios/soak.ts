@@ -144,13 +144,24 @@ export function soakMarkdown(r: SoakResult, failedInvocations: Record<string, nu
     chart,
     "```",
     "",
-    markdown(["at s", "decisions", "verdicts", "crashes", "decision p95", "RSS MB"], windows, [
-      "right",
-      "right",
-      "right",
-      "right",
-      "right",
-      "right",
+    markdown(
+      ["at s", "decisions", "verdicts", "crashes", "decision p95", ...processes.map((p) => `${p} MB`)],
+      windows,
+      Array.from({ length: 5 + processes.length }, () => "right" as const),
+    ),
+    ...processes.flatMap((p) => [
+      "",
+      `Resident memory of ${p} (MB):`,
+      "",
+      "```",
+      barChart(
+        r.windows.map((w) => ({
+          label: `${num(w.atS, 0).padStart(4)} s`,
+          value: w.memoryMb[p] ?? Number.NaN,
+        })),
+        { unit: "MB", digits: 0 },
+      ),
+      "```",
     ]),
   ].join("\n");
 }

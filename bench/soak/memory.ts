@@ -15,7 +15,9 @@ export function rssMbOf(status: string): number | undefined {
 export function isDynamoDbLocal(cmdline: string, port: number): boolean {
   const args = cmdline.split("\0");
   const at = args.indexOf("-port");
-  return args.some((a) => a.includes("DynamoDBLocal")) && at >= 0 && args[at + 1] === String(port);
+  // The JVM itself, not its watchdog (a node process whose arguments are the java command line).
+  const java = /(^|\/)java$/.test(args[0] ?? "");
+  return java && args.some((a) => a.includes("DynamoDBLocal")) && at >= 0 && args[at + 1] === String(port);
 }
 
 function findPid(port: number): number | undefined {

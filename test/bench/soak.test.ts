@@ -176,7 +176,7 @@ describe("the soak's memory sampler", () => {
     expect(rssMbOf("Name:\tzombie\n")).toBeUndefined();
   });
 
-  it("knows DynamoDB Local by its jar and its -port, not another JVM's port", () => {
+  it("knows DynamoDB Local's JVM by its jar and its -port, not another's port nor its watchdog", () => {
     const cmdline = [
       "java",
       "-Djava.library.path=x",
@@ -189,5 +189,10 @@ describe("the soak's memory sampler", () => {
     expect(isDynamoDbLocal(cmdline, 41234)).toBe(true);
     expect(isDynamoDbLocal(cmdline, 8000)).toBe(false);
     expect(isDynamoDbLocal(["node", "server.js", "-port", "41234"].join("\0"), 41234)).toBe(false);
+    // Its watchdog carries the same command line as arguments: not the JVM.
+    expect(isDynamoDbLocal(`/usr/bin/node\0watchdog.mjs\x005000\0${cmdline}`, 41234)).toBe(false);
+    expect(isDynamoDbLocal(`/usr/lib/jvm/bin/java\0${cmdline.split("\0").slice(1).join("\0")}`, 41234)).toBe(
+      true,
+    );
   });
 });
