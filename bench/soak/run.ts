@@ -351,6 +351,8 @@ export async function runSoak(
       decisionP95Ms: summarize(latencies).p95,
       memoryMb: memory(),
     };
+    // The closing window right after a ticked one holds nothing: leave it out of the chart.
+    if (w.seconds < 1 && w.decisions + w.verdicts + w.crashes === 0) return;
     windows.push(w);
     lastWindow = { atS, answered, verdicts, crashes: fired, latencies: decisionMs.length };
     progress(
