@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseArgs } from "../../bench/args";
+import { soakMarkdown } from "../../bench/scenarios/soak";
 import {
   expectedCounts,
   expectedStatus,
@@ -9,6 +10,7 @@ import {
   settleProblems,
 } from "../../bench/soak/check";
 import { isDynamoDbLocal, rssMbOf } from "../../bench/soak/memory";
+import type { SoakResult } from "../../bench/soak/run";
 import { CRASH_TARGETS, copiesOf, crashSchedule, seeded } from "../../bench/soak/schedule";
 import type { Counters } from "../../core/metrics/counters";
 
@@ -194,5 +196,60 @@ describe("the soak's memory sampler", () => {
     expect(isDynamoDbLocal(`/usr/lib/jvm/bin/java\0${cmdline.split("\0").slice(1).join("\0")}`, 41234)).toBe(
       true,
     );
+  });
+});
+
+describe("the soak's report", () => {
+  const window = (atS: number, decisions: number, crashes: number) => ({
+    atS,
+    seconds: 10,
+    decisions,
+    verdicts: 2,
+    crashes,
+    decisionP95Ms: 120,
+    memoryMb: { node: 900, "dynamodb-local": 300 },
+  });
+  const result = (check: ReturnType<typeof finalCheck>): SoakResult => ({
+    soakId: "soak-1",
+    durationMs: 20_000,
+    offeredRate: 4,
+    sent: { decisions: 3, http: 2, ingest: 1, held: 2, copies: 4 },
+    answeredPerSecond: 2,
+    verdictsPerSecond: 0.1,
+    decisionLatencyMs: { count: 2, mean: 60, min: 40, max: 80, p50: 40, p95: 80, p99: 80 },
+    verdictLatencyMs: { count: 1, mean: 50, min: 50, max: 50, p50: 50, p95: 50, p99: 50 },
+    crashes: { planned: 2, fired: 1, byTarget: { route: { planned: 1, fired: 1 } }, firedAfter: [] },
+    redeliveries: { httpResends: 1, verdictResends: 0, duplicateCopies: 1, crashedInvocations: 1 },
+    errors: { count: 0 },
+    windows: [window(10, 20, 1), window(20, 20, 0)],
+    phasesMs: { traffic: 20_000, drain: 1000, settle: 1000, catchUp: 1000 },
+    leftHeld: 1,
+    check,
+  });
+
+  it("says passed, the throughput ratio, the crashes, and charts decisions/s and each process's memory", () => {
+    const md = soakMarkdown(result(finalCheck({ sent: SENT, observed: ENDED, live: LIVE, differences: [] })));
+    expect(md).toContain("**Passed**");
+    expect(md).toContain("| throughput answered / offered | **0.50** (2.00 of 4.0 decisions/s) |");
+    expect(md).toContain("p95 = 2.0 × p50");
+    expect(md).toContain("| route | route-decision | 1 | 1 | – |");
+    expect(md).toMatch(/ {2}10 s ✗ +█+ +2\.0 decisions\/s/);
+    expect(md).toContain(
+      "| at s | decisions | verdicts | crashes | decision p95 | node MB | dynamodb-local MB |",
+    );
+    expect(md).toContain("Resident memory of dynamodb-local (MB):");
+  });
+
+  it("says FAILED and lists what differs when the check does not hold", () => {
+    const check = finalCheck({
+      sent: SENT,
+      observed: ENDED,
+      live: LIVE,
+      differences: [{ arm: "only", counter: "verdicts", live: 2, rebuilt: 1, diff: 1 }],
+    });
+    const md = soakMarkdown(result(check));
+    expect(md).toContain("**FAILED**");
+    expect(md).toContain("- only verdicts: live 2, rebuild 1 (+1)");
+    expect(md).toContain("| counters where live ≠ rebuild | 0 | 1 | **NO** |");
   });
 });
