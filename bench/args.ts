@@ -19,6 +19,8 @@ export interface BenchOptions {
   soakCrashes: number;
   /** Soak: reviewers (`--reviewers` sets it too). */
   soakReviewers: number;
+  /** Soak: restart the whole cloud in the middle (on a cloud of its own with a data folder). */
+  soakRestart: boolean;
   /** Scenario names in the order they run. */
   scenarios: string[];
   quick: boolean;
@@ -41,6 +43,7 @@ export const DEFAULTS: Readonly<BenchOptions> = Object.freeze({
   soakRate: 4,
   soakCrashes: 4,
   soakReviewers: 4,
+  soakRestart: false,
   scenarios: [],
   quick: false,
   outDir: "bench/results",
@@ -63,6 +66,7 @@ export const USAGE = `npm run bench -- [options]
   --minutes T          soak: minutes of traffic (default ${DEFAULTS.soakMinutes}; fractions allowed)
   --rate R             soak: decisions per second (default ${DEFAULTS.soakRate})
   --crashes K          soak: worker crashes per minute (default ${DEFAULTS.soakCrashes}; 0 for none)
+  --restart            soak: stop and start the whole cloud in the middle (its own cloud, with a data folder)
   --quick              small run: N=${QUICK.decisions}, M=${QUICK.held}, warm-up ${QUICK.warmup}, soak ${QUICK.soakMinutes} min
   --out DIR            where the JSON result goes (default ${DEFAULTS.outDir})
   --verbose            every local cloud log line on stderr
@@ -143,6 +147,9 @@ export function parseArgs(argv: readonly string[], known: readonly string[]): Be
         options.scenarios = names;
         break;
       }
+      case "--restart":
+        options.soakRestart = true;
+        break;
       case "--quick":
         options.quick = true;
         break;

@@ -3,17 +3,70 @@
  * reviewers, duplicates and worker crashes (bench/soak/run.ts); ends with the final check
  * (bench/soak/check.ts) and fails the bench when it does not hold.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { COUNT_OPERATIONS_ENV } from "../../adapters/aws-operations";
+import { type LocalCloud, startLocalCloud } from "../../local/cloud";
 import type { BenchContext, Scenario, ScenarioResult } from "../context";
 import { barChart, markdown, num } from "../render";
 import { memorySampler } from "../soak/memory";
 import { runSoak, type SoakResult, type SoakTarget } from "../soak/run";
 import { CRASH_TARGETS } from "../soak/schedule";
+import { appInfo } from "../template";
 
 const PHASE = "soak";
 
-function targetOf(ctx: BenchContext, sqs: SQSClient): SoakTarget {
-  const { cloud, app } = ctx;
+/** The cloud the soak runs on: the bench's, or with `--restart` one of its own with a data folder. */
+interface SoakCloud {
+  current: LocalCloud;
+  restart?: () => Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A local cloud in a temporary data folder that can stop and start again on the same ports. */
+async function restartableCloud(ctx: BenchContext): Promise<SoakCloud> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "hitl-soak-"));
+  const start = (ports: { api: number; dynamodb: number; sqs: number; stepfunctions: number }) =>
+    startLocalCloud({
+      dataDir,
+      ports,
+      log: ctx.recorder.log,
+      onInvocation: ctx.recorder.onInvocation,
+      functionEnvironment: ctx.options.countOperations ? { [COUNT_OPERATIONS_ENV]: "1" } : {},
+    });
+  const first = await start({ api: 0, dynamodb: 0, sqs: 0, stepfunctions: 0 });
+  const port = (url: string) => Number(new URL(url).port);
+  const ports = {
+    api: port(first.apiUrl),
+    dynamodb: port(first.endpoints.dynamodb),
+    sqs: port(first.endpoints.sqs),
+    stepfunctions: port(first.endpoints.stepfunctions),
+  };
+  const handle: SoakCloud = {
+    current: first,
+    restart: async () => {
+      await handle.current.stop();
+      handle.current = await start(ports);
+    },
+    stop: async () => {
+      await handle.current.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}
+
+function targetOf(
+  ctx: BenchContext,
+  soakCloud: SoakCloud,
+  sqs: SQSClient,
+  dynamodb: DynamoDBClient,
+): SoakTarget {
+  const cloud = soakCloud.current;
+  const app = soakCloud.current === ctx.cloud ? ctx.app : appInfo(cloud);
   const ingest = Object.values(cloud.resources.byLogicalId).find((r) =>
     r.path?.endsWith("/IngestQueue/Queue/Resource"),
   );
@@ -30,15 +83,17 @@ function targetOf(ctx: BenchContext, sqs: SQSClient): SoakTarget {
     reviewerTokens: Array.from({ length: ctx.options.soakReviewers }, (_, i) =>
       cloud.mintToken(`soak-reviewer-${ctx.runId}-${i + 1}`, ["hitl/reviewer"]),
     ),
+    // The cloud of the moment: a restart brings a new fault control.
     faults: {
-      arm: async (spec) => cloud.faults.arm(spec),
-      list: async () => cloud.faults.list(),
-      disarm: async (id) => cloud.faults.disarm(id),
+      arm: async (spec) => soakCloud.current.faults.arm(spec),
+      list: async () => soakCloud.current.faults.list(),
+      disarm: async (id) => soakCloud.current.faults.disarm(id),
     },
-    dynamodb: ctx.dynamodb,
+    dynamodb,
     sqs,
     ingestQueueUrl: ingest.ref,
     tables,
+    ...(soakCloud.restart ? { restart: soakCloud.restart } : {}),
   };
 }
 
@@ -52,6 +107,7 @@ export function soakMarkdown(r: SoakResult, failedInvocations: Record<string, nu
   const redelivered =
     r.redeliveries.httpResends +
     r.redeliveries.verdictResends +
+    r.redeliveries.ingestResends +
     r.redeliveries.duplicateCopies +
     r.redeliveries.crashedInvocations;
   const summary = [
@@ -74,7 +130,13 @@ export function soakMarkdown(r: SoakResult, failedInvocations: Record<string, nu
     ["worker crashes injected (fired / armed on schedule)", `**${r.crashes.fired}** / ${r.crashes.planned}`],
     [
       "redeliveries",
-      `${redelivered}: ${r.redeliveries.httpResends} decision and ${r.redeliveries.verdictResends} verdict resends after a 5xx, ${r.redeliveries.duplicateCopies} duplicate copies, ${r.redeliveries.crashedInvocations} crashed invocations run again`,
+      `${redelivered}: ${r.redeliveries.httpResends} decision and ${r.redeliveries.verdictResends} verdict resends after a 5xx or a lost connection, ${r.redeliveries.ingestResends} ingest batches sent again, ${r.redeliveries.duplicateCopies} duplicate copies, ${r.redeliveries.crashedInvocations} crashed invocations run again`,
+    ],
+    [
+      "restart of the whole cloud",
+      r.restart
+        ? `at ${num(r.restart.atS, 0)} s, away ${num(r.restart.downMs / 1000, 1)} s (stop, start with its data on the same ports)`
+        : "none (`--restart` for one in the middle)",
     ],
     ["held decisions left undecided when reviewers stopped (must read held)", String(r.leftHeld)],
     [
@@ -172,14 +234,28 @@ export const soak: Scenario = {
   description:
     "--minutes of traffic at --rate with reviewers, duplicates and --crashes worker crashes per minute; ends with live = rebuild",
   async run(ctx: BenchContext): Promise<ScenarioResult> {
-    const { options, cloud } = ctx;
+    const { options } = ctx;
+    if (options.soakRestart)
+      ctx.progress("soak: starting a local cloud of its own with a data folder, to restart it");
+    const soakCloud: SoakCloud = options.soakRestart
+      ? await restartableCloud(ctx)
+      : { current: ctx.cloud, stop: async () => undefined };
+    const cloud = soakCloud.current;
+    const dynamodb =
+      cloud === ctx.cloud
+        ? ctx.dynamodb
+        : new DynamoDBClient({
+            endpoint: cloud.endpoints.dynamodb,
+            region: cloud.region,
+            credentials: { ...cloud.credentials },
+          });
     const sqs = new SQSClient({
       endpoint: cloud.endpoints.sqs,
       region: cloud.region,
       credentials: { ...cloud.credentials },
     });
     try {
-      const target = targetOf(ctx, sqs);
+      const target = targetOf(ctx, soakCloud, sqs, dynamodb);
       ctx.progress(
         `soak: ${options.soakMinutes} min at ${options.soakRate} decisions/s, ${options.soakReviewers} reviewers, ${options.soakCrashes} crashes/min (a line every 10 s)`,
       );
@@ -204,6 +280,7 @@ export const soak: Scenario = {
         rate: options.soakRate,
         reviewers: options.soakReviewers,
         crashesPerMinute: options.soakCrashes,
+        ...(options.soakRestart ? { restartAtMs: (options.soakMinutes * 60_000) / 2 } : {}),
         progress: ctx.progress,
         memory: memorySampler(cloud.endpoints.dynamodb),
       });
@@ -229,6 +306,8 @@ export const soak: Scenario = {
       };
     } finally {
       sqs.destroy();
+      if (dynamodb !== ctx.dynamodb) dynamodb.destroy();
+      await soakCloud.stop();
     }
   },
 };

@@ -39,9 +39,11 @@ function findPid(port: number): number | undefined {
 /** A sampler of resident memory (MB) by process: `node` always, `dynamodb-local` when found. */
 export function memorySampler(dynamodbEndpoint?: string): () => Record<string, number> {
   const port = dynamodbEndpoint ? Number(new URL(dynamodbEndpoint).port) : undefined;
-  let jvm = port ? findPid(port) : undefined;
+  let jvm: number | undefined;
   return () => {
     const sample: Record<string, number> = { node: process.memoryUsage().rss / 2 ** 20 };
+    // Looked up again when it ended: a restarted cloud has a new JVM on the same port.
+    jvm ??= port ? findPid(port) : undefined;
     if (jvm !== undefined) {
       try {
         const mb = rssMbOf(readFileSync(`/proc/${jvm}/status`, "utf8"));

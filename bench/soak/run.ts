@@ -41,6 +41,8 @@ export interface SoakTarget {
   readonly sqs: SQSClient;
   readonly ingestQueueUrl: string;
   readonly tables: RecordTables & { metrics: string };
+  /** Stops the whole local cloud and starts it again with its data, on the same ports (`--restart`). */
+  readonly restart?: () => Promise<void>;
 }
 
 export interface SoakOptions {
@@ -62,6 +64,8 @@ export interface SoakOptions {
   readonly seed?: number;
   /** How long reviewers go on after the traffic to decide what is still held (default 120 s). */
   readonly drainMs?: number;
+  /** When to restart the whole cloud (`target.restart`), in ms after the traffic starts; none by default. */
+  readonly restartAtMs?: number;
   /** How long the records and the counters get to catch up at the end (default 90 s each). */
   readonly settleMs?: number;
   /** A progress line this often (default 10 s). */
@@ -105,6 +109,8 @@ export interface SoakResult {
     httpResends: number;
     /** Verdicts sent again after a 5xx or a lost connection. */
     verdictResends: number;
+    /** Ingest batches sent again after the queue did not answer (a restart). */
+    ingestResends: number;
     /** Extra copies sent on purpose (duplicates at once). */
     duplicateCopies: number;
     /** Crashed invocations, each run again by its caller (Step Functions, SQS, the stream, a client). */
@@ -115,6 +121,8 @@ export interface SoakResult {
   readonly phasesMs: { traffic: number; drain: number; settle: number; catchUp: number };
   /** Held decisions still undecided when the reviewers stopped (expected: still held). */
   readonly leftHeld: number;
+  /** The restart in the middle, if any: when it began and how long the cloud was away. */
+  readonly restart?: { atS: number; downMs: number };
   readonly check: FinalCheck;
 }
 
@@ -174,7 +182,13 @@ export async function runSoak(
   const sent = new Map<string, SentDecision>();
   const decisionMs: number[] = [];
   const verdictMs: number[] = [];
-  const redeliveries = { httpResends: 0, verdictResends: 0, duplicateCopies: 0, crashedInvocations: 0 };
+  const redeliveries = {
+    httpResends: 0,
+    verdictResends: 0,
+    ingestResends: 0,
+    duplicateCopies: 0,
+    crashedInvocations: 0,
+  };
   const errors: { count: number; first?: string } = { count: 0 };
   const fail = (what: string) => {
     errors.count += 1;
@@ -190,8 +204,12 @@ export async function runSoak(
     seed: options.seed ?? 20261204,
   });
   const armed = new Map<string, PlannedCrash>();
+  let restarting = false;
+  /** Faults that fired before a restart (the new cloud's fault control knows none of them). */
+  let firedBeforeRestart: FaultReport[] = [];
   const timers = plan.map((crash) =>
     setTimeout(() => {
+      if (restarting) return; // nothing to arm it in: it shows as armed on schedule, not fired
       target.faults
         .arm({
           fn: crash.target.fn,
@@ -201,12 +219,17 @@ export async function runSoak(
         })
         .then(
           (id) => armed.set(id, crash),
-          (error: unknown) => fail(`arming a fault: ${String(error)}`),
+          (error: unknown) => {
+            if (!restarting) fail(`arming a fault: ${String(error)}`);
+          },
         );
     }, crash.atMs),
   );
-  const firedReports = async () =>
-    (await target.faults.list()).filter((f) => armed.has(f.id) && f.state === "fired");
+  const firedReports = async () => {
+    const now = (await target.faults.list()).filter((f) => armed.has(f.id) && f.state === "fired");
+    const ids = new Set(now.map((f) => f.id));
+    return [...firedBeforeRestart.filter((f) => !ids.has(f.id)), ...now];
+  };
 
   // ---- decisions --------------------------------------------------------------------------------
   const bodyOf = (decisionId: string, i: number, held: boolean) => ({
@@ -259,16 +282,26 @@ export async function runSoak(
       record.answered = results.some(Boolean);
     } else {
       // Copies in one batch: the queue holds them at once, and the poller may hand them to two workers.
-      const out = await target.sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: target.ingestQueueUrl,
-          Entries: Array.from({ length: copies }, (_, c) => ({
-            Id: `c${c}`,
-            MessageBody: JSON.stringify(body),
-          })),
-        }),
-      );
-      record.answered = (out.Successful?.length ?? 0) > 0;
+      for (let attempt = 0; attempt < MAX_RESENDS && !record.answered; attempt++) {
+        if (attempt > 0) {
+          redeliveries.ingestResends += 1;
+          await sleep(500);
+        }
+        try {
+          const out = await target.sqs.send(
+            new SendMessageBatchCommand({
+              QueueUrl: target.ingestQueueUrl,
+              Entries: Array.from({ length: copies }, (_, c) => ({
+                Id: `c${c}`,
+                MessageBody: JSON.stringify(body),
+              })),
+            }),
+          );
+          record.answered = (out.Successful?.length ?? 0) > 0;
+        } catch {
+          // The queue is away (a restart): send the batch again, as a producer's SDK would.
+        }
+      }
       if (!record.answered) fail(`${decisionId}: the ingest queue refused it`);
     }
     if (record.answered) {
@@ -361,7 +394,36 @@ export async function runSoak(
         `resends ${redeliveries.httpResends + redeliveries.verdictResends}, errors ${errors.count}`,
     );
   };
-  const ticker = setInterval(() => void closeWindow(reviewing ? "traffic" : "drain"), windowMs);
+  const ticker = setInterval(() => {
+    if (restarting)
+      return progress(
+        `soak: the cloud is restarting (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+      );
+    closeWindow(reviewing ? "traffic" : "drain").catch((error: unknown) =>
+      fail(`progress: ${String(error)}`),
+    );
+  }, windowMs);
+  let restart: { atS: number; downMs: number } | undefined;
+  let restarted: Promise<void> = Promise.resolve();
+  const restartTimer =
+    options.restartAtMs !== undefined && target.restart
+      ? setTimeout(() => {
+          restarted = (async () => {
+            firedBeforeRestart = await firedReports();
+            restarting = true;
+            const atS = (performance.now() - started) / 1000;
+            progress(`soak: restarting the whole cloud at ${atS.toFixed(0)} s`);
+            const t0 = performance.now();
+            await target.restart?.();
+            restart = { atS, downMs: performance.now() - t0 };
+            restarting = false;
+            progress(`soak: the cloud is back after ${(restart.downMs / 1000).toFixed(1)} s`);
+          })().catch((error: unknown) => {
+            restarting = false;
+            fail(`restart: ${String(error)}`);
+          });
+        }, options.restartAtMs)
+      : undefined;
   const reviewers = target.reviewerTokens.slice(0, Math.max(1, options.reviewers)).map(reviewer);
 
   const inFlight = new Set<Promise<void>>();
@@ -378,6 +440,8 @@ export async function runSoak(
       void p.finally(() => inFlight.delete(p));
     }
     await Promise.all(inFlight);
+    if (restartTimer) clearTimeout(restartTimer);
+    await restarted;
     const trafficMs = performance.now() - started;
     for (const timer of timers) clearTimeout(timer);
     // What did not fire by the end of the traffic is disarmed: the drain and the check run clean.
@@ -478,11 +542,13 @@ export async function runSoak(
       windows,
       phasesMs: { traffic: trafficMs, drain: drainMs, settle: settleMs, catchUp: catchUpMs },
       leftHeld,
+      ...(restart ? { restart } : {}),
       check,
     };
   } finally {
     reviewing = false;
     clearInterval(ticker);
+    if (restartTimer) clearTimeout(restartTimer);
     for (const timer of timers) clearTimeout(timer);
   }
 }

@@ -163,6 +163,8 @@ describe("the soak's options", () => {
       soakReviewers: 4,
     });
     expect(parseArgs(["--quick"], known).soakMinutes).toBe(1);
+    expect(parseArgs([], known).soakRestart).toBe(false);
+    expect(parseArgs(["--restart"], known).soakRestart).toBe(true);
   });
 
   it("refuses a rate or a duration that is not a positive number, naming the flag", () => {
@@ -219,7 +221,13 @@ describe("the soak's report", () => {
     decisionLatencyMs: { count: 2, mean: 60, min: 40, max: 80, p50: 40, p95: 80, p99: 80 },
     verdictLatencyMs: { count: 1, mean: 50, min: 50, max: 50, p50: 50, p95: 50, p99: 50 },
     crashes: { planned: 2, fired: 1, byTarget: { route: { planned: 1, fired: 1 } }, firedAfter: [] },
-    redeliveries: { httpResends: 1, verdictResends: 0, duplicateCopies: 1, crashedInvocations: 1 },
+    redeliveries: {
+      httpResends: 1,
+      verdictResends: 0,
+      ingestResends: 0,
+      duplicateCopies: 1,
+      crashedInvocations: 1,
+    },
     errors: { count: 0 },
     windows: [window(10, 20, 1), window(20, 20, 0)],
     phasesMs: { traffic: 20_000, drain: 1000, settle: 1000, catchUp: 1000 },
