@@ -15,6 +15,7 @@ import { HitlFunction } from "./constructs/hitl-function";
 import { HitlHttpApi } from "./constructs/http-api";
 import { MetricsPipeline } from "./constructs/metrics-pipeline";
 import { Reports } from "./constructs/reports";
+import { ReviewRevisions } from "./constructs/review-revisions";
 import { ReviewStateMachine } from "./constructs/review-state-machine";
 import { RouterStateMachine } from "./constructs/router-state-machine";
 import { WebApp } from "./constructs/web-app";
@@ -312,6 +313,17 @@ export class StatelessStack extends Stack {
       reviewsTable: data.reviews,
       streamFailures: data.streamCountFailures,
       key: data.key,
+    });
+
+    new ReviewRevisions(this, "ReviewRevisions", {
+      reviewsTable: data.reviews,
+      decisionsTable: data.decisions,
+      auditTable: data.auditTrail,
+      outcomesQueue: data.outcomesQueue.queue,
+      feedbackQueue: data.feedbackQueue.queue,
+      streamFailures: data.streamCountFailures,
+      key: data.key,
+      environment: tables,
     });
 
     new Alarms(this, "Alarms", {

@@ -55,6 +55,23 @@ export interface ReReviewMark {
 }
 
 /**
+ * A re-review that overturned the outcome of the item whose verdict it reviewed again: the outcome's
+ * label changed from `from` to `to` (its time stays: the product's wait ended then). The item keeps
+ * every revision, so its history still only grows.
+ */
+export interface OutcomeRevision {
+  at: string;
+  from: string;
+  to: string;
+  /** The re-review item whose final label this is. */
+  reReviewId: string;
+  /** Whose verdict was reviewed again (the paused reviewer). */
+  reviewer: string;
+  /** Who gave the labels that overturned it: the second reviewer, extras, the adjudicator. */
+  by: string[];
+}
+
+/**
  * What makes a review item a gold item: the known answer. Server-side only (never in any view), so a
  * gold item looks like any other held item until its verdict is given.
  */
@@ -153,8 +170,16 @@ export interface ReviewItem {
   leaseExpiries?: ClaimEnd[];
   /** Set on a gold item: its verdict is a reviewer fact only, never an outcome, feedback or experiment metric. */
   gold?: GoldMark;
-  /** Set on a second review of a paused reviewer's verdict: settles nothing, its result goes to the audit trail. */
+  /**
+   * Set on a second review of a paused reviewer's verdict: it resumes no workflow; when it disagrees
+   * it is adjudicated, and its final label may revise the original's outcome (core/reviewers/re-review-outcome.ts).
+   */
   reReview?: ReReviewMark;
+  /** This round adjudicates a disagreement of a re-review (held items tell theirs by `excludedReviewers`). */
+  adjudication?: boolean;
+  /** Outcomes overturned by re-reviews, oldest first; `revisedAt` is the last one's time (the revisions stream's filter). */
+  revisions?: OutcomeRevision[];
+  revisedAt?: string;
   /** Copied from the decision at intake, so no event of the item needs a second read. */
   enrolled: boolean;
   decisionCreatedAt: string;

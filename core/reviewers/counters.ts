@@ -52,6 +52,8 @@ export interface AgreementFact {
   verdicts: readonly { reviewer: string; label: string }[];
   /** The adjudicator's label, when the item went to adjudication. */
   adjudicated?: string;
+  /** false: not in the queue's rating profile (a re-review: only a paused reviewer's verdicts get one). */
+  profile?: false;
 }
 
 /** A claim ended without a verdict: released by the reviewer, or its lease ran out. */
@@ -159,7 +161,7 @@ function agreementDeltas(fact: AgreementFact, hour: string): ReviewerDelta[] {
     throw new RangeError(`agreement fact ${fact.id}: a reviewer appears twice among the blind verdicts`);
   }
   const deltas: ReviewerDelta[] = [];
-  if (fact.verdicts.length >= 2) {
+  if (fact.verdicts.length >= 2 && fact.profile !== false) {
     const counts: Record<string, number> = {};
     for (const v of fact.verdicts) counts[v.label] = (counts[v.label] ?? 0) + 1;
     deltas.push({

@@ -6,7 +6,6 @@
  */
 
 import { type AuditEntry, reviewEntity } from "../audit/entry";
-import { tierPrice } from "../cost/human";
 import { DomainError, notFound } from "../errors";
 import type { Experiment, GoldSettings, QueueSettings } from "../experiments/schema";
 import type { PendingFilter } from "../ports";
@@ -19,12 +18,11 @@ import {
   release,
   submitVerdict,
   type VerdictInput,
-  type VerdictResult,
 } from "../review/desk";
 import type { Reviewer } from "../review/entitlement";
-import type { ReviewItem, Verdict } from "../review/item";
+import type { ReviewItem } from "../review/item";
 import { goldReviewItem } from "./gold-item";
-import type { GoldStore, ItemWrite, ReviewerState, ReviewerStates } from "./ports";
+import type { GoldStore, ReReviewWrites, ReviewerState, ReviewerStates } from "./ports";
 import {
   assertMayClaim,
   newQualification,
@@ -32,7 +30,11 @@ import {
   type QualificationTransition,
   qualify,
 } from "./qualification";
+import { reReviewVerdict } from "./re-review-verdict";
 import { chooseGold, goldSampled } from "./serving";
+import { type AnyVerdictResult, closing, explained, standaloneVerdict } from "./standalone-verdict";
+
+export type { AnyVerdictResult } from "./standalone-verdict";
 
 export interface ReviewerDeskDeps extends DeskDeps {
   gold: GoldStore;
@@ -40,6 +42,8 @@ export interface ReviewerDeskDeps extends DeskDeps {
   /** Every experiment (cached by the caller): queue settings live in experiments. */
   listExperiments: () => Promise<Experiment[]>;
   newId: () => string;
+  /** A re-review's write with the original's revision, in one transaction. */
+  reReviewWrites: ReReviewWrites;
   /** Sends a paused reviewer's verdicts in a window for a second review (core/reviewers/re-review.ts). */
   reReview?: (
     reviewer: string,
@@ -221,11 +225,6 @@ export async function claim(
   return item;
 }
 
-export interface AnyVerdictResult extends VerdictResult {
-  /** A gold item's explanation, shown after the verdict. */
-  explanation?: string;
-}
-
 /** Records a verdict: a gold item's here, any other item's by the review desk. */
 export async function verdict(
   deps: ReviewerDeskDeps,
@@ -237,128 +236,6 @@ export async function verdict(
   if (item?.gold) return goldVerdict(deps, reviewer, item, input);
   if (item?.reReview) return reReviewVerdict(deps, reviewer, item, input);
   return submitVerdict(deps, reviewer, id, input);
-}
-
-const explained = (item: ReviewItem) =>
-  item.gold?.explanation !== undefined ? { explanation: item.gold.explanation } : {};
-
-/** The verdict a standalone item (gold, re-review) gets, checked like any: a replay, a second label, the labels, the lease. */
-async function standaloneVerdict(
-  deps: ReviewerDeskDeps,
-  reviewer: Reviewer,
-  item: ReviewItem,
-  input: VerdictInput,
-): Promise<{ replay: AnyVerdictResult } | { given: Verdict }> {
-  const id = item.reviewId;
-  // Gold answers and second reviews are labels: they are compared with a known or a first label.
-  const label = input.label;
-  if (label === undefined) {
-    throw new DomainError(400, "label_required", `label: review ${id} needs a label; send { "label": ... }`);
-  }
-  const mine = item.verdicts.find((v) => v.reviewer === reviewer.id);
-  if (mine) {
-    if (mine.label === label)
-      return {
-        replay: { reviewId: id, status: "recorded", verdict: mine, replayed: true, ...explained(item) },
-      };
-    throw new DomainError(
-      409,
-      "verdict_exists",
-      `you already gave review ${id} the verdict "${mine.label}"; a second verdict with another label is refused`,
-    );
-  }
-  if (item.labels.length > 0 && !item.labels.includes(label)) {
-    throw new DomainError(
-      400,
-      "label_not_allowed",
-      `label "${input.label}" is not allowed for this item; choose one of ${item.labels.join(", ")}`,
-    );
-  }
-  const now = deps.now();
-  assertLease(item, reviewer, now);
-  const at = now.toISOString();
-  const claimedAt = item.claimedAt ?? at;
-  const experiment = await deps.experiments.get(item.experimentId);
-  const policy = experiment?.arms.find((a) => a.id === item.arm)?.policy;
-  return {
-    given: {
-      reviewer: reviewer.id,
-      label,
-      ...(input.notes ? { notes: input.notes } : {}),
-      handlingSeconds: input.handlingSeconds ?? Math.max(0, (now.getTime() - Date.parse(claimedAt)) / 1000),
-      at,
-      tier: item.tier,
-      round: item.round,
-      claimedAt,
-      price: policy ? tierPrice(policy, item.tier) : { hourlyRateUsd: 0 },
-    },
-  };
-}
-
-const closing = (
-  item: ReviewItem,
-  reviewer: Reviewer,
-  given: Verdict,
-): Extract<ItemWrite, { kind: "update-claimed" }> => ({
-  kind: "update-claimed",
-  reviewId: item.reviewId,
-  round: item.round,
-  reviewer: reviewer.id,
-  changes: { verdicts: [given], status: "decided", updatedAt: given.at },
-  remove: ["leaseHolder", "leaseUntil"],
-});
-
-/** A second review's verdict: stored, compared with the first, and both put in the decision's audit trail. */
-async function reReviewVerdict(
-  deps: ReviewerDeskDeps,
-  reviewer: Reviewer,
-  item: ReviewItem,
-  input: VerdictInput,
-): Promise<AnyVerdictResult> {
-  const first = item.reReview;
-  if (!first) throw new Error(`review ${item.reviewId} is not a re-review`);
-  const checked = await standaloneVerdict(deps, reviewer, item, input);
-  if ("replay" in checked) return checked.replay;
-  const { given } = checked;
-  const write = closing(item, reviewer, given);
-  const ok = await deps.desk.updateClaimed(
-    item.reviewId,
-    item.round,
-    reviewer.id,
-    write.changes,
-    write.remove,
-  );
-  if (!ok)
-    throw new DomainError(
-      409,
-      "hold_closed",
-      `review ${item.reviewId} changed meanwhile; nothing was changed`,
-    );
-  await deps.audit.append([
-    {
-      entity: reviewEntity(item.reviewId),
-      at: given.at,
-      actor: reviewer.id,
-      action: "verdict",
-      detail: { round: item.round, queue: item.queue, label: given.label, complete: true },
-    },
-    {
-      entity: `decision#${item.decisionId}`,
-      at: given.at,
-      actor: reviewer.id,
-      action: "re-review",
-      detail: {
-        stage: "reviewed",
-        reviewId: first.reviewId,
-        reReviewId: item.reviewId,
-        reviewer: first.reviewer,
-        label: first.label,
-        secondLabel: given.label,
-        agrees: first.label === given.label,
-      },
-    },
-  ]);
-  return { reviewId: item.reviewId, status: "recorded", verdict: given, replayed: false };
 }
 
 async function goldVerdict(

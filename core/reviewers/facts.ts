@@ -54,8 +54,34 @@ export function blindVerdicts(verdicts: readonly Verdict[]): Verdict[] {
   return [];
 }
 
+/**
+ * A settled re-review: the paused reviewer's label and the second reviewer's were blind to each
+ * other, and the adjudicator (if any) judged both. Kept out of the queue's rating profile, since
+ * only a paused reviewer's verdicts are re-reviewed.
+ */
+function reReviewAgreement(item: ReviewItem): AgreementFact | undefined {
+  const mark = item.reReview;
+  if (!mark || item.outcome?.source !== "reviewer") return undefined;
+  const second = item.verdicts.find((v) => !v.extra && !v.adjudication);
+  if (!second) return undefined;
+  const adjudication = item.verdicts.find((v) => v.adjudication);
+  return {
+    type: "agreement",
+    id: `reviewer.agreement:${item.reviewId}`,
+    queue: queueOf(item, second.round),
+    at: item.outcome.at,
+    verdicts: [
+      { reviewer: mark.reviewer, label: mark.label },
+      { reviewer: second.reviewer, label: second.label },
+    ],
+    ...(adjudication ? { adjudicated: adjudication.label } : {}),
+    profile: false,
+  };
+}
+
 /** Agreement is known once a reviewer's outcome settled the item. */
 function agreementFact(item: ReviewItem): AgreementFact | undefined {
+  if (item.reReview) return reReviewAgreement(item);
   if (item.gold || item.outcome?.source !== "reviewer") return undefined;
   const blind = blindVerdicts(item.verdicts);
   const first = blind[0];

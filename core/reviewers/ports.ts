@@ -71,3 +71,19 @@ export interface VerdictSearch {
   /** Real items (not gold, not re-reviews) with a verdict of `reviewer` in `queue` given in (from, to]. */
   decidedBy(reviewer: string, queue: string, window: { from: string; to: string }): Promise<ReviewItem[]>;
 }
+
+/** The original item's revision that commits with a re-review's last verdict. */
+export interface RevisionWrite {
+  reviewId: string;
+  /** The original's `updatedAt` as read: a concurrent change of it fails the transaction. */
+  expectedUpdatedAt: string;
+  changes: Partial<ReviewItem>;
+}
+
+export interface ReReviewWrites {
+  /**
+   * The lease holder's write of a re-review item and, in the same transaction, the original item's
+   * revision when given; false when either condition failed (nothing written).
+   */
+  close(write: Extract<ItemWrite, { kind: "update-claimed" }>, revision?: RevisionWrite): Promise<boolean>;
+}

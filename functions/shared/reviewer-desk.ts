@@ -1,4 +1,5 @@
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
+import { DynamoReReviewWrites } from "../../adapters/dynamodb/re-review-writes";
 import { DynamoReviewDesk } from "../../adapters/dynamodb/review-desk";
 import {
   DynamoGoldStore,
@@ -53,6 +54,7 @@ export function reviewerDesk(): ReviewerDeskDeps {
       sendForReReview({ search, reviews, audit, now: deps.now }, reviewer, queue, window, reason),
     gold: new DynamoGoldStore(documentClient(), table),
     states: new DynamoReviewerStates(documentClient(), table),
+    reReviewWrites: new DynamoReReviewWrites(documentClient(), table),
     listExperiments: cachedList(() => experiments.list()),
     newId: deps.newId,
   };

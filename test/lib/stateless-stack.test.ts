@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DECISIONS_STREAM_FILTERS, REVIEWS_STREAM_FILTERS } from "../../lib/constructs/metrics-pipeline";
+import { REVISIONS_STREAM_FILTERS } from "../../lib/constructs/review-revisions";
 import { synthesize } from "./synth";
 
 const { compute } = synthesize();
@@ -176,7 +177,8 @@ describe("the stateless stack", () => {
     const mappings = Object.values(resources).filter(
       (r) =>
         r.Type === "AWS::Lambda::EventSourceMapping" &&
-        JSON.stringify(r.Properties.EventSourceArn).includes("StreamArn"),
+        JSON.stringify(r.Properties.EventSourceArn).includes("StreamArn") &&
+        JSON.stringify(r.Properties.FunctionName).includes("MetricsCounter"),
     );
     const patternsOf = (table: string) => {
       const mapping = mappings.find((m) => JSON.stringify(m.Properties.EventSourceArn).includes(table));
@@ -197,6 +199,25 @@ describe("the stateless stack", () => {
     }
     expect(patternsOf("DecisionsTable")).toEqual(DECISIONS_STREAM_FILTERS);
     expect(patternsOf("ReviewsTable")).toEqual(REVIEWS_STREAM_FILTERS);
+  });
+
+  it("applies re-review revisions from the reviews stream: only writes with a revision, with a failure destination", () => {
+    // Arrange
+    const mappings = Object.values(resources).filter(
+      (r) =>
+        r.Type === "AWS::Lambda::EventSourceMapping" &&
+        JSON.stringify(r.Properties.FunctionName).includes("ReviewRevisions"),
+    );
+    const criteria = mappings[0]?.Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined;
+
+    // Act
+    const patterns = (criteria?.Filters ?? []).map((f) => JSON.parse(f.Pattern));
+
+    // Assert
+    expect(mappings).toHaveLength(1);
+    expect(JSON.stringify(mappings[0]?.Properties.EventSourceArn)).toContain("ReviewsTable");
+    expect(JSON.stringify(mappings[0]?.Properties.DestinationConfig)).toContain("StreamCountFailures");
+    expect(patterns).toEqual(REVISIONS_STREAM_FILTERS);
   });
 
   it("alarms on every dead-letter queue and on failed and timed-out executions", () => {
@@ -318,6 +339,20 @@ describe("the stateless stack", () => {
     it("lets the reviews API read no decision: a verdict's event needs only the review item", () => {
       const onDecisions = statementsOf("ReviewsApi").filter((s) => mentions(s, "DecisionsTable"));
       expect(onDecisions).toEqual([]);
+    });
+
+    it("lets the revisions function only read the reviews stream, and settle decisions and add corrections", () => {
+      // Act
+      const statements = statementsOf("ReviewRevisionsFunction");
+      const onReviews = statements.filter((s) => mentions(s, "ReviewsTable")).flatMap(actions);
+      const onDecisions = statements.filter((s) => mentions(s, "DecisionsTable")).flatMap(actions);
+
+      // Assert
+      expect(onReviews.length).toBeGreaterThan(0);
+      expect(
+        onReviews.every((a) => /^dynamodb:(DescribeStream|GetRecords|GetShardIterator|ListStreams)$/.test(a)),
+      ).toBe(true);
+      expect(onDecisions.sort()).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]);
     });
 
     it("lets the guardrail function write only roll-up items of the metrics table", () => {

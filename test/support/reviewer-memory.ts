@@ -3,8 +3,10 @@ import type {
   GoldPool,
   GoldStore,
   ItemWrite,
+  ReReviewWrites,
   ReviewerState,
   ReviewerStates,
+  RevisionWrite,
   StoredGold,
 } from "../../core/reviewers/ports";
 import type { MemoryReviews } from "./memory";
@@ -63,6 +65,28 @@ export class MemoryReviewerStates implements ReviewerStates {
       this.reviews.log?.wrote("review", before, item);
     }
     this.states.set(key, structuredClone(state));
+    return true;
+  }
+}
+
+/** A re-review's write and the original's revision in memory: both or neither, like the transaction. */
+export class MemoryReReviewWrites implements ReReviewWrites {
+  constructor(private readonly reviews: MemoryReviews) {}
+  async close(write: Extract<ItemWrite, { kind: "update-claimed" }>, revision?: RevisionWrite) {
+    const item = this.reviews.items.get(write.reviewId);
+    if (item?.status !== "claimed" || item.leaseHolder !== write.reviewer || item.round !== write.round)
+      return false;
+    const original = revision ? this.reviews.items.get(revision.reviewId) : undefined;
+    if (revision && original?.updatedAt !== revision.expectedUpdatedAt) return false;
+    for (const [target, changes, remove] of [
+      [item, write.changes, write.remove],
+      ...(original && revision ? [[original, revision.changes, []] as const] : []),
+    ] as const) {
+      const before = structuredClone(target);
+      Object.assign(target, structuredClone(changes));
+      for (const field of remove) delete target[field];
+      this.reviews.log?.wrote("review", before, target);
+    }
     return true;
   }
 }

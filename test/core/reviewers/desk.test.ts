@@ -7,7 +7,7 @@ import { addGold } from "../../../core/reviewers/gold-upload";
 import { sendForReReview } from "../../../core/reviewers/re-review";
 import { changeStanding } from "../../../core/reviewers/standing";
 import { reviewer, reviewWorld } from "../../support/review-world";
-import { MemoryGold, MemoryReviewerStates } from "../../support/reviewer-memory";
+import { MemoryGold, MemoryReReviewWrites, MemoryReviewerStates } from "../../support/reviewer-memory";
 
 const QUEUE = "default";
 
@@ -31,6 +31,7 @@ async function world(gold: Record<string, unknown>, held = 5) {
     ...w.desk,
     gold: goldStore,
     states,
+    reReviewWrites: new MemoryReReviewWrites(w.reviews),
     listExperiments: () => w.experiments.list(),
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, "0")}`,
   };
