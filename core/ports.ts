@@ -57,8 +57,18 @@ export interface ReviewDesk {
   pending(queue: string, limit: number, filter?: PendingFilter): Promise<ReviewItem[]>;
   /** Every pending item (for queue statistics). */
   allPending(): Promise<ReviewItem[]>;
-  /** Claims a pending item of `round` for `reviewer`; false when someone else got it or it moved on. */
-  claim(id: string, round: number, reviewer: string, leaseUntil: string, at: string): Promise<boolean>;
+  /**
+   * Claims a pending item of `round` for `reviewer`; false when someone else got it or it moved on.
+   * `leaseQueue` for an item no workflow waits on: its lease is then found by the byLease index.
+   */
+  claim(
+    id: string,
+    round: number,
+    reviewer: string,
+    leaseUntil: string,
+    at: string,
+    leaseQueue?: string,
+  ): Promise<boolean>;
   /** Changes a claimed item only while `reviewer` holds its lease in `round`. */
   updateClaimed(
     id: string,

@@ -95,6 +95,12 @@ export class StatefulStack extends Stack {
           partitionKey: { name: "decisionId", type: dynamodb.AttributeType.STRING },
           sortKey: { name: "sk", type: dynamodb.AttributeType.STRING },
         },
+        {
+          // Sparse: gold and re-review items while claimed; the next claim finds lapsed leases here.
+          indexName: "byLease",
+          partitionKey: { name: "leaseQueue", type: dynamodb.AttributeType.STRING },
+          sortKey: { name: "leaseUntil", type: dynamodb.AttributeType.STRING },
+        },
       ],
     });
     // Append-only audit trail: pk = "decision#<id>" or "review#<id>", sk = "<ISO time>#<seq>".

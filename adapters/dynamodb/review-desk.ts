@@ -46,13 +46,19 @@ export class DynamoReviewDesk implements ReviewDesk {
     return items.map(fromReviewItem);
   }
 
-  async claim(id: string, round: number, reviewer: string, leaseUntil: string, at: string): Promise<boolean> {
+  async claim(
+    id: string,
+    round: number,
+    reviewer: string,
+    leaseUntil: string,
+    at: string,
+    leaseQueue?: string,
+  ): Promise<boolean> {
     return this.conditional(
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: id, sk: REVIEW_SK },
-        UpdateExpression:
-          "SET #s = :claimed, leaseHolder = :me, leaseUntil = :until, claimedAt = :at REMOVE pendingQueue",
+        UpdateExpression: `SET #s = :claimed, leaseHolder = :me, leaseUntil = :until, claimedAt = :at${leaseQueue ? ", leaseQueue = :lq" : ""} REMOVE pendingQueue`,
         ConditionExpression: "#s = :pending AND #round = :round AND NOT contains(excludedReviewers, :me)",
         ExpressionAttributeNames: { "#s": "status", "#round": "round" },
         ExpressionAttributeValues: {
@@ -62,6 +68,7 @@ export class DynamoReviewDesk implements ReviewDesk {
           ":until": leaseUntil,
           ":at": at,
           ":round": round,
+          ...(leaseQueue ? { ":lq": leaseQueue } : {}),
         },
       }),
     );

@@ -77,7 +77,11 @@ export async function claimNext(
 ): Promise<ReviewItem | undefined> {
   assertVisible(reviewer, queue);
   const now = deps.now();
-  const candidates = (await deps.desk.pending(queue, CLAIM_WINDOW, filter))
+  const pending = await deps.desk.pending(queue, CLAIM_WINDOW, filter);
+  // A gold item back from a lapsed lease waits like any; served alone it would give itself away.
+  const realWork = pending.some((item) => !item.gold);
+  const candidates = pending
+    .filter((item) => realWork || !item.gold)
     .filter((item) => !item.excludedReviewers.includes(reviewer.id))
     .filter((item) => !roundVerdicts(item).some((v) => v.reviewer === reviewer.id))
     .map((item) => ({
@@ -89,7 +93,10 @@ export async function claimNext(
   for (const { item } of candidates) {
     const at = now.toISOString();
     const leaseUntil = new Date(now.getTime() + item.leaseSeconds * 1000).toISOString();
-    if (!(await deps.desk.claim(item.reviewId, item.round, reviewer.id, leaseUntil, at))) continue;
+    // No workflow's heartbeat timeout returns a gold or re-review item: the byLease index does.
+    const leaseQueue = item.taskToken ? undefined : item.queue;
+    if (!(await deps.desk.claim(item.reviewId, item.round, reviewer.id, leaseUntil, at, leaseQueue)))
+      continue;
     try {
       // A re-review item has no workflow waiting on it (core/reviewers/re-review.ts).
       if (item.taskToken) await deps.workflow.heartbeat(item.taskToken);

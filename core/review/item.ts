@@ -137,6 +137,11 @@ export interface ReviewItem {
   leaseSeconds: number;
   leaseHolder?: string;
   leaseUntil?: string;
+  /**
+   * Set while an item no workflow waits on (gold, re-review) is claimed: with `leaseUntil` it keys
+   * the sparse byLease index, where the next claim in the queue finds a lease that ran out.
+   */
+  leaseQueue?: string;
   claimedAt?: string;
   /** Verdicts needed before the workflow resumes: 2 for double review, 1 otherwise. */
   requiredVerdicts: number;
@@ -200,6 +205,7 @@ export const HIDDEN_FIELDS = [
   "reReview",
   "releases",
   "leaseExpiries",
+  "leaseQueue",
 ] as const;
 
 /** The item without server-side fields, for reviewers and analysts. */
@@ -212,6 +218,7 @@ export function publicView(item: ReviewItem): Omit<ReviewItem, (typeof HIDDEN_FI
     reReview: _rr,
     releases: _r,
     leaseExpiries: _e,
+    leaseQueue: _lq,
     ...rest
   } = item;
   return rest;

@@ -22,7 +22,8 @@ import {
 import type { Reviewer } from "../review/entitlement";
 import type { ReviewItem } from "../review/item";
 import { goldReviewItem } from "./gold-item";
-import type { GoldStore, ReReviewWrites, ReviewerState, ReviewerStates } from "./ports";
+import { returnLapsed } from "./lapsed";
+import type { GoldStore, LapsedLeases, ReReviewWrites, ReviewerState, ReviewerStates } from "./ports";
 import {
   assertMayClaim,
   newQualification,
@@ -44,6 +45,8 @@ export interface ReviewerDeskDeps extends DeskDeps {
   newId: () => string;
   /** A re-review's write with the original's revision, in one transaction. */
   reReviewWrites: ReReviewWrites;
+  /** Gold and re-review claims whose lease ran out (core/reviewers/lapsed.ts). */
+  leases: LapsedLeases;
   /** Sends a paused reviewer's verdicts in a window for a second review (core/reviewers/re-review.ts). */
   reReview?: (
     reviewer: string,
@@ -166,7 +169,8 @@ async function tryGold(
     settings,
   );
   if (!choice.serve) return undefined;
-  if ((await deps.desk.pending(queue, 1, filter)).length === 0) return undefined;
+  // Gold back from a lapsed lease is no real work.
+  if (!(await deps.desk.pending(queue, 25, filter)).some((pending) => !pending.gold)) return undefined;
   const gold = await deps.gold.get(queue, choice.goldId);
   if (!gold) return undefined;
   const experiment = (await deps.experiments.get(gold.experimentId)) ?? config.experiment;
@@ -213,6 +217,8 @@ export async function claim(
   filter: PendingFilter = {},
 ): Promise<ReviewItem | undefined> {
   assertVisible(reviewer, queue);
+  // Lapsed gold and re-review claims first, so this claim may take one (any queue: adjudications too).
+  await returnLapsed(deps, queue);
   const config = await queueConfig(deps, queue);
   if (!config) return claimNext(deps, reviewer, queue, filter);
   const state = await stateFor(deps, queue, reviewer.id, config.settings.gold, deps.now().toISOString());

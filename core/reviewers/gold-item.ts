@@ -84,6 +84,7 @@ export function goldReviewItem(serving: GoldServing): ReviewItem {
     leaseSeconds,
     leaseHolder: reviewer,
     leaseUntil: new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+    leaseQueue: queue,
     claimedAt: at,
     requiredVerdicts: 1,
     verdicts: [],

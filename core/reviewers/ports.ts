@@ -87,3 +87,14 @@ export interface ReReviewWrites {
    */
   close(write: Extract<ItemWrite, { kind: "update-claimed" }>, revision?: RevisionWrite): Promise<boolean>;
 }
+
+/** Claimed items no workflow waits on (gold, re-review), found by their lease (the byLease index). */
+export interface LapsedLeases {
+  /** Items claimed in `queue` whose lease ran out before `before`, the longest lapsed first. */
+  lapsed(queue: string, before: string, limit: number): Promise<ReviewItem[]>;
+  /**
+   * Writes the changes if the item is still claimed by the same holder, in the same round, with the
+   * lease as read (a heartbeat that came meanwhile wins); false otherwise.
+   */
+  reopen(item: ReviewItem, changes: Partial<ReviewItem>, remove: (keyof ReviewItem)[]): Promise<boolean>;
+}

@@ -50,7 +50,7 @@ export async function reReviewVerdict(
       round: item.round,
       reviewer: reviewer.id,
       changes: {},
-      remove: ["leaseHolder", "leaseUntil"],
+      remove: ["leaseHolder", "leaseUntil", "leaseQueue"],
     };
     revised = undefined;
     if (step.step === "final") {
@@ -71,7 +71,7 @@ export async function reReviewVerdict(
         };
     } else {
       write.changes = nextReReviewRound(item, given, step.step, deps.now());
-      write.remove = ["leaseHolder", "leaseUntil", "claimedAt"];
+      write.remove = ["leaseHolder", "leaseUntil", "claimedAt", "leaseQueue"];
     }
     if (await deps.reReviewWrites.close(write, revised)) break;
     const current = await deps.reviews.get(item.reviewId);

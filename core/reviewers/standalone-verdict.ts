@@ -81,5 +81,5 @@ export const closing = (item: ReviewItem, reviewer: Reviewer, given: Verdict): C
   round: item.round,
   reviewer: reviewer.id,
   changes: { verdicts: [...item.verdicts, given], status: "decided", updatedAt: given.at },
-  remove: ["leaseHolder", "leaseUntil"],
+  remove: ["leaseHolder", "leaseUntil", "leaseQueue"],
 });

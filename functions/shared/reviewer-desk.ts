@@ -1,4 +1,5 @@
 import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
+import { DynamoLapsedLeases } from "../../adapters/dynamodb/lapsed-leases";
 import { DynamoReReviewWrites } from "../../adapters/dynamodb/re-review-writes";
 import { DynamoReviewDesk } from "../../adapters/dynamodb/review-desk";
 import {
@@ -55,6 +56,7 @@ export function reviewerDesk(): ReviewerDeskDeps {
     gold: new DynamoGoldStore(documentClient(), table),
     states: new DynamoReviewerStates(documentClient(), table),
     reReviewWrites: new DynamoReReviewWrites(documentClient(), table),
+    leases: new DynamoLapsedLeases(documentClient(), table),
     listExperiments: cachedList(() => experiments.list()),
     newId: deps.newId,
   };

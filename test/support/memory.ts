@@ -161,12 +161,25 @@ export class MemoryDesk implements ReviewDesk {
   async allPending() {
     return [...this.reviews.items.values()].filter((i) => i.pendingQueue).map((i) => structuredClone(i));
   }
-  async claim(id: string, round: number, reviewer: string, leaseUntil: string, at: string) {
+  async claim(
+    id: string,
+    round: number,
+    reviewer: string,
+    leaseUntil: string,
+    at: string,
+    leaseQueue?: string,
+  ) {
     const item = this.reviews.items.get(id);
     if (item?.status !== "pending" || item.round !== round || item.excludedReviewers.includes(reviewer))
       return false;
     logged(this.log, "review", item, () => {
-      Object.assign(item, { status: "claimed", leaseHolder: reviewer, leaseUntil, claimedAt: at });
+      Object.assign(item, {
+        status: "claimed",
+        leaseHolder: reviewer,
+        leaseUntil,
+        claimedAt: at,
+        ...(leaseQueue ? { leaseQueue } : {}),
+      });
       delete item.pendingQueue;
     });
     return true;

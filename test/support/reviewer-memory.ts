@@ -1,8 +1,10 @@
+import type { ReviewItem } from "../../core/review/item";
 import type { GoldItem } from "../../core/reviewers/gold";
 import type {
   GoldPool,
   GoldStore,
   ItemWrite,
+  LapsedLeases,
   ReReviewWrites,
   ReviewerState,
   ReviewerStates,
@@ -87,6 +89,33 @@ export class MemoryReReviewWrites implements ReReviewWrites {
       for (const field of remove) delete target[field];
       this.reviews.log?.wrote("review", before, target);
     }
+    return true;
+  }
+}
+
+/** The byLease index in memory: claimed items with a leaseQueue and a lease. */
+export class MemoryLapsedLeases implements LapsedLeases {
+  constructor(private readonly reviews: MemoryReviews) {}
+  async lapsed(queue: string, before: string, limit: number) {
+    return [...this.reviews.items.values()]
+      .filter((i) => i.leaseQueue === queue && i.leaseUntil !== undefined && i.leaseUntil < before)
+      .sort((a, b) => (a.leaseUntil ?? "").localeCompare(b.leaseUntil ?? ""))
+      .slice(0, limit)
+      .map((i) => structuredClone(i));
+  }
+  async reopen(read: ReviewItem, changes: Partial<ReviewItem>, remove: (keyof ReviewItem)[]) {
+    const item = this.reviews.items.get(read.reviewId);
+    if (
+      item?.status !== "claimed" ||
+      item.leaseHolder !== read.leaseHolder ||
+      item.round !== read.round ||
+      item.leaseUntil !== read.leaseUntil
+    )
+      return false;
+    const before = structuredClone(item);
+    Object.assign(item, structuredClone(changes));
+    for (const field of remove) delete item[field];
+    this.reviews.log?.wrote("review", before, item);
     return true;
   }
 }

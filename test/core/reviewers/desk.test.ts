@@ -2,12 +2,23 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "../../../core/errors";
 import { REVIEWERS_SCOPE } from "../../../core/metrics/events";
 import { getReview } from "../../../core/review/desk";
-import { claim, type ReviewerDeskDeps, releaseAny, verdict } from "../../../core/reviewers/desk";
+import {
+  claim,
+  heartbeatAny,
+  type ReviewerDeskDeps,
+  releaseAny,
+  verdict,
+} from "../../../core/reviewers/desk";
 import { addGold } from "../../../core/reviewers/gold-upload";
 import { sendForReReview } from "../../../core/reviewers/re-review";
 import { changeStanding } from "../../../core/reviewers/standing";
 import { reviewer, reviewWorld } from "../../support/review-world";
-import { MemoryGold, MemoryReReviewWrites, MemoryReviewerStates } from "../../support/reviewer-memory";
+import {
+  MemoryGold,
+  MemoryLapsedLeases,
+  MemoryReReviewWrites,
+  MemoryReviewerStates,
+} from "../../support/reviewer-memory";
 
 const QUEUE = "default";
 
@@ -32,6 +43,7 @@ async function world(gold: Record<string, unknown>, held = 5) {
     gold: goldStore,
     states,
     reReviewWrites: new MemoryReReviewWrites(w.reviews),
+    leases: new MemoryLapsedLeases(w.reviews),
     listExperiments: () => w.experiments.list(),
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, "0")}`,
   };
@@ -254,5 +266,97 @@ describe("gold uploads", () => {
       expect.arrayContaining([expect.objectContaining({ path: "line 2: prediction.confidence" })]),
     );
     expect((await deps.gold.pool(QUEUE)).ids.length).toBe(before);
+  });
+});
+
+describe("a gold or re-review claim whose lease lapses", () => {
+  const LEASE_SECONDS = 300;
+
+  it("returns a gold item to its queue at the next claim, where it is served again and counted as an expired lease once", async () => {
+    // Arrange: alice's first claim is gold; she walks away from it
+    const { w, deps } = await world({ rate: 0, firstItems: 1 }, 2);
+    const alice = reviewer("alice");
+    const gold = await claim(deps, alice, QUEUE);
+    w.clock.advance(LEASE_SECONDS + 1);
+
+    // Act: her next claims take what is pending, the gold item among it
+    const claimed = [];
+    for (let i = 0; i < 3; i++) claimed.push(await claim(deps, alice, QUEUE));
+    const again = claimed.find((c) => c?.reviewId === gold?.reviewId);
+    const answer = await verdict(deps, alice, gold?.reviewId ?? "", { label: "deny" });
+
+    // Assert
+    expect(gold?.gold).toBeDefined();
+    expect(again?.round).toBe(2);
+    expect(answer.status).toBe("recorded");
+    const item = w.reviews.items.get(gold?.reviewId ?? "");
+    expect(item?.leaseExpiries).toEqual([{ round: 1, reviewer: "alice", at: expect.any(String) }]);
+    expect(item?.leaseQueue).toBeUndefined();
+    const live = w.log.liveCounters({ reviewers: true });
+    expect(live.get("default|alice")).toMatchObject({ leaseExpiries: 1, gold: 1, goldCorrect: 1 });
+    expect(w.audit.entries.filter((e) => e.action === "lease-expired")).toHaveLength(1);
+  });
+
+  it("keeps a gold claim whose holder sent a heartbeat in time", async () => {
+    // Arrange
+    const { w, deps } = await world({ rate: 0, firstItems: 1 }, 2);
+    const alice = reviewer("alice");
+    const gold = await claim(deps, alice, QUEUE);
+    w.clock.advance(LEASE_SECONDS - 10);
+    await heartbeatAny(deps, alice, gold?.reviewId ?? "");
+    w.clock.advance(20);
+
+    // Act
+    await claim(deps, reviewer("bob"), QUEUE);
+
+    // Assert
+    expect(w.reviews.items.get(gold?.reviewId ?? "")).toMatchObject({
+      status: "claimed",
+      leaseHolder: "alice",
+    });
+  });
+
+  it("returns a re-review item to its queue for anyone but the paused reviewer", async () => {
+    // Arrange: the weak reviewer's verdicts go for a second review, which bob claims and abandons
+    const { w, deps } = await world(
+      { rate: 0.001, firstItems: 0, minAccuracy: 0.6, minGoldItems: 20, reReviewWhenPaused: true },
+      1,
+    );
+    const weak = reviewer("weak");
+    const real = await claim(deps, weak, QUEUE);
+    w.clock.advance(10);
+    await verdict(deps, weak, real?.reviewId ?? "", { label: "deny" });
+    w.clock.advance(10);
+    await changeStanding(deps, "admin-1", "weak", { queue: QUEUE, note: "spot check" }, "pause");
+    const second = await claim(deps, reviewer("bob"), QUEUE);
+    w.clock.advance(LEASE_SECONDS + 1);
+
+    // Act
+    const byCarol = await claim(deps, reviewer("carol"), QUEUE);
+
+    // Assert
+    expect(second?.reReview).toBeDefined();
+    expect(byCarol?.reviewId).toBe(second?.reviewId);
+    expect(w.reviews.items.get(second?.reviewId ?? "")?.leaseExpiries).toEqual([
+      { round: 1, reviewer: "bob", at: expect.any(String) },
+    ]);
+  });
+
+  it("does not serve a returned gold item alone: an answer from an empty queue would give it away", async () => {
+    // Arrange: alice takes the gold item and the only real item, then lets the gold lease lapse
+    const { w, deps } = await world({ rate: 0, firstItems: 1 }, 1);
+    const alice = reviewer("alice");
+    const gold = await claim(deps, alice, QUEUE);
+    const real = await claim(deps, alice, QUEUE);
+    await verdict(deps, alice, real?.reviewId ?? "", { label: "deny" });
+    w.clock.advance(LEASE_SECONDS + 1);
+
+    // Act
+    const next = await claim(deps, reviewer("bob"), QUEUE);
+
+    // Assert
+    expect(gold?.gold).toBeDefined();
+    expect(w.reviews.items.get(gold?.reviewId ?? "")?.status).toBe("pending");
+    expect(next).toBeUndefined();
   });
 });

@@ -14,7 +14,12 @@ import { sendForReReview } from "../../../core/reviewers/re-review";
 import { revisionFor } from "../../../core/reviewers/re-review-outcome";
 import { addedRevisions, applyRevision } from "../../../core/reviewers/revision-apply";
 import { reviewer, reviewWorld } from "../../support/review-world";
-import { MemoryGold, MemoryReReviewWrites, MemoryReviewerStates } from "../../support/reviewer-memory";
+import {
+  MemoryGold,
+  MemoryLapsedLeases,
+  MemoryReReviewWrites,
+  MemoryReviewerStates,
+} from "../../support/reviewer-memory";
 
 const QUEUE = "default";
 
@@ -39,6 +44,7 @@ async function decidedBy(label: string, maxReviewsPerItem?: number) {
     gold: new MemoryGold(),
     states: new MemoryReviewerStates(w.reviews),
     reReviewWrites: new MemoryReReviewWrites(w.reviews),
+    leases: new MemoryLapsedLeases(w.reviews),
     listExperiments: () => w.experiments.list(),
     newId: () => "unused",
   };
