@@ -6,6 +6,7 @@ import {
   QueryCommand,
   ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { ReviewItem } from "../../core/review/item";
 import type { GoldItem } from "../../core/reviewers/gold";
@@ -19,7 +20,7 @@ import type {
   VerdictSearch,
 } from "../../core/reviewers/ports";
 import { isConditionFailure } from "./client";
-import { allPages, updateExpression } from "./pages";
+import { allPages, batchGetAll, updateExpression } from "./pages";
 import { fromReviewItem, REVIEW_SK } from "./review-store";
 import { cancellationCodes } from "./transactions";
 
@@ -102,6 +103,32 @@ export class DynamoGoldStore implements GoldStore {
     return typeof Item?.seed === "string" ? Item.seed : undefined;
   }
 
+  async shadows(queues: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const keys = queues.map((queue) => ({ pk: goldPk(queue), sk: SEED_SK }));
+    for (const item of await batchGetAll(this.db, this.table, keys)) {
+      const queue = String(item.pk).slice(goldPk("").length);
+      if (typeof item.shadows === "number" && item.shadows > 0) out.set(queue, item.shadows);
+    }
+    return out;
+  }
+
+  async absorbShadow(queue: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: goldPk(queue), sk: SEED_SK },
+          UpdateExpression: "ADD shadows :minus",
+          ConditionExpression: "shadows > :zero",
+          ExpressionAttributeValues: { ":minus": -1, ":zero": 0 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   async get(queue: string, goldId: string): Promise<StoredGold | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: { pk: goldPk(queue), sk: goldSk(goldId) } }),
@@ -155,7 +182,7 @@ export class DynamoReviewerStates implements ReviewerStates {
       .sort((a, b) => a.queue.localeCompare(b.queue) || a.reviewer.localeCompare(b.reviewer));
   }
 
-  async commit(state: ReviewerState, item?: ItemWrite): Promise<boolean> {
+  async commit(state: ReviewerState, item?: ItemWrite, shadow?: { queue: string }): Promise<boolean> {
     const put = {
       Put: {
         TableName: this.table,
@@ -196,6 +223,15 @@ export class DynamoReviewerStates implements ReviewerStates {
         },
       });
     }
+    if (shadow)
+      actions.push({
+        Update: {
+          TableName: this.table,
+          Key: { pk: goldPk(shadow.queue), sk: SEED_SK },
+          UpdateExpression: "ADD shadows :one",
+          ExpressionAttributeValues: { ":one": 1 },
+        },
+      });
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: actions }));
       return true;

@@ -370,9 +370,14 @@ export interface QueueStats {
 
 /** Depth, oldest item's age, and items near (last 20% of the tier's SLA) or past their deadline, per visible queue. */
 export async function queueStats(deps: DeskDeps, reviewer: Reviewer): Promise<QueueStats[]> {
-  const now = deps.now().getTime();
+  return queueStatsOf(await deps.desk.allPending(), reviewer, deps.now());
+}
+
+/** The statistics of these pending items, per queue the reviewer may see. */
+export function queueStatsOf(items: readonly ReviewItem[], reviewer: Reviewer, at: Date): QueueStats[] {
+  const now = at.getTime();
   const byQueue = new Map<string, QueueStats>();
-  for (const item of await deps.desk.allPending()) {
+  for (const item of items) {
     if (!canSee(reviewer, item.queue)) continue;
     const stats = byQueue.get(item.queue) ?? {
       queue: item.queue,

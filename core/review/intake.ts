@@ -11,6 +11,8 @@ export interface IntakeDeps {
   experiments: Pick<ExperimentStore, "get">;
   audit: Pick<AuditLog, "append">;
   now: () => Date;
+  /** A real item entered a queue with gold: it absorbs one gold claim's shadow (core/reviewers/queue-stats.ts). */
+  absorbShadow?: (queue: string) => Promise<void>;
 }
 
 export interface IntakeMessage {
@@ -94,6 +96,7 @@ export async function storeHeldItem(deps: IntakeDeps, message: IntakeMessage): P
   };
   const stored = await deps.reviews.putRound(item);
   if (stored === "stale") return stored;
+  if (deps.absorbShadow && experiment?.queues?.[item.queue]?.gold) await deps.absorbShadow(item.queue);
 
   await deps.audit.append([
     {

@@ -185,7 +185,8 @@ async function tryGold(
   });
   const next = bump(state, { claims: state.claims + 1, served: [...state.served, gold.goldId] });
   // A concurrent claim of the same reviewer moved the state: this claim takes a real item instead.
-  if (!(await deps.states.commit(next, { kind: "create", item }))) return undefined;
+  // The claim's shadow commits with it: the queue's depth drops as a real claim's would.
+  if (!(await deps.states.commit(next, { kind: "create", item }, { queue }))) return undefined;
   await deps.audit.append([
     {
       entity: reviewEntity(item.reviewId),

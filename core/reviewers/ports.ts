@@ -28,6 +28,13 @@ export interface GoldStore {
   /** The pool's seed alone (one read), undefined before the first upload. */
   seed(queue: string): Promise<string | undefined>;
   get(queue: string, goldId: string): Promise<StoredGold | undefined>;
+  /**
+   * Gold claims of each queue not yet absorbed by a real item entering it: `GET /v1/queues` leaves
+   * that many of the best pending items out, as if those claims had taken them (core/reviewers/queue-stats.ts).
+   */
+  shadows(queues: readonly string[]): Promise<Map<string, number>>;
+  /** A real item entered the queue: one shadow less (none below zero). */
+  absorbShadow(queue: string): Promise<void>;
 }
 
 /** What hitl-lab keeps about one reviewer in one queue: claims (for serving) and qualification. */
@@ -61,9 +68,10 @@ export interface ReviewerStates {
   list(queue?: string): Promise<ReviewerState[]>;
   /**
    * Writes `state` if the stored version is still `state.version - 1` (absent for version 1), with
-   * the item write in the same transaction; false when either condition failed (nothing written).
+   * the item write (and a gold claim's shadow, see GoldStore.shadows) in the same transaction; false
+   * when either condition failed (nothing written).
    */
-  commit(state: ReviewerState, item?: ItemWrite): Promise<boolean>;
+  commit(state: ReviewerState, item?: ItemWrite, shadow?: { queue: string }): Promise<boolean>;
 }
 
 /** Where a pause finds the verdicts to send for a second review. */

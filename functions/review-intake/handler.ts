@@ -1,4 +1,5 @@
-import { requireEnv } from "../../adapters/dynamodb/client";
+import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
+import { DynamoGoldStore } from "../../adapters/dynamodb/reviewer-store";
 import { sqsClient } from "../../adapters/sqs/client";
 import { SqsDeadLetter } from "../../adapters/sqs/dead-letter";
 import { storeHeldItem } from "../../core/review/intake";
@@ -6,7 +7,9 @@ import { readIntakeMessage } from "../../core/review/intake-message";
 import { sqsRecords } from "../shared/batch";
 import { deps } from "../shared/deps";
 
+const gold = new DynamoGoldStore(documentClient(), requireEnv("REVIEWS_TABLE"));
 const intake = {
+  absorbShadow: (queue: string) => gold.absorbShadow(queue),
   reviews: deps.reviews(),
   decisions: deps.decisions(),
   experiments: deps.cachedExperiments(),

@@ -2,11 +2,12 @@ import { documentClient, requireEnv } from "../../adapters/dynamodb/client";
 import { DynamoReviewHistory } from "../../adapters/dynamodb/review-history";
 import { DomainError, validationFailed } from "../../core/errors";
 import { claimFilter } from "../../core/review/claim-query";
-import { getReview, queueStats } from "../../core/review/desk";
+import { getReview } from "../../core/review/desk";
 import { parseQueuesClaim, type Reviewer } from "../../core/review/entitlement";
 import { readQueueHistory } from "../../core/review/queue-history-query";
 import { VerdictSchema } from "../../core/review/verdict";
 import { claim, heartbeatAny, releaseAny, verdict } from "../../core/reviewers/desk";
+import { reviewerQueueStats } from "../../core/reviewers/queue-stats";
 import { BUDGETS, parseStorable } from "../../core/storage/dynamodb-limits";
 import { type Caller, httpApi } from "../shared/http";
 import { reviewerDesk } from "../shared/reviewer-desk";
@@ -24,7 +25,7 @@ const reviewerOf = (caller: Caller): Reviewer => ({
 export const handler = httpApi({
   "GET /v1/queues": {
     roles: ["reviewer", "admin"],
-    run: async ({ caller }) => ({ body: { queues: await queueStats(desk, reviewerOf(caller)) } }),
+    run: async ({ caller }) => ({ body: { queues: await reviewerQueueStats(desk, reviewerOf(caller)) } }),
   },
   "GET /v1/queues/history": {
     roles: ["reviewer", "admin"],

@@ -74,9 +74,15 @@ export async function reviewWorld(overrides: Record<string, unknown> = {}) {
       if (!result.ok || !result.hold) throw new Error(`not held: ${JSON.stringify(result)}`);
       return world.enqueue(result.hold);
     },
+    /** What intake calls when a real item enters a queue with gold (the review-intake function wires the gold store). */
+    absorbShadow: undefined as ((queue: string) => Promise<void>) | undefined,
     async enqueue(hold: Hold): Promise<{ hold: Hold; token: string }> {
       const token = `token-${++tokens}`;
-      await storeHeldItem({ ...base, reviews }, { taskToken: token, hold });
+      const absorb = world.absorbShadow;
+      await storeHeldItem(
+        { ...base, reviews, ...(absorb ? { absorbShadow: absorb } : {}) },
+        { taskToken: token, hold },
+      );
       return { hold, token };
     },
   };

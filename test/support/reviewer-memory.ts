@@ -34,12 +34,28 @@ export class MemoryGold implements GoldStore {
     const gold = this.items.get(queue)?.get(goldId);
     return gold ? structuredClone(gold) : undefined;
   }
+  readonly shadowCounts = new Map<string, number>();
+  async shadows(queues: readonly string[]) {
+    return new Map(
+      queues
+        .filter((q) => (this.shadowCounts.get(q) ?? 0) > 0)
+        .map((q) => [q, this.shadowCounts.get(q) ?? 0]),
+    );
+  }
+  async absorbShadow(queue: string) {
+    const n = this.shadowCounts.get(queue) ?? 0;
+    if (n > 0) this.shadowCounts.set(queue, n - 1);
+  }
 }
 
 /** Reviewer states in memory; a commit and its item write succeed or fail together, like a transaction. */
 export class MemoryReviewerStates implements ReviewerStates {
   readonly states = new Map<string, ReviewerState>();
-  constructor(private readonly reviews: MemoryReviews) {}
+  constructor(
+    private readonly reviews: MemoryReviews,
+    /** Where a gold claim's shadow is counted, in the same "transaction". */
+    private readonly gold?: MemoryGold,
+  ) {}
   async get(queue: string, reviewer: string) {
     const state = this.states.get(`${queue}\u0000${reviewer}`);
     return state ? structuredClone(state) : undefined;
@@ -49,7 +65,7 @@ export class MemoryReviewerStates implements ReviewerStates {
       .filter((s) => queue === undefined || s.queue === queue)
       .map((s) => structuredClone(s));
   }
-  async commit(state: ReviewerState, write?: ItemWrite) {
+  async commit(state: ReviewerState, write?: ItemWrite, shadow?: { queue: string }) {
     const key = `${state.queue}\u0000${state.reviewer}`;
     const stored = this.states.get(key);
     if ((stored?.version ?? 0) !== state.version - 1) return false;
@@ -67,6 +83,8 @@ export class MemoryReviewerStates implements ReviewerStates {
       this.reviews.log?.wrote("review", before, item);
     }
     this.states.set(key, structuredClone(state));
+    if (shadow && this.gold)
+      this.gold.shadowCounts.set(shadow.queue, (this.gold.shadowCounts.get(shadow.queue) ?? 0) + 1);
     return true;
   }
 }

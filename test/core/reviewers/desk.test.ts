@@ -10,6 +10,7 @@ import {
   verdict,
 } from "../../../core/reviewers/desk";
 import { addGold } from "../../../core/reviewers/gold-upload";
+import { reviewerQueueStats } from "../../../core/reviewers/queue-stats";
 import { sendForReReview } from "../../../core/reviewers/re-review";
 import { changeStanding } from "../../../core/reviewers/standing";
 import { reviewer, reviewWorld } from "../../support/review-world";
@@ -36,7 +37,8 @@ const goldLines = (n: number, label = "deny") =>
 async function world(gold: Record<string, unknown>, held = 5) {
   const w = await reviewWorld({ queues: { [QUEUE]: { gold } } });
   const goldStore = new MemoryGold();
-  const states = new MemoryReviewerStates(w.reviews);
+  const states = new MemoryReviewerStates(w.reviews, goldStore);
+  w.absorbShadow = (queue) => goldStore.absorbShadow(queue);
   let ids = 0;
   const deps: ReviewerDeskDeps = {
     ...w.desk,
@@ -49,7 +51,11 @@ async function world(gold: Record<string, unknown>, held = 5) {
   };
   await addGold(deps, QUEUE, goldLines(30), { actor: "admin-1" });
   // Real work waiting in the queue (gold is served only while there is some).
-  for (let i = 0; i < held; i++) await w.hold({ decisionId: `d-${i}`, unitId: `u-${i}` });
+  // A minute apart, so the queue's ages tell which item a claim took.
+  for (let i = 0; i < held; i++) {
+    await w.hold({ decisionId: `d-${i}`, unitId: `u-${i}` });
+    w.clock.advance(60);
+  }
   deps.reReview = (who, queue, window, reason) =>
     sendForReReview(
       {
@@ -358,5 +364,46 @@ describe("a gold or re-review claim whose lease lapses", () => {
     expect(gold?.gold).toBeDefined();
     expect(w.reviews.items.get(gold?.reviewId ?? "")?.status).toBe("pending");
     expect(next).toBeUndefined();
+  });
+});
+
+describe("queue statistics with gold", () => {
+  const statsOf = async (deps: ReviewerDeskDeps) =>
+    (await reviewerQueueStats(deps, reviewer("someone"))).find((q) => q.queue === QUEUE);
+
+  it("drop by the best item on a gold claim, exactly as on a real claim", async () => {
+    // Arrange: three real items a minute apart; alice's first claim is gold, her second real
+    const { deps } = await world({ rate: 0, firstItems: 1 }, 3);
+    const before = await statsOf(deps);
+
+    // Act
+    const gold = await claim(deps, reviewer("alice"), QUEUE);
+    const afterGold = await statsOf(deps);
+    const real = await claim(deps, reviewer("alice"), QUEUE);
+    const afterReal = await statsOf(deps);
+
+    // Assert
+    expect(gold?.gold).toBeDefined();
+    expect(real?.gold).toBeUndefined();
+    expect([before?.depth, afterGold?.depth, afterReal?.depth]).toEqual([3, 2, 1]);
+    // The oldest (and most urgent) item is what a claim takes: the ages move the same way.
+    expect([before?.oldestAgeSeconds, afterGold?.oldestAgeSeconds, afterReal?.oldestAgeSeconds]).toEqual([
+      180, 120, 60,
+    ]);
+  });
+
+  it("show every pending item again once a real item has entered the queue", async () => {
+    // Arrange
+    const { w, deps } = await world({ rate: 0, firstItems: 1 }, 2);
+    await claim(deps, reviewer("alice"), QUEUE);
+    const shadowed = await statsOf(deps);
+
+    // Act
+    await w.hold({ decisionId: "d-new", unitId: "u-new" });
+
+    // Assert
+    expect(shadowed?.depth).toBe(1);
+    expect((await statsOf(deps))?.depth).toBe(3);
+    expect(await deps.gold.shadows([QUEUE])).toEqual(new Map());
   });
 });
