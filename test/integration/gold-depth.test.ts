@@ -1,5 +1,6 @@
+import { GetItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
-import { call, cloud, createExperiment, eventually, uid } from "./support";
+import { call, cloud, createExperiment, dynamodb, eventually, nameOf, uid } from "./support";
 
 interface Claimed {
   review: { reviewId: string; context: { item: { case: number } } } | null;
@@ -44,6 +45,9 @@ describe("gold items and queue depth, on the local cloud", () => {
       });
     for (let i = 1; i <= 3; i++) await send(i);
     await eventually(async () => ((await depthOf(queue)) === 3 ? true : undefined), 60_000, "three waiting");
+    // The reviews API keeps the experiment list (queue settings) 5 s per container
+    // (functions/shared/reviewer-desk.ts): a claim sooner might not know this queue's gold yet.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
     const token = cloud.identities.r6 ?? "";
 
     // Act
@@ -52,15 +56,35 @@ describe("gold items and queue depth, on the local cloud", () => {
     const real = (await call<Claimed>("POST", `/v1/queues/${queue}/claim`, { token })).body.review;
     const afterReal = await depthOf(queue);
     await send(4);
+    let seen = afterReal;
     const afterArrival = await eventually(
       async () => {
         // Intake stores the item, then absorbs the shadow: a look in between sees 2.
-        const depth = await depthOf(queue);
-        return depth === 3 ? depth : undefined;
+        seen = await depthOf(queue);
+        return seen === 3 ? seen : undefined;
       },
       60_000,
       "the new item in the queue",
-    );
+    ).catch(async (error: unknown) => {
+      const table = nameOf("ReviewsTable");
+      const seed = await dynamodb.send(
+        new GetItemCommand({ TableName: table, Key: { pk: { S: `GOLD#${queue}` }, sk: { S: "SEED" } } }),
+      );
+      const items = await dynamodb.send(
+        new ScanCommand({
+          TableName: table,
+          FilterExpression: "#q = :q",
+          ExpressionAttributeNames: { "#q": "queue" },
+          ExpressionAttributeValues: { ":q": { S: queue } },
+        }),
+      );
+      const states = (items.Items ?? []).map(
+        (i) => `${i.status?.S}/${i.pendingQueue?.S ?? "-"}/${i.gold ? "gold" : "real"}`,
+      );
+      throw new Error(
+        `${String(error)}: depths ${afterGold}, ${afterReal}, then ${seen}; seed ${JSON.stringify(seed.Item)}; items ${states.join(" ")}`,
+      );
+    });
 
     // Assert
     expect(upload.status).toBe(201);

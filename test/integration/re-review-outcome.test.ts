@@ -70,6 +70,9 @@ describe("a re-review that disagrees, on the local cloud", () => {
           prediction: { label: "approve", confidence: 0.9 },
         },
       });
+    // The reviews and reviewers APIs keep the experiment list (queue settings) 5 s per container
+    // (functions/shared/reviewer-desk.ts): claims sooner would not know this queue's settings yet.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
     const weak = cloud.identities.r4 ?? "";
     const second = cloud.identities.r1 ?? "";
     const claimOne = (token: string | { role: "admin" }, from = queue) =>
