@@ -40,6 +40,8 @@ export function renderScorecards(page: ScorecardPage): string {
         ? `${pct(q.summary.fleiss.kappa)} [${pct(q.summary.fleiss.interval?.[0])}, ${pct(q.summary.fleiss.interval?.[1])}]`
         : "",
       "α nominal": pct(q.summary?.alpha.nominal.alpha),
+      "α ordinal": pct(q.summary?.alpha.ordinal?.alpha),
+      "weighted κ": pct(q.weightedKappa ?? undefined),
       flag: q.summary?.low ? `below ${q.summary.threshold}` : "",
     })),
   );

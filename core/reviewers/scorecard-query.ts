@@ -6,9 +6,10 @@
 import { z } from "zod";
 import { validationFailed } from "../errors";
 import { parseWithSchema } from "../experiments/validate";
-import { hourOf } from "../metrics/counters";
+import { hourOf, parsePairCounter } from "../metrics/counters";
 import { parseReviewerRowArm } from "../metrics/implied/reviewer";
 import type { CounterRow } from "../metrics/read";
+import { weightedKappa } from "../stats/agreement";
 import { type AgreementSummary, agreementSummary } from "../stats/agreement-summary";
 import { profilesFromCounters, QUEUE_ROW, type ReviewerDelta } from "./counters";
 import type { ReviewerStates } from "./ports";
@@ -46,6 +47,11 @@ export interface QueueAgreement {
   /** Items with several blind reviews in the period. */
   items: number;
   summary: AgreementSummary | null;
+  /**
+   * For ordered labels: linear weighted kappa over every pair of blind reviewers of the queue's
+   * items, both orders (a symmetric table: it does not depend on who reviewed first); else null.
+   */
+  weightedKappa: number | null;
 }
 
 export interface ScorecardPage {
@@ -59,6 +65,30 @@ export interface ScorecardDeps {
   /** The reviewer rows from an hour on (all when absent). */
   rows: (fromHour?: string) => Promise<CounterRow[]>;
   states: Pick<ReviewerStates, "list" | "get">;
+  /** The labels of the experiment naming the queue, and whether they are ordered (lowest first). */
+  labelsOf?: (queue: string) => Promise<{ labels: string[]; ordered: boolean } | undefined>;
+}
+
+/** Linear weighted kappa of the summed ordered pairs (`pair:<mine>|<theirs>`) of a queue's reviewers. */
+export function queueWeightedKappa(
+  counters: readonly Readonly<Record<string, number>>[],
+  labels: readonly string[],
+): number | null {
+  const index = new Map(labels.map((l, i) => [l, i]));
+  const table = labels.map(() => labels.map(() => 0));
+  let n = 0;
+  for (const row of counters)
+    for (const [name, count] of Object.entries(row)) {
+      const pair = parsePairCounter(name);
+      const [i, j] = pair ? [index.get(pair[0]), index.get(pair[1])] : [undefined, undefined];
+      const cells = i === undefined ? undefined : table[i];
+      if (!cells || j === undefined) continue;
+      cells[j] = (cells[j] ?? 0) + count;
+      n += count;
+    }
+  if (n === 0) return null;
+  const k = weightedKappa(table, "linear");
+  return Number.isFinite(k) ? k : null;
 }
 
 /** Scorecards (and each queue's agreement across its reviewers) for the rows the query selects. */
@@ -98,17 +128,36 @@ export async function reviewerScorecards(deps: ScorecardDeps, query: ScorecardQu
       };
     })
     .sort((a, b) => a.queue.localeCompare(b.queue) || a.reviewer.localeCompare(b.reviewer));
-  const queues = summed
-    .filter((row) => row.reviewer === QUEUE_ROW)
-    .map((row): QueueAgreement => {
-      const profiles = profilesFromCounters(row.counters);
-      const items = profiles.reduce((s, p) => s + p.items, 0);
-      return {
-        queue: row.queue,
-        items,
-        summary: items > 0 ? agreementSummary(profiles, { bootstrap: false }) : null,
-      };
-    })
-    .sort((a, b) => a.queue.localeCompare(b.queue));
+  const queues = (
+    await Promise.all(
+      summed
+        .filter((row) => row.reviewer === QUEUE_ROW)
+        .map(async (row): Promise<QueueAgreement> => {
+          const profiles = profilesFromCounters(row.counters);
+          const items = profiles.reduce((s, p) => s + p.items, 0);
+          const scale = await deps.labelsOf?.(row.queue);
+          const ordered = scale?.ordered === true && scale.labels.length >= 2 ? scale.labels : undefined;
+          const pairs = summed.filter((r) => r.queue === row.queue && r.reviewer !== QUEUE_ROW);
+          return {
+            queue: row.queue,
+            items,
+            summary:
+              items > 0
+                ? agreementSummary(profiles, {
+                    bootstrap: false,
+                    ...(ordered ? { labels: ordered, ordered: true } : {}),
+                  })
+                : null,
+            weightedKappa:
+              ordered && items > 0
+                ? queueWeightedKappa(
+                    pairs.map((r) => r.counters),
+                    ordered,
+                  )
+                : null,
+          };
+        }),
+    )
+  ).sort((a, b) => a.queue.localeCompare(b.queue));
   return { from: query.from ?? null, to: query.to ?? null, reviewers, queues };
 }

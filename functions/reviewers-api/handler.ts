@@ -3,6 +3,7 @@ import { DynamoMetricsStore } from "../../adapters/dynamodb/metrics-store";
 import { DomainError } from "../../core/errors";
 import { REVIEWERS_SCOPE } from "../../core/metrics/events";
 import { addGold } from "../../core/reviewers/gold-upload";
+import { queueScale } from "../../core/reviewers/queue-scale";
 import { parseScorecardQuery, reviewerScorecards } from "../../core/reviewers/scorecard-query";
 import { changeStanding, parseStandingChange } from "../../core/reviewers/standing";
 import { httpApi } from "../shared/http";
@@ -16,6 +17,7 @@ const scorecards = {
   // Reviewer rows are hourly counter items of their own scope (no roll-ups).
   rows: (fromHour?: string) => metrics.readExperiment(REVIEWERS_SCOPE, { fromHour: fromHour ?? "0000" }),
   states: desk.states,
+  labelsOf: (queue: string) => queueScale(desk, queue),
 };
 
 /** Gold uploads, scorecards and reviewers' standing (docs/review.md, "Reviewer quality"). */

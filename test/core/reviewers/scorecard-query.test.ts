@@ -84,3 +84,80 @@ describe("reviewer scorecards", () => {
     expect((refused as Error).message).toContain("from");
   });
 });
+
+describe("a queue with ordered labels", () => {
+  const LEVELS = ["low", "mid", "high"];
+  const pairOf = (id: string, first: string, second: string) =>
+    item({
+      reviewId: id,
+      queue: "grades",
+      status: "decided",
+      requiredVerdicts: 2,
+      rounds: [{ round: 1, queue: "grades", tier: "tier-1", enqueuedAt: fixed("2026-11-25T12:01:00.000Z") }],
+      verdicts: [verdict("alice", first, 1), verdict("bob", second, 1)],
+      outcome: { label: first, source: "reviewer", at: fixed("2026-11-25T12:40:00.000Z") },
+    });
+  const graded = [
+    pairOf("rv-g1", "low", "low"),
+    pairOf("rv-g2", "low", "mid"),
+    pairOf("rv-g3", "mid", "high"),
+  ];
+  const gradedRows = rebuildRows({ decisions: [], reviews: graded, feedback: [], scope: REVIEWERS_SCOPE });
+
+  /** Linear weighted kappa from its definition, over both orders of each item's pair. */
+  function byHand(pairs: readonly [string, string][]): number {
+    const k = LEVELS.length;
+    const both = pairs.flatMap(([a, b]) => [
+      [LEVELS.indexOf(a), LEVELS.indexOf(b)],
+      [LEVELS.indexOf(b), LEVELS.indexOf(a)],
+    ]);
+    const w = (i: number, j: number) => 1 - Math.abs(i - j) / (k - 1);
+    const share = (i: number) => both.filter(([a]) => a === i).length / both.length;
+    const observed = both.reduce((s, [a, b]) => s + w(a ?? 0, b ?? 0), 0) / both.length;
+    let expected = 0;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) expected += w(i, j) * share(i) * share(j);
+    return (observed - expected) / (1 - expected);
+  }
+
+  it("gives the queue's weighted kappa and ordinal alpha, as recomputed from the pairs", async () => {
+    // Act
+    const page = await reviewerScorecards(
+      {
+        rows: async () => gradedRows,
+        states: { list: async () => [], get: async () => undefined },
+        labelsOf: async () => ({ labels: LEVELS, ordered: true }),
+      },
+      {},
+    );
+
+    // Assert
+    const grades = page.queues.find((q) => q.queue === "grades");
+    expect(grades?.items).toBe(3);
+    expect(grades?.weightedKappa).toBeCloseTo(
+      byHand([
+        ["low", "low"],
+        ["low", "mid"],
+        ["mid", "high"],
+      ]),
+      12,
+    );
+    expect(grades?.weightedKappa).toBeCloseTo(1 / 7, 12);
+    expect(grades?.summary?.flaggedOn).toBe("alpha-ordinal");
+    expect(grades?.summary?.alpha.ordinal?.alpha).toEqual(expect.any(Number));
+  });
+
+  it("gives no weighted kappa when the labels are not ordered", async () => {
+    // Act
+    const page = await reviewerScorecards(
+      {
+        rows: async () => gradedRows,
+        states: { list: async () => [], get: async () => undefined },
+        labelsOf: async () => ({ labels: LEVELS, ordered: false }),
+      },
+      {},
+    );
+
+    // Assert
+    expect(page.queues.find((q) => q.queue === "grades")?.weightedKappa).toBeNull();
+  });
+});
