@@ -73,6 +73,8 @@ export async function simulateReviewer(
     thinkSeconds: number;
     seed: number;
     signal: AbortSignal;
+    /** The right label of an item the simulation did not send (a gold item), by its content. */
+    itemTruth?: (item: Record<string, unknown>) => string | undefined;
   },
   stats: TrafficStats,
   truths: Map<string, string>,
@@ -87,7 +89,10 @@ export async function simulateReviewer(
         worked = true;
         const think = options.thinkSeconds * (0.5 + random());
         await sleep(think * 1000, options.signal);
-        const truth = truths.get(claimed.review.decisionId) ?? LABELS[0];
+        const truth =
+          truths.get(claimed.review.decisionId) ??
+          options.itemTruth?.(claimed.review.context.item) ??
+          LABELS[0];
         const label = random() < 0.95 ? truth : (LABELS[Math.floor(random() * LABELS.length)] as string);
         await reviewer.reviews.verdict(claimed.review.reviewId, {
           label,

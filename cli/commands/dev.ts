@@ -3,6 +3,7 @@ import { type Command, Option } from "commander";
 import { HitlApiError, HitlClient } from "../../client";
 import { parseExperiment } from "../../core/experiments/validate";
 import { experimentQueues } from "../../core/review/queues";
+import { DEMO_GOLD_QUEUE, demoGold, itemKey } from "../../core/simulation/demo-gold";
 import { agentApprovalExperiment, generatedTextExperiment } from "../../core/simulation/feedback-demos";
 import { demoExperiment } from "../../core/simulation/model";
 import { DEFAULT_PORTS, type LocalCloud, onShutdown, startLocalCloud } from "../../local/cloud";
@@ -149,6 +150,17 @@ export function registerDev(program: Command): void {
         if (!(error instanceof HitlApiError && error.code === "experiment_exists")) throw error;
         log(`demo experiment "${experiment.id}" already exists (kept from the last run)`);
       }
+      // Gold for the demo's queue, so scorecards show gold accuracy; the same ids each run change nothing.
+      const gold = demoGold();
+      try {
+        await new ApiClient(cloud.apiUrl, cloud.tokens.admin).postText(
+          `/v1/queues/${DEMO_GOLD_QUEUE}/gold?experimentId=${experiment.id}`,
+          gold.text,
+        );
+        log(`uploaded ${gold.truths.size} gold items to the demo's queue "${DEMO_GOLD_QUEUE}"`);
+      } catch (error) {
+        log(`gold items not uploaded: ${error instanceof Error ? error.message : String(error)}`);
+      }
       const feedbackDemos = options.feedbackDemos
         ? [generatedTextExperiment(), agentApprovalExperiment()]
         : [];
@@ -203,7 +215,14 @@ export function registerDev(program: Command): void {
         const token = cloud.mintToken(`sim-reviewer-${i}`, ["hitl/reviewer"], { queues: queues.join(",") });
         void simulateReviewer(
           new HitlClient({ baseUrl: cloud.apiUrl, token }),
-          { experimentId: experiment.id, queues, thinkSeconds: 4, seed: i, signal: stopTraffic.signal },
+          {
+            experimentId: experiment.id,
+            queues,
+            thinkSeconds: 4,
+            seed: i,
+            signal: stopTraffic.signal,
+            itemTruth: (item) => gold.truths.get(itemKey(item)),
+          },
           stats,
           truths,
         );

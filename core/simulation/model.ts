@@ -121,6 +121,8 @@ export function demoExperiment(): ExperimentInput {
     control: "conservative",
     labels: [...LABELS],
     qualityMargin: 0.02,
+    // Gold items (core/simulation/demo-gold.ts): each reviewer's first 3 claims, then 5% of claims.
+    queues: { default: { gold: { rate: 0.05, firstItems: 3 } } },
     arms: [
       { id: "conservative", weight: 0.5, policy: policy(0.95) },
       { id: "aggressive", weight: 0.5, policy: policy(0.8) },
