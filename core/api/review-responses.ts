@@ -146,6 +146,24 @@ export const ReviewSchema = z
     enrolled: z.boolean(),
     decisionCreatedAt: z.string(),
     auditInclusionProbability: z.number().optional(),
+    adjudication: z
+      .boolean()
+      .optional()
+      .meta({ description: "this round adjudicates a disagreeing re-review" }),
+    revisions: z
+      .array(
+        z.object({
+          at: z.string(),
+          from: z.string(),
+          to: z.string(),
+          reReviewId: z.string(),
+          reviewer: z.string(),
+          by: z.array(z.string()),
+        }),
+      )
+      .optional()
+      .meta({ description: "outcomes a re-review overturned, oldest first (docs/review.md)" }),
+    revisedAt: z.string().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
     predictionHidden: z.literal(true).optional(),
