@@ -153,10 +153,7 @@ export function registerDev(program: Command): void {
       // Gold for the demo's queue, so scorecards show gold accuracy; the same ids each run change nothing.
       const gold = demoGold();
       try {
-        await new ApiClient(cloud.apiUrl, cloud.tokens.admin).postText(
-          `/v1/queues/${DEMO_GOLD_QUEUE}/gold?experimentId=${experiment.id}`,
-          gold.text,
-        );
+        await admin.gold.add(DEMO_GOLD_QUEUE, gold.text, { experimentId: experiment.id });
         log(`uploaded ${gold.truths.size} gold items to the demo's queue "${DEMO_GOLD_QUEUE}"`);
       } catch (error) {
         log(`gold items not uploaded: ${error instanceof Error ? error.message : String(error)}`);

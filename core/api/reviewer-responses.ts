@@ -113,6 +113,9 @@ const QueueAgreementSchema = z
       .meta({
         description: "Fleiss' kappa, Krippendorff's alpha and the low-agreement flag: docs/review.md",
       }),
+    weightedKappa: z.number().nullable().meta({
+      description: "ordered labels: linear weighted kappa over every pair of blind reviewers; else null",
+    }),
   })
   .meta({ id: "QueueAgreement" });
 

@@ -139,9 +139,12 @@ describe("the reviewer console in a browser", () => {
     expect(review.body.review?.verdicts).toEqual([
       expect.objectContaining({ reviewer: "reviewer-9", label: "deny" }),
     ]);
-    expect(await page.getByRole("row").filter({ hasText: queue }).locator("td").first().textContent()).toBe(
-      "1",
-    );
+    // The list is refreshed after the verdict and every 15 s: the item that was decided leaves it.
+    await expect
+      .poll(() => page.getByRole("row").filter({ hasText: queue }).locator("td").first().textContent(), {
+        timeout: 20_000,
+      })
+      .toBe("1");
     expect(violations).toEqual([]);
     await page.close();
   });
