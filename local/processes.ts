@@ -101,7 +101,8 @@ export async function stopIfRunning(recorded: ProcessIdentity, graceMs = 5_000):
   signal(recorded.pid, "SIGTERM");
   if (await waitUntilGone(recorded, graceMs)) return true;
   if (isRunning(recorded)) signal(recorded.pid, "SIGKILL");
-  await waitUntilGone(recorded, 5_000);
+  // A killed JVM's threads can take seconds to end while they finish disk writes (seen at 5 s).
+  await waitUntilGone(recorded, 20_000);
   return true;
 }
 
