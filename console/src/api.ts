@@ -2,6 +2,7 @@
 
 import { apiErrorMessage } from "./logic";
 import type { ScorecardAnswer } from "./scorecard";
+import type { TeamAnswer } from "./team";
 import type { Handoff, QueueStat, Verdict } from "./types";
 
 export class ApiError extends Error {
@@ -35,6 +36,8 @@ export interface ReviewerApi {
   heartbeat(reviewId: string): Promise<{ leaseUntil: string }>;
   /** The caller's own scorecards, per queue. */
   scorecard(): Promise<ScorecardAnswer>;
+  /** Every reviewer's scorecards and each queue's agreement (admins only: 403 otherwise). */
+  team(): Promise<TeamAnswer>;
 }
 
 type Fetch = (
@@ -90,5 +93,6 @@ export function createApi(base: string, token: () => string | undefined, fetchFn
     },
     heartbeat: (id) => request("POST", review(id, "heartbeat")),
     scorecard: () => request("GET", "v1/reviewers/me"),
+    team: () => request("GET", "v1/reviewers"),
   };
 }

@@ -14,7 +14,9 @@ import {
   predictionBars,
   slaCountdown,
 } from "./logic";
+import { scorecardTableRows } from "./quality-view";
 import { SCORECARD_COLUMNS, scorecardRows } from "./scorecard";
+import { AGREEMENT_COLUMNS, agreementRows, TEAM_COLUMNS, TEAM_GOLD_COLUMN, teamRows } from "./team";
 import { applyTypedKey, renderTyped } from "./typed-feedback";
 import { type TypedState, typedKey, typedVerdict, wantsLabel } from "./typed-logic";
 import type { Handoff, QueueStat, Review } from "./types";
@@ -79,6 +81,15 @@ const ui = {
   qualityHead: byId("quality-head"),
   qualityRows: byId("quality-rows"),
   qualityEmpty: byId("quality-empty"),
+  team: byId("team"),
+  teamRefresh: byId<UiControl>("team-refresh"),
+  teamTable: byId("team-table"),
+  teamHead: byId("team-head"),
+  teamRows: byId("team-rows"),
+  teamEmpty: byId("team-empty"),
+  agreementTable: byId("agreement-table"),
+  agreementHead: byId("agreement-head"),
+  agreementRows: byId("agreement-rows"),
 };
 
 type Timer = ReturnType<typeof setInterval>;
@@ -153,6 +164,7 @@ function showSignedIn(): void {
   ui.who.hidden = false;
   ui.queues.hidden = false;
   ui.quality.hidden = false;
+  ui.team.hidden = false;
   if (queueTimer === undefined) queueTimer = setInterval(() => void refreshQueues(false), QUEUE_REFRESH_MS);
 }
 
@@ -199,6 +211,10 @@ function signOut(message?: string): void {
   if (queueTimer !== undefined) clearInterval(queueTimer);
   queueTimer = undefined;
   ui.queues.hidden = true;
+  ui.quality.hidden = true;
+  ui.team.hidden = true;
+  // Another person may sign in next: nothing of this one's scorecards stays on the page.
+  for (const rows of [ui.qualityRows, ui.teamRows, ui.agreementRows]) rows.replaceChildren();
   ui.who.hidden = true;
   ui.signIn.hidden = false;
   clearMessages();
@@ -241,35 +257,41 @@ async function showScorecard(): Promise<void> {
   try {
     const rows = scorecardRows(await api.scorecard());
     ui.qualityHead.replaceChildren(...SCORECARD_COLUMNS.map((c) => h("th", { scope: "col" }, c)));
-    ui.qualityRows.replaceChildren(
-      ...rows.map((row) => {
-        let gold: UiElement | undefined;
-        if (row.gold) {
-          const ci = h("span", { class: "gold-ci" });
-          ci.style.setProperty("left", row.gold.lower);
-          ci.style.setProperty("width", `calc(${row.gold.upper} - ${row.gold.lower})`);
-          const fill = h("span", { class: "gold-fill" });
-          fill.style.setProperty("width", row.gold.accuracy);
-          gold = h(
-            "span",
-            { class: "gold-bar", role: "img", "aria-label": row.gold.label, title: row.gold.label },
-            ci,
-            fill,
-          );
-        }
-        return h(
-          "tr",
-          { class: `standing-${row.status}`, title: row.reason },
-          ...row.cells.map((cell, i) =>
-            h("td", i === 3 ? { class: "gold" } : {}, cell, ...(i === 3 && gold ? [gold] : [])),
-          ),
-        );
-      }),
-    );
+    ui.qualityRows.replaceChildren(...scorecardTableRows(h, rows, 3));
     ui.qualityTable.hidden = rows.length === 0;
     ui.qualityEmpty.hidden = rows.length > 0;
   } catch (error) {
     fail("load your scorecard", error);
+  }
+}
+
+/** Every reviewer's scorecard and each queue's agreement (admins; a reviewer's token gets 403). */
+async function showTeam(): Promise<void> {
+  try {
+    const answer = await api.team();
+    const rows = teamRows(answer);
+    ui.teamHead.replaceChildren(...TEAM_COLUMNS.map((c) => h("th", { scope: "col" }, c)));
+    ui.teamRows.replaceChildren(...scorecardTableRows(h, rows, TEAM_GOLD_COLUMN));
+    const agreement = agreementRows(answer);
+    ui.agreementHead.replaceChildren(...AGREEMENT_COLUMNS.map((c) => h("th", { scope: "col" }, c)));
+    ui.agreementRows.replaceChildren(
+      ...agreement.map((row) =>
+        h("tr", row.low ? { class: "agreement-low" } : {}, ...row.cells.map((cell) => h("td", {}, cell))),
+      ),
+    );
+    ui.teamTable.hidden = rows.length === 0;
+    ui.agreementTable.hidden = agreement.length === 0;
+    ui.teamEmpty.textContent = "No verdicts are counted yet.";
+    ui.teamEmpty.hidden = rows.length > 0;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) {
+      ui.teamTable.hidden = true;
+      ui.agreementTable.hidden = true;
+      ui.teamEmpty.textContent = "Only admins see every reviewer's scorecard; My quality shows yours.";
+      ui.teamEmpty.hidden = false;
+      return;
+    }
+    fail("load the team's scorecards", error);
   }
 }
 
@@ -559,6 +581,7 @@ ui.signOut.addEventListener("click", () => signOut());
 ui.providerSignIn.addEventListener("click", () => void session?.signIn());
 ui.refresh.addEventListener("click", () => void refreshQueues(true));
 ui.qualityRefresh.addEventListener("click", () => void showScorecard());
+ui.teamRefresh.addEventListener("click", () => void showTeam());
 ui.decideForm.addEventListener("submit", (event) => {
   event.preventDefault();
   void decide();

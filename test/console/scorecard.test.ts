@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { type Card, SCORECARD_COLUMNS, scorecardRows } from "../../console/src/scorecard";
+import {
+  AGREEMENT_COLUMNS,
+  agreementRows,
+  TEAM_COLUMNS,
+  TEAM_GOLD_COLUMN,
+  teamRows,
+} from "../../console/src/team";
 
 const card = (extra: Partial<Card> = {}): Card => ({
   queue: "claims",
@@ -54,5 +61,65 @@ describe("the reviewer's scorecard page", () => {
     // Assert
     expect(row?.gold).toBeNull();
     expect(row?.status).toBe("not judged");
+  });
+});
+
+describe("the team's quality page", () => {
+  it("puts the reviewer before their scorecard's cells, one row per reviewer and queue", () => {
+    // Act
+    const rows = teamRows({
+      reviewers: [
+        { ...card(), reviewer: "reviewer-1" },
+        {
+          ...card({ queue: "audit", gold: { items: 0, correct: 0, accuracy: null, interval: [null, null] } }),
+          reviewer: "reviewer-2",
+        },
+      ],
+      queues: [],
+    });
+
+    // Assert
+    expect(rows.map((r) => r.cells.slice(0, 2))).toEqual([
+      ["reviewer-1", "claims"],
+      ["reviewer-2", "audit"],
+    ]);
+    expect(rows[0]?.cells).toHaveLength(TEAM_COLUMNS.length);
+    expect(rows[0]?.cells[TEAM_GOLD_COLUMN]).toBe("17 of 20");
+    expect(rows[1]?.gold).toBeNull();
+  });
+
+  it("shows each queue's kappa family and flags one below the threshold", () => {
+    // Act
+    const rows = agreementRows({
+      reviewers: [],
+      queues: [
+        {
+          queue: "grades",
+          items: 12,
+          summary: {
+            fleiss: { kappa: 0.412, interval: [0.2, 0.63] },
+            alpha: { nominal: { alpha: 0.4 }, ordinal: { alpha: 0.55 } },
+            low: true,
+            threshold: 0.6,
+          },
+          weightedKappa: 0.5,
+        },
+        { queue: "empty", items: 0, summary: null, weightedKappa: null },
+      ],
+    });
+
+    // Assert
+    expect(rows[0]?.cells).toEqual([
+      "grades",
+      "12",
+      "0.41 [0.20, 0.63]",
+      "0.40",
+      "0.55",
+      "0.50",
+      "below 0.6",
+    ]);
+    expect(rows[0]?.cells).toHaveLength(AGREEMENT_COLUMNS.length);
+    expect(rows[0]?.low).toBe(true);
+    expect(rows[1]?.cells).toEqual(["empty", "0", "–", "–", "–", "–", "–"]);
   });
 });
