@@ -17,14 +17,14 @@ let revisionDeps: RevisionDeps | undefined;
  * Applies each outcome revision a review item write added (core/reviewers/revision-apply.ts). A throw
  * fails the batch and Lambda retries it (every step is safe to repeat); records in order per item.
  */
-export async function applyBatch(event: RevisionStreamEvent, with_: RevisionDeps): Promise<number> {
+export async function applyBatch(event: RevisionStreamEvent, apply: RevisionDeps): Promise<number> {
   let applied = 0;
   for (const record of event.Records ?? []) {
     if (record.eventName === "REMOVE") continue;
     const after = reviewOfImage(record.dynamodb?.NewImage);
     if (!after) continue;
     for (const revision of addedRevisions(reviewOfImage(record.dynamodb?.OldImage), after)) {
-      await applyRevision(with_, after, revision);
+      await applyRevision(apply, after, revision);
       applied++;
     }
   }
