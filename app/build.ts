@@ -27,35 +27,43 @@ export interface AppPage {
   styleHash: string;
 }
 
-const SCRIPT_OPTIONS = {
-  entryPoints: [src("main.ts")],
-  bundle: true,
-  write: false,
-  format: "iife",
-  platform: "browser",
-  target: "es2022",
-  minify: true,
-  // ASCII output, so the page's bytes do not depend on how a server labels its charset.
-  charset: "ascii",
-  legalComments: "none",
-  logLevel: "silent",
-  // Chart.js reads process.env.NODE_ENV in its development checks only.
-  define: { "process.env.NODE_ENV": '"production"' },
-} satisfies BuildOptions;
+const scriptOptions = (entry: string) =>
+  ({
+    entryPoints: [src(entry)],
+    bundle: true,
+    write: false,
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    // ASCII output, so the page's bytes do not depend on how a server labels its charset.
+    charset: "ascii",
+    legalComments: "none",
+    logLevel: "silent",
+    // Chart.js reads process.env.NODE_ENV in its development checks only.
+    define: { "process.env.NODE_ENV": '"production"' },
+  }) satisfies BuildOptions;
 
-const sha256 = (text: string) => `sha256-${createHash("sha256").update(text, "utf8").digest("base64")}`;
+/** One entry of app/src as one minified script, ready to inline. */
+function bundle(entry: string): string {
+  const code = buildSync(scriptOptions(entry)).outputFiles[0]?.text.trim();
+  if (code === undefined) throw new Error(`esbuild produced no script for ${entry}`);
+  if (/<\/script/i.test(code)) throw new Error(`the ${entry} script contains </script; it cannot be inlined`);
+  return code;
+}
+
+export const sha256 = (text: string) =>
+  `sha256-${createHash("sha256").update(text, "utf8").digest("base64")}`;
 
 /** The page with the hashes its content security policy needs. */
 export function buildAppPageSync(): AppPage {
-  const code = buildSync(SCRIPT_OPTIONS).outputFiles[0]?.text.trim();
-  if (code === undefined) throw new Error("esbuild produced no app script");
+  const code = bundle("main.ts");
   const style = transformSync(readFileSync(src("style.css"), "utf8"), {
     loader: "css",
     minify: true,
     charset: "ascii",
   }).code.trim();
   // Either closing tag inside the inlined text would end the element early.
-  if (/<\/script/i.test(code)) throw new Error("the app script contains </script; it cannot be inlined");
   if (/<\/style/i.test(style)) throw new Error("the app style sheet contains </style; it cannot be inlined");
   const template = readFileSync(src("page.html"), "utf8");
   for (const marker of ["<!--STYLE-->", "<!--SCRIPT-->"]) {
@@ -82,4 +90,25 @@ export function writeAppPageModule(dir: string): string {
   writeFileSync(temporary, source);
   renameSync(temporary, file);
   return file;
+}
+
+export interface InlineScript {
+  code: string;
+  /** CSP source for it, `sha256-<base64>`. */
+  hash: string;
+}
+
+let reportFileScript: InlineScript | undefined;
+
+/**
+ * The HTML report file's script (app/src/report-file.ts: the experiment page's charts, Chart.js
+ * inside), bundled on first use and kept for the process: `hitl report --format html` needs no
+ * build step, and a test rendering many reports bundles once.
+ */
+export function reportFileScriptSync(): InlineScript {
+  if (!reportFileScript) {
+    const code = bundle("report-file.ts");
+    reportFileScript = { code, hash: sha256(code) };
+  }
+  return reportFileScript;
 }

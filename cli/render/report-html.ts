@@ -1,14 +1,17 @@
 /**
- * `hitl report ID --format html`: one self-contained page (inline CSS and SVG, no scripts, no
- * external references), so it opens from a file, works offline and can be attached to a ticket.
+ * `hitl report ID --format html`: one self-contained page, so it opens from a file, works offline
+ * and can be attached to a ticket. The tables are text; the charts are the web app's experiment
+ * page's, drawn by its own code: the file embeds the report as JSON and the app's report-file
+ * script (Chart.js inside), and its CSP lets run only that script and style. No external references.
  */
 
+import { reportFileScriptSync, sha256 } from "../../app/build";
+import { embeddableJson, REPORT_CHARTS_ID, REPORT_DATA_ID } from "../../app/src/report-file-contract";
 import type { ExperimentReport } from "../../core/report";
 import { agreementFamilyTable, perLabelLine } from "./agreement-table";
 import { typedFeedbackSvg, typedFeedbackTables } from "./feedback-types";
 import { financeTable } from "./finance";
 import { BASE_STYLE } from "./html-style";
-import { reportSvgCharts } from "./report-charts";
 import { certificateLines, qualityDefinitions } from "./report-quality";
 import {
   agreementLine,
@@ -37,7 +40,19 @@ const STYLE = `${BASE_STYLE}
   .warnings li { color: #92400e; }
   td:first-child, th:first-child, td.l { text-align: left; }
   .scroll { overflow-x: auto; }
+  .charts figcaption { font-weight: 600; margin: 0 0 4px; }
+  .chart { position: relative; height: 280px; }
 `;
+
+/** The file may run only its own inline script and style, and load nothing. */
+const contentSecurityPolicy = (scriptHash: string) =>
+  [
+    "default-src 'none'",
+    `script-src '${scriptHash}'`,
+    `style-src '${sha256(STYLE)}'`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
 
 function htmlTable(table: Table): string {
   const esc = escapeXml;
@@ -73,6 +88,7 @@ function typedFeedbackHtml(report: ExperimentReport): string {
 export function renderReportHtml(report: ExperimentReport, options: ReportHtmlOptions = {}): string {
   const esc = escapeXml;
   const r = report.recommendation;
+  const script = reportFileScriptSync();
   const comparisons =
     report.comparisons.length === 0
       ? ""
@@ -89,6 +105,7 @@ export function renderReportHtml(report: ExperimentReport, options: ReportHtmlOp
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(script.hash)}">
 <title>Experiment report: ${esc(report.experimentId)}</title>
 <style>${STYLE}</style>
 </head>
@@ -107,10 +124,8 @@ ${
     : ""
 }
 <h2>Charts</h2>
-<section class="charts">
-${reportSvgCharts(report)
-  .map((svg) => `<figure>\n${svg}\n</figure>`)
-  .join("\n")}
+<section class="charts" id="${REPORT_CHARTS_ID}" aria-label="Charts">
+<noscript><p>The charts need JavaScript; the tables below hold every number.</p></noscript>
 </section>
 <h2>Per arm (${Math.round((1 - report.options.alpha) * 100)}% intervals)</h2>
 ${htmlTable(armTable(report))}
@@ -134,6 +149,8 @@ ${htmlTable(financeTable(report))}
 ${list(report.notTested.map((n) => `${n.metric}: ${n.reason}`))}
 <footer>hitl report · schema v${report.schemaVersion}${options.generatedAt ? ` · ${esc(options.generatedAt)}` : ""}</footer>
 </main>
+<script type="application/json" id="${REPORT_DATA_ID}">${embeddableJson(report)}</script>
+<script>${script.code}</script>
 </body>
 </html>
 `;

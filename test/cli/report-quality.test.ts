@@ -74,8 +74,10 @@ describe("the two qualities in every format", () => {
       r.arms[0]?.decisionQuality.value,
       r.arms[1]?.decisionQuality.value,
     ]);
-    expect(html).toContain("<title>Automation vs quality at decision time per arm</title>");
-    expect(html).toContain("aggressive: quality after corrections 94%");
+    // The charts draw from the embedded report (both qualities); the tables say them in words.
+    expect(html).toContain('"decisionQuality":{"value":0.93');
+    expect(html).toMatch(/quality at decision time<\/td><td>[^<]*<\/td><td>93\.00%/);
+    expect(html).toMatch(/quality after corrections<\/td><td>[^<]*<\/td><td>94\.00%/);
     expect(html).toContain("Quality at decision time = the share of answers");
   });
 });

@@ -2,13 +2,23 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { reportFileScriptSync, sha256 } from "../../app/build";
 import { EXIT_FAILED, type ReportCommandDeps, registerReport } from "../../cli/commands/report";
 import { FINANCE_CSV_HEADER } from "../../cli/render/finance";
 import { REPORT_CSV_HEADER } from "../../cli/render/report-csv";
+import { renderReportHtml } from "../../cli/render/report-html";
 import { buildReport, type ExperimentReport } from "../../core/report";
 import { clearWinner, experiment, rows } from "../core/report/fixtures";
 import { type CliRun, runCli } from "../support/cli";
 import { fixed, fixedDate } from "../support/clock";
+
+/** The report the HTML file embeds for its charts. */
+const embeddedReport = (html: string): ExperimentReport =>
+  JSON.parse(/<script type="application\/json" id="report">([^<]*)<\/script>/.exec(html)?.[1] ?? "null");
+/** The file's executable inline scripts (not the JSON data block). */
+const inlineScripts = (html: string) =>
+  [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? "");
+const csp = (html: string) => /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
 
 const dir = mkdtempSync(path.join(tmpdir(), "hitl-report-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -95,7 +105,7 @@ describe("hitl report", () => {
     expect(run.stdout).toContain("| metric | conservative (control) | aggressive |");
   });
 
-  it("writes an HTML page that works offline: inline charts, no scripts, no http(s) references", async () => {
+  it("writes an HTML page that works offline: the report embedded as JSON, the app's chart bundle inlined under a hash CSP, no external reference", async () => {
     // Arrange
     const out = path.join(dir, "report.html");
 
@@ -106,17 +116,40 @@ describe("hitl report", () => {
     const html = readFileSync(out, "utf8");
     expect(run.stderr).toBe(`wrote ${out}\n`);
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html).not.toMatch(/https?:/i);
-    expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i);
-    expect(html.match(/<svg [^>]*role="img"/g)).toHaveLength(4);
-    for (const title of [
-      "Automation vs quality at decision time per arm",
-      "Cost per decision by component",
-      "Automation rate by day",
-      "Cost per decision by day",
-    ])
-      expect(html).toContain(`<title>${title}</title>`);
+    expect(html).not.toMatch(/https?:|<link|<img|<iframe|\s(src|href)=/i);
+    expect(embeddedReport(html)).toEqual(twoDays());
+    const scripts = inlineScripts(html);
+    expect(scripts).toHaveLength(1);
+    const { code, hash } = reportFileScriptSync();
+    expect(scripts[0]).toBe(code);
+    // The bundle is the app's: its chart functions and canvas ids, Chart.js inside.
+    expect(code).toContain("chart-quality");
+    expect(code).toMatch(/ResizeObserver/);
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1] ?? "");
+    expect(styles).toHaveLength(1);
+    expect(styles[0]).not.toMatch(/@import|url\(/);
+    expect(csp(html)).toBe(
+      `default-src 'none'; script-src '${hash}'; style-src '${sha256(styles[0] ?? "")}'; base-uri 'none'; form-action 'none'`,
+    );
+    expect(hash).toBe(sha256(code));
+    expect(html).not.toMatch(/<svg/);
+    expect(html).toContain('<section class="charts" id="charts"');
     expect(html).toContain('class="answer ship"');
+  });
+
+  it("escapes the embedded report so no text in it can end its script element", () => {
+    // Arrange: an arm and a warning whose text would close the element or open a comment.
+    const report = twoDays();
+    const hostile = "</script><script>alert(1)</script><!--";
+    report.warnings.push({ code: "no-data", message: hostile });
+
+    // Act
+    const html = renderReportHtml(report);
+
+    // Assert
+    expect(embeddedReport(html).warnings.at(-1)?.message).toBe(hostile);
+    expect(inlineScripts(html)).toHaveLength(1);
+    expect(html).not.toContain("<script>alert(1)");
   });
 
   it("gives finance a CSV of daily cost per decision per arm and component, totals and the monthly projection", async () => {
