@@ -9,6 +9,9 @@ export const REPORT_DATA_ID = "report";
 /** The element the script fills with the charts. */
 export const REPORT_CHARTS_ID = "charts";
 
+/** The element the script fills with the typed feedback's chart, when the report has shares. */
+export const REPORT_FEEDBACK_CHART_ID = "feedback-charts";
+
 /** Where the script leaves its Chart.js instances by canvas id, for scripts reading the open file. */
 export const REPORT_CHARTS_GLOBAL = "hitlReportCharts";
 

@@ -7,9 +7,16 @@
 import type { Chart } from "chart.js";
 import type { ExperimentReport } from "../../core/report/types";
 import { automationOverTime, automationVsQuality, costByComponent, costOverTime } from "./charts";
+import { typedFeedbackChart } from "./charts-typed-feedback";
 import { byId, chartCanvas, h } from "./dom";
 import { seriesOf } from "./logic";
-import { REPORT_CHARTS_GLOBAL, REPORT_CHARTS_ID, REPORT_DATA_ID } from "./report-file-contract";
+import {
+  REPORT_CHARTS_GLOBAL,
+  REPORT_CHARTS_ID,
+  REPORT_DATA_ID,
+  REPORT_FEEDBACK_CHART_ID,
+} from "./report-file-contract";
+import { typedFeedbackShares } from "./typed-feedback-logic";
 
 const report = JSON.parse(byId(REPORT_DATA_ID).textContent ?? "null") as ExperimentReport;
 const series = seriesOf(report);
@@ -54,4 +61,19 @@ charts.forEach((chart, i) => {
   const canvas = canvases[i];
   if (canvas) drawn[chart.id] = chart.draw(canvas);
 });
+
+// The typed feedback's chart goes into its own section, beside that feedback's tables.
+const shares = typedFeedbackShares(report);
+const feedbackBox = document.getElementById(REPORT_FEEDBACK_CHART_ID);
+if (feedbackBox && shares.length > 0) {
+  const label = "Typed feedback per arm: each share with its interval";
+  const { box: inner, canvas } = chartCanvas("chart-typed-feedback", label);
+  // One row per share: the box grows with the rows (CSSOM, which the file's CSP allows).
+  inner.style.height = `${80 + 26 * shares.length}px`;
+  feedbackBox.append(
+    h("figure", { "aria-label": label }, h("figcaption", {}, "Typed feedback per arm"), inner),
+  );
+  drawn["chart-typed-feedback"] = typedFeedbackChart(canvas, shares);
+}
+
 Object.defineProperty(window, REPORT_CHARTS_GLOBAL, { value: Object.freeze(drawn) });

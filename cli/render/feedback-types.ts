@@ -1,13 +1,12 @@
 /**
  * The report's typed feedback (correction, rubric, pairwise, approval): one table per type with a
- * row per arm (per arm and candidate source for pairwise), and one chart of every share with its
- * interval, so arms can be compared at a glance.
+ * row per arm (per arm and candidate source for pairwise), and CSV rows. The HTML report's chart of
+ * every share is the app's (app/src/charts-typed-feedback.ts).
  */
 
 import type { AgreementStat, Share, TypedQuality } from "../../core/feedback/types/quality";
 import type { ExperimentReport, Num } from "../../core/report";
 import { rate, rateWithInterval } from "./format";
-import { DEFAULT_PALETTE, escapeXml } from "./svg-chart";
 import type { Table } from "./table";
 
 const finite = (x: Num | undefined): x is number => typeof x === "number" && Number.isFinite(x);
@@ -205,65 +204,6 @@ export function typedFeedbackTables(report: ExperimentReport): { title: string; 
     });
   }
   return out;
-}
-
-/** Every share of the typed feedback, one row per (measure, arm): a dot with its interval on 0-100%. */
-export function typedFeedbackSvg(report: ExperimentReport): string | undefined {
-  const rows: { label: string; arm: number; share: Share }[] = [];
-  armsOf(report).forEach(({ arm, q }, i) => {
-    if (q.correction)
-      rows.push({ label: `${arm}: accepted as is`, arm: i, share: q.correction.acceptedAsIs });
-    for (const c of q.rubric?.criteria ?? [])
-      rows.push({ label: `${arm}: ${c.criterion} pass`, arm: i, share: c.passRate });
-    for (const src of q.pairwise?.sources ?? [])
-      rows.push({ label: `${arm}: ${src.source} wins`, arm: i, share: src.winRate });
-    if (q.approval) rows.push({ label: `${arm}: approved as proposed`, arm: i, share: q.approval.approve });
-    if (q.signals) {
-      rows.push({ label: `${arm}: users accepted`, arm: i, share: q.signals.acceptance });
-      rows.push({ label: `${arm}: users complained`, arm: i, share: q.signals.complaint });
-    }
-  });
-  const shown = rows.filter((r) => finite(r.share.value));
-  if (shown.length === 0) return undefined;
-  const left = 220;
-  const width = 560;
-  const plot = width - left - 30;
-  const rowHeight = 24;
-  const top = 44;
-  const height = top + shown.length * rowHeight + 30;
-  const x = (v: number) => left + v * plot;
-  const r2 = (v: number) => String(Math.round(v * 100) / 100);
-  const title = "Typed feedback per arm (95% intervals)";
-  const parts = [
-    `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(title)}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
-    `<title>${escapeXml(title)}</title>`,
-    `<text x="12" y="20" font-size="14" font-weight="600">${escapeXml(title)}</text>`,
-  ];
-  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
-    parts.push(
-      `<line x1="${r2(x(tick))}" x2="${r2(x(tick))}" y1="${top - 8}" y2="${height - 24}" stroke="#e5e7eb"/>`,
-      `<text x="${r2(x(tick))}" y="${height - 10}" text-anchor="middle" fill="#4b5563">${tick * 100}%</text>`,
-    );
-  }
-  shown.forEach((row, i) => {
-    const y = top + i * rowHeight + rowHeight / 2;
-    const color = DEFAULT_PALETTE[row.arm % DEFAULT_PALETTE.length] ?? "#000";
-    const [lo, hi] = row.share.interval;
-    const value = row.share.value as number;
-    const tip = `${row.label}: ${rateWithInterval(row.share)} of ${row.share.n}`;
-    parts.push(
-      `<text x="${left - 8}" y="${r2(y)}" text-anchor="end" dominant-baseline="middle">${escapeXml(row.label)}</text>`,
-    );
-    if (finite(lo) && finite(hi))
-      parts.push(
-        `<line x1="${r2(x(lo))}" x2="${r2(x(hi))}" y1="${r2(y)}" y2="${r2(y)}" stroke="${color}" stroke-width="3"/>`,
-      );
-    parts.push(
-      `<circle cx="${r2(x(value))}" cy="${r2(y)}" r="5" fill="${color}"><title>${escapeXml(tip)}</title></circle>`,
-    );
-  });
-  parts.push("</svg>");
-  return parts.join("\n");
 }
 
 /** CSV rows (metric, value, interval, note) of an arm's typed feedback, for the report's CSV. */

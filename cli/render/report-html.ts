@@ -6,10 +6,16 @@
  */
 
 import { reportFileScriptSync, sha256 } from "../../app/build";
-import { embeddableJson, REPORT_CHARTS_ID, REPORT_DATA_ID } from "../../app/src/report-file-contract";
+import {
+  embeddableJson,
+  REPORT_CHARTS_ID,
+  REPORT_DATA_ID,
+  REPORT_FEEDBACK_CHART_ID,
+} from "../../app/src/report-file-contract";
+import { typedFeedbackShares } from "../../app/src/typed-feedback-logic";
 import type { ExperimentReport } from "../../core/report";
 import { agreementFamilyTable, perLabelLine } from "./agreement-table";
-import { typedFeedbackSvg, typedFeedbackTables } from "./feedback-types";
+import { typedFeedbackTables } from "./feedback-types";
 import { financeTable } from "./finance";
 import { BASE_STYLE } from "./html-style";
 import { certificateLines, qualityDefinitions } from "./report-quality";
@@ -73,14 +79,17 @@ const list = (items: readonly string[], className = "") =>
     ? ""
     : `<ul${className ? ` class="${className}"` : ""}>\n${items.map((i) => `<li>${escapeXml(i)}</li>`).join("\n")}\n</ul>`;
 
-/** The typed feedback's tables and chart; empty for an experiment that declares none. */
+/** The typed feedback's tables and the box its chart is drawn in; empty for an experiment that declares none. */
 function typedFeedbackHtml(report: ExperimentReport): string {
   const tables = typedFeedbackTables(report);
   if (tables.length === 0) return "";
-  const chart = typedFeedbackSvg(report);
   return [
     "<h2>Feedback by type</h2>",
-    ...(chart ? [`<figure>\n${chart}\n</figure>`] : []),
+    ...(typedFeedbackShares(report).length > 0
+      ? [
+          `<section class="charts" id="${REPORT_FEEDBACK_CHART_ID}" aria-label="Typed feedback chart"></section>`,
+        ]
+      : []),
     ...tables.flatMap(({ title, table }) => [`<h3>${escapeXml(title)}</h3>`, htmlTable(table)]),
   ].join("\n");
 }

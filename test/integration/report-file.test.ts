@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -7,8 +7,11 @@ import { promisify } from "node:util";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriesOf } from "../../app/src/logic";
+import { typedFeedbackShares } from "../../app/src/typed-feedback-logic";
+import { renderReportHtml } from "../../cli/render/report-html";
 import type { ExperimentReport } from "../../core/report/types";
 import { launchBrowser } from "../support/browser";
+import { typedFeedbackReport } from "../support/typed-feedback-report";
 import { call, cloud, createExperiment, eventually, uid } from "./support";
 
 const run = promisify(execFile);
@@ -54,6 +57,52 @@ interface DrawnChart {
   datasets: { label: string; data: unknown[] }[];
 }
 
+interface Opened {
+  charts: Record<string, DrawnChart>;
+  /** [canvas id, whether anything is painted on it] in page order. */
+  painted: [string, boolean][];
+  headline: string | null;
+  /** Console errors, page errors and CSP violations. */
+  seen: string[];
+  /** Requests other than the file (refused). */
+  requested: string[];
+}
+
+/** Opens a report file in a context that refuses every request but the file's, and reads what it drew. */
+async function openOffline(browser: Browser, file: string): Promise<Opened> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const requested: string[] = [];
+  await context.route(
+    (url) => url.protocol !== "file:",
+    (route) => {
+      requested.push(route.request().url());
+      return route.abort();
+    },
+  );
+  const page = await context.newPage();
+  const seen: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.text().includes("Content Security Policy"))
+      seen.push(message.text());
+  });
+  page.on("pageerror", (error) => seen.push(error.message));
+  await page.goto(pathToFileURL(file).href);
+  await page.locator("#chart-cost-series").waitFor();
+  const charts = (await page.evaluate(`Object.fromEntries(
+    Object.entries(window.hitlReportCharts).map(([id, chart]) => [id, {
+      type: chart.config.type,
+      labels: chart.data.labels ?? [],
+      datasets: chart.data.datasets.map((d) => ({ label: d.label, data: d.data })),
+    }]))`)) as Record<string, DrawnChart>;
+  const painted = (await page.evaluate(`[...document.querySelectorAll("canvas")].map((canvas) => {
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    return [canvas.id, canvas.width > 0 && data.some((value, i) => i % 4 === 3 && value > 0)];
+  })`)) as [string, boolean][];
+  const headline = await page.locator(".answer").textContent();
+  await context.close();
+  return { charts, painted, headline, seen, requested };
+}
+
 describe("the HTML report file in a browser", () => {
   let browser: Browser;
 
@@ -94,39 +143,9 @@ describe("the HTML report file in a browser", () => {
       env: { ...process.env, HITL_API_URL: cloud.apiUrl, HITL_TOKEN: cloud.tokens.analyst },
     });
     const api = await report(id);
-    // Offline: any request other than the file itself is refused and recorded.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const requested: string[] = [];
-    await context.route(
-      (url) => url.protocol !== "file:",
-      (route) => {
-        requested.push(route.request().url());
-        return route.abort();
-      },
-    );
-    const page = await context.newPage();
-    const seen: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error" || message.text().includes("Content Security Policy"))
-        seen.push(message.text());
-    });
-    page.on("pageerror", (error) => seen.push(error.message));
 
     // Act
-    await page.goto(pathToFileURL(file).href);
-    await page.locator("#chart-cost-series").waitFor();
-    const charts = (await page.evaluate(`Object.fromEntries(
-      Object.entries(window.hitlReportCharts).map(([id, chart]) => [id, {
-        type: chart.config.type,
-        labels: chart.data.labels ?? [],
-        datasets: chart.data.datasets.map((d) => ({ label: d.label, data: d.data })),
-      }]))`)) as Record<string, DrawnChart>;
-    const painted = await page.evaluate(`[...document.querySelectorAll("#charts canvas")].map((canvas) => {
-      const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
-      return [canvas.id, canvas.width > 0 && data.some((value, i) => i % 4 === 3 && value > 0)];
-    })`);
-    const headline = await page.locator(".answer").textContent();
-    await context.close();
+    const { charts, painted, headline, seen, requested } = await openOffline(browser, file);
 
     // Assert
     expect(painted).toEqual([
@@ -157,4 +176,29 @@ describe("the HTML report file in a browser", () => {
     expect(seen).toEqual([]);
     expect(requested).toEqual([]);
   }, 180_000);
+
+  it("draws the typed feedback's shares with the app's chart beside that feedback's tables", async () => {
+    // Arrange: an approval + correction experiment with two settled reviews (the report from the
+    // review desk's own steps; the chart reads only the report).
+    const r = await typedFeedbackReport([
+      { approval: { action: "reject" }, correction: { accepted: true } },
+      { approval: { action: "approve" }, correction: { accepted: false, output: { to: "dev" } } },
+    ]);
+    const file = path.join(dir, "typed-feedback.html");
+    writeFileSync(file, renderReportHtml(r));
+
+    // Act
+    const { charts, painted, seen, requested } = await openOffline(browser, file);
+
+    // Assert
+    expect(painted).toContainEqual(["chart-typed-feedback", true]);
+    const rows = typedFeedbackShares(r);
+    expect(rows.length).toBeGreaterThan(1);
+    const points = charts["chart-typed-feedback"]?.datasets.filter((d) => !d.label.endsWith(" interval"));
+    expect(points?.map((d) => [d.label, d.data])).toEqual(
+      rows.map((row, y) => [row.label, [{ x: row.share.value, y }]]),
+    );
+    expect(seen).toEqual([]);
+    expect(requested).toEqual([]);
+  });
 });

@@ -1,32 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { embeddableJson } from "../../../app/src/report-file-contract";
+import { typedFeedbackShares } from "../../../app/src/typed-feedback-logic";
 import { renderReportCsv } from "../../../cli/render/report-csv";
 import { renderReportHtml } from "../../../cli/render/report-html";
 import { renderReportText } from "../../../cli/render/report-text";
-import { rebuildRows } from "../../../core/metrics/rebuild";
-import { buildReport } from "../../../core/report/build";
-import { claimNext, submitVerdict, type VerdictInput } from "../../../core/review/desk";
-import { type RoundResult, settle } from "../../../core/review/steps";
-import { reviewer, reviewWorld } from "../../support/review-world";
-
-/** A report of an approval + correction experiment with one settled item per verdict. */
-async function report(verdicts: VerdictInput[]) {
-  const w = await reviewWorld({ feedback: [{ type: "approval" }, { type: "correction", format: "json" }] });
-  for (const [i, input] of verdicts.entries()) {
-    const { hold, token } = await w.hold({
-      decisionId: `d-${i}`,
-      prediction: {
-        label: "run",
-        confidence: 0.5,
-        output: { to: "ops" },
-        action: { tool: "page_oncall", arguments: { team: "db" } },
-      },
-    });
-    await claimNext(w.desk, reviewer("alice"), "default");
-    await submitVerdict(w.desk, reviewer("alice"), hold.reviewId, input);
-    await settle(w.steps, { ...hold, verdict: w.workflow.succeeded.get(token) as RoundResult });
-  }
-  return buildReport({ experiment: w.exp, rows: rebuildRows(w.records()), now: w.clock.now() });
-}
+import { typedFeedbackReport as report } from "../../support/typed-feedback-report";
 
 describe("the report's typed feedback", () => {
   it("has a table per declared type with the arm's shares and intervals", async () => {
@@ -50,7 +28,7 @@ describe("the report's typed feedback", () => {
     expect(text).toContain("mean changed fields");
   });
 
-  it("draws the shares with their intervals in the HTML report", async () => {
+  it("leaves the HTML report's typed feedback chart to the app's chart code, with the shares it draws embedded", async () => {
     // Arrange
     const r = await report([{ approval: { action: "reject" }, correction: { accepted: true } }]);
 
@@ -59,8 +37,12 @@ describe("the report's typed feedback", () => {
 
     // Assert
     expect(html).toContain("<h2>Feedback by type</h2>");
-    expect(html).toContain("Typed feedback per arm");
-    expect(html).toMatch(/approved as proposed: 0\.0% \(0\.0–\d+\.\d%\) of 1/);
+    expect(html).toContain('<section class="charts" id="feedback-charts"');
+    expect(html).not.toMatch(/<svg/);
+    const rows = typedFeedbackShares(r).map((row) => [row.label, row.share.value]);
+    expect(rows).toContainEqual([expect.stringMatching(/: approved as proposed$/), 0]);
+    expect(rows).toContainEqual([expect.stringMatching(/: accepted as is$/), 1]);
+    expect(html).toContain(embeddableJson(r));
   });
 
   it("puts each type's numbers in the CSV, one row per arm and measure", async () => {
