@@ -1,15 +1,13 @@
 /**
  * The script of the HTML report file (`hitl report ID --format html`): reads the report the file
- * embeds and draws the experiment page's charts with the experiment page's own chart functions
- * (charts.ts, logic.ts), so the file and the app never disagree. Bundled with Chart.js by
+ * embeds and draws the experiment page's charts from the experiment page's own list
+ * (experiment-charts.ts), so the file and the app never disagree. Bundled with Chart.js by
  * app/build.ts and inlined into the file, which its CSP lets run only this script.
  */
-import type { Chart } from "chart.js";
 import type { ExperimentReport } from "../../core/report/types";
-import { automationOverTime, automationVsQuality, costByComponent, costOverTime } from "./charts";
 import { typedFeedbackChart } from "./charts-typed-feedback";
 import { byId, chartCanvas, h } from "./dom";
-import { seriesOf } from "./logic";
+import { experimentCharts } from "./experiment-charts";
 import {
   REPORT_CHARTS_GLOBAL,
   REPORT_CHARTS_ID,
@@ -19,38 +17,10 @@ import {
 import { typedFeedbackShares } from "./typed-feedback-logic";
 
 const report = JSON.parse(byId(REPORT_DATA_ID).textContent ?? "null") as ExperimentReport;
-const series = seriesOf(report);
-
-/** The experiment page's four charts: the same canvas ids, labels, titles and drawing code. */
-const charts: { id: string; title: string; label: string; draw: (c: HTMLCanvasElement) => Chart }[] = [
-  {
-    id: "chart-quality",
-    title: "Automation against quality",
-    label: "Automation rate against quality per arm, with intervals",
-    draw: (c) => automationVsQuality(c, report),
-  },
-  {
-    id: "chart-cost",
-    title: "Cost per decision by component",
-    label: "Cost per decision per arm by component",
-    draw: (c) => costByComponent(c, report),
-  },
-  {
-    id: "chart-automation",
-    title: `Automation by ${series.grain}`,
-    label: `Automation rate by ${series.grain} per arm with Wilson bands`,
-    draw: (c) => automationOverTime(c, series),
-  },
-  {
-    id: "chart-cost-series",
-    title: `Cost per decision by ${series.grain}`,
-    label: `Cost per decision by ${series.grain} per arm`,
-    draw: (c) => costOverTime(c, series),
-  },
-];
+const charts = experimentCharts(report);
 
 const box = byId(REPORT_CHARTS_ID);
-const drawn: Record<string, Chart> = {};
+const drawn: Record<string, object> = {};
 // Canvases first, then drawing: Chart.js measures each canvas's box, which must be in the document.
 const canvases = charts.map((chart) => {
   const { box: inner, canvas } = chartCanvas(chart.id, chart.label);
