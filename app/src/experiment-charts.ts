@@ -22,8 +22,9 @@ export function experimentCharts(report: ExperimentReport): ChartPart[] {
   return [
     {
       id: "chart-quality",
-      title: "Automation against quality",
-      label: "Automation rate against quality per arm, with intervals",
+      title: "Automation against quality at decision time",
+      label:
+        "Automation rate against quality at decision time per arm, with intervals; open circles: quality after corrections",
       draw: (c) => automationVsQuality(c, report),
     },
     {

@@ -3,8 +3,8 @@ import type { AuditEntry } from "../../core/audit/entry";
 import type { ExperimentHistory } from "../../core/experiments/history";
 import type { ArmReport, Comparison, ExperimentReport } from "../../core/report/types";
 import type { Api } from "./api";
-import { automationOverTime, automationVsQuality, costByComponent, costOverTime } from "./charts";
 import { type Child, chartCanvas, h, table } from "./dom";
+import { experimentCharts } from "./experiment-charts";
 import {
   diffConfigs,
   experimentSummary,
@@ -293,17 +293,8 @@ function seriesTable(report: ExperimentReport): HTMLElement {
 
 export async function experimentPage(api: Api, id: string): Promise<View> {
   const [report, history] = await Promise.all([api.report(id), api.history(id)]);
-  const series = seriesOf(report);
-  const quality = chartCanvas(
-    "chart-quality",
-    "Automation rate against quality at decision time per arm, with intervals; open circles: quality after corrections",
-  );
-  const cost = chartCanvas("chart-cost", "Cost per decision per arm by component");
-  const automation = chartCanvas(
-    "chart-automation",
-    `Automation rate by ${series.grain} per arm with Wilson bands`,
-  );
-  const costSeries = chartCanvas("chart-cost-series", `Cost per decision by ${series.grain} per arm`);
+  // The same list of charts the HTML report file draws (experiment-charts.ts).
+  const charts = experimentCharts(report).map((part) => ({ part, ...chartCanvas(part.id, part.label) }));
   const e = report.experiment;
   const comparisons = report.comparisons.map(comparisonSection);
   const page = h(
@@ -348,29 +339,8 @@ export async function experimentPage(api: Api, id: string): Promise<View> {
     h(
       "div",
       { class: "grid" },
-      h(
-        "section",
-        { class: "card", "aria-label": "Automation against quality at decision time" },
-        h("h3", {}, "Automation against quality at decision time"),
-        quality.box,
-      ),
-      h(
-        "section",
-        { class: "card", "aria-label": "Cost per decision" },
-        h("h3", {}, "Cost per decision by component"),
-        cost.box,
-      ),
-      h(
-        "section",
-        { class: "card", "aria-label": "Automation over time" },
-        h("h3", {}, `Automation by ${series.grain}`),
-        automation.box,
-      ),
-      h(
-        "section",
-        { class: "card", "aria-label": "Cost over time" },
-        h("h3", {}, `Cost per decision by ${series.grain}`),
-        costSeries.box,
+      ...charts.map(({ part, box }) =>
+        h("section", { class: "card", "aria-label": part.title }, h("h3", {}, part.title), box),
       ),
     ),
     h(
@@ -400,10 +370,7 @@ export async function experimentPage(api: Api, id: string): Promise<View> {
   );
   // Charts are drawn once their canvases are in the document (Chart.js measures the parent).
   const mounted = () => {
-    automationVsQuality(quality.canvas, report);
-    costByComponent(cost.canvas, report);
-    automationOverTime(automation.canvas, series);
-    costOverTime(costSeries.canvas, series);
+    for (const { part, canvas } of charts) part.draw(canvas);
     for (const c of comparisons) c.draw();
   };
   return { element: page, mounted };
