@@ -138,40 +138,49 @@ export function registerDev(program: Command): void {
       for (const line of tokensHelp(cloud, dataDir)) log(line);
       log("");
 
-      const admin = new HitlClient({ baseUrl: cloud.apiUrl, token: cloud.tokens.admin });
-      const experiment = demoExperiment();
-      const parsedDemo = parseExperiment(experiment);
-      if (!parsedDemo.ok)
-        throw new Error(`the demo experiment is invalid: ${JSON.stringify(parsedDemo.errors)}`);
-      try {
-        await admin.experiments.create(experiment);
-        log(`seeded the demo experiment "${experiment.id}" (arms: conservative ≥ 0.95, aggressive ≥ 0.80)`);
-      } catch (error) {
-        if (!(error instanceof HitlApiError && error.code === "experiment_exists")) throw error;
-        log(`demo experiment "${experiment.id}" already exists (kept from the last run)`);
-      }
-      // Gold for the demo's queue, so scorecards show gold accuracy; the same ids each run change nothing.
-      const gold = demoGold();
-      try {
-        await admin.gold.add(DEMO_GOLD_QUEUE, gold.text, { experimentId: experiment.id });
-        log(`uploaded ${gold.truths.size} gold items to the demo's queue "${DEMO_GOLD_QUEUE}"`);
-      } catch (error) {
-        log(`gold items not uploaded: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      const feedbackDemos = options.feedbackDemos
-        ? [generatedTextExperiment(), agentApprovalExperiment()]
-        : [];
-      for (const demo of feedbackDemos) {
+      // A Ctrl-C while the demo is being seeded stops the cloud under the seeding: its failures are
+      // then the shutdown's, and the shutdown handler ends the process once the cloud has stopped.
+      const shuttingDown = (error: unknown): Promise<never> =>
+        stopTraffic.signal.aborted ? new Promise<never>(() => undefined) : Promise.reject(error);
+      const seed = async () => {
+        const admin = new HitlClient({ baseUrl: cloud.apiUrl, token: cloud.tokens.admin });
+        const experiment = demoExperiment();
+        const parsedDemo = parseExperiment(experiment);
+        if (!parsedDemo.ok)
+          throw new Error(`the demo experiment is invalid: ${JSON.stringify(parsedDemo.errors)}`);
         try {
-          const checked = parseExperiment(demo);
-          if (!checked.ok) throw new Error(`the feedback demo is invalid: ${JSON.stringify(checked.errors)}`);
-          await admin.experiments.create(checked.value);
-          log(`seeded the feedback demo "${demo.id}" (${demo.feedback.map((f) => f.type).join(", ")})`);
+          await admin.experiments.create(experiment);
+          log(`seeded the demo experiment "${experiment.id}" (arms: conservative ≥ 0.95, aggressive ≥ 0.80)`);
         } catch (error) {
           if (!(error instanceof HitlApiError && error.code === "experiment_exists")) throw error;
-          log(`feedback demo "${demo.id}" already exists (kept from the last run)`);
+          log(`demo experiment "${experiment.id}" already exists (kept from the last run)`);
         }
-      }
+        // Gold for the demo's queue, so scorecards show gold accuracy; the same ids each run change nothing.
+        const gold = demoGold();
+        try {
+          await admin.gold.add(DEMO_GOLD_QUEUE, gold.text, { experimentId: experiment.id });
+          log(`uploaded ${gold.truths.size} gold items to the demo's queue "${DEMO_GOLD_QUEUE}"`);
+        } catch (error) {
+          log(`gold items not uploaded: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        const feedbackDemos = options.feedbackDemos
+          ? [generatedTextExperiment(), agentApprovalExperiment()]
+          : [];
+        for (const demo of feedbackDemos) {
+          try {
+            const checked = parseExperiment(demo);
+            if (!checked.ok)
+              throw new Error(`the feedback demo is invalid: ${JSON.stringify(checked.errors)}`);
+            await admin.experiments.create(checked.value);
+            log(`seeded the feedback demo "${demo.id}" (${demo.feedback.map((f) => f.type).join(", ")})`);
+          } catch (error) {
+            if (!(error instanceof HitlApiError && error.code === "experiment_exists")) throw error;
+            log(`feedback demo "${demo.id}" already exists (kept from the last run)`);
+          }
+        }
+        return { experiment, demo: parsedDemo.value, gold, feedbackDemos };
+      };
+      const { experiment, demo: demoConfig, gold, feedbackDemos } = await seed().catch(shuttingDown);
       if (!options.traffic) return;
       if (feedbackDemos.length > 0) {
         const demoStats: FeedbackDemoStats = { sent: 0, reviewed: 0, signals: 0, errors: 0 };
@@ -207,7 +216,7 @@ export function registerDev(program: Command): void {
       const producer = new HitlClient({ baseUrl: cloud.apiUrl, token: cloud.tokens.producer });
       const reviewers = Number(options.reviewers);
       // The demo's reviewers see every queue of the demo, and claim only the demo's items there.
-      const queues = experimentQueues(parsedDemo.value.arms);
+      const queues = experimentQueues(demoConfig.arms);
       for (let i = 1; i <= reviewers; i++) {
         const token = cloud.mintToken(`sim-reviewer-${i}`, ["hitl/reviewer"], { queues: queues.join(",") });
         void simulateReviewer(

@@ -253,6 +253,6 @@ describe("the local cloud killed with SIGKILL", () => {
     );
     expect(isRunning(jvm)).toBe(false);
     expect(found.map((f) => f.status)).toEqual(bodies.map(() => 200));
-    expect(existsSync(path.join(dataDir, RUN_RECORD))).toBe(false);
+    expect(existsSync(path.join(dataDir, RUN_RECORD)), cloud.output().slice(-3000)).toBe(false);
   }, 180_000);
 });
