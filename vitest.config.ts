@@ -23,6 +23,8 @@ export default defineConfig({
           // One local cloud (synthesized from the CDK app) serves every suite, one suite at a time,
           // so each suite can prove what it changed and what it did not.
           globalSetup: ["test/integration/global-setup.ts"],
+          // Each suite stops the review workflows it started, so none writes into the next suite.
+          setupFiles: ["test/integration/leave-nothing-running.ts"],
           fileParallelism: false,
           // The drills run their paths concurrently; three at a time keeps a loaded machine's
           // leases and queues' visibility timeouts from running out under them.
