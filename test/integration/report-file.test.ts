@@ -158,12 +158,22 @@ describe("the HTML report file in a browser", () => {
     const dataOf = (chart: string, label: string) =>
       charts[chart]?.datasets.find((d) => d.label === label)?.data;
     expect(charts["chart-quality"]?.type).toBe("scatter");
+    // Each arm with an automation rate and a quality at decision time is a point (an arm whose few
+    // decisions were all held has no quality yet and no point); after corrections an open circle.
+    const plotted = api.arms.filter(
+      (a) => a.automationRate.value !== null && a.decisionQuality.value !== null,
+    );
+    expect(plotted.length).toBeGreaterThan(0);
     for (const arm of api.arms) {
-      expect(arm.automationRate.value).not.toBeNull();
-      expect(arm.quality.value).not.toBeNull();
-      expect(dataOf("chart-quality", arm.arm)).toEqual([
-        { x: arm.automationRate.value, y: arm.quality.value },
-      ]);
+      const point = plotted.includes(arm)
+        ? [{ x: arm.automationRate.value, y: arm.decisionQuality.value }]
+        : undefined;
+      expect(dataOf("chart-quality", arm.arm)).toEqual(point);
+      const after = arm.quality.value;
+      if (point && after !== null && after !== arm.decisionQuality.value)
+        expect(dataOf("chart-quality", `${arm.arm} after corrections`)).toEqual([
+          { x: arm.automationRate.value, y: after },
+        ]);
     }
     for (const component of ["model", "human", "infrastructure"] as const)
       expect(dataOf("chart-cost", component)).toEqual(api.arms.map((a) => a.cost.perDecision[component]));
