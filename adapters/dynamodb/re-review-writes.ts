@@ -6,7 +6,7 @@ import { REVIEW_SK } from "./review-store";
 import { cancellationCodes } from "./transactions";
 
 /** The lease holder's update of a claimed item: the same condition as every desk write. */
-function claimedUpdate(table: string, write: Extract<ItemWrite, { kind: "update-claimed" }>) {
+export function claimedUpdate(table: string, write: Extract<ItemWrite, { kind: "update-claimed" }>) {
   const update = updateExpression(write.changes, write.remove);
   return {
     TableName: table,

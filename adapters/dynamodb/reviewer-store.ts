@@ -20,7 +20,8 @@ import type {
   VerdictSearch,
 } from "../../core/reviewers/ports";
 import { isConditionFailure } from "./client";
-import { allPages, batchGetAll, updateExpression } from "./pages";
+import { allPages, batchGetAll } from "./pages";
+import { claimedUpdate } from "./re-review-writes";
 import { fromReviewItem, REVIEW_SK } from "./review-store";
 import { cancellationCodes } from "./transactions";
 
@@ -206,22 +207,7 @@ export class DynamoReviewerStates implements ReviewerStates {
         },
       });
     } else if (item?.kind === "update-claimed") {
-      const update = updateExpression(item.changes, item.remove);
-      actions.push({
-        Update: {
-          TableName: this.table,
-          Key: { pk: item.reviewId, sk: REVIEW_SK },
-          UpdateExpression: update.expression,
-          ConditionExpression: "#s = :claimed AND leaseHolder = :me AND #round = :round",
-          ExpressionAttributeNames: { ...update.names, "#s": "status", "#round": "round" },
-          ExpressionAttributeValues: {
-            ...update.values,
-            ":claimed": "claimed",
-            ":me": item.reviewer,
-            ":round": item.round,
-          },
-        },
-      });
+      actions.push({ Update: claimedUpdate(this.table, item) });
     }
     if (shadow)
       actions.push({

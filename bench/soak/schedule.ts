@@ -3,6 +3,8 @@
  * is armed and where, and how many copies of a decision are sent at once.
  */
 
+import { seededRandom } from "../../core/simulation/random";
+
 /** A function the soak crashes, and how many writes deep its crash may be. */
 export interface CrashTarget {
   /** Short name in the soak's tables. */
@@ -31,17 +33,8 @@ export interface PlannedCrash {
   readonly afterWrite: number;
 }
 
-/** mulberry32: a small seeded generator, so a soak's plan can be run again exactly. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The soak's plan repeats from its seed: the simulation's seeded generator. */
+export const seeded = seededRandom;
 
 /**
  * `perMinute` crashes per minute over `durationMs` (rounded, at least one when the rate is not 0),
